@@ -1,0 +1,109 @@
+/// The kinds of file lagesbild imports. Each maps to one table in the store.
+public enum DataKind: String, CaseIterable, Sendable, Codable {
+    case signaler, utbildning, befolkning, samverkan
+
+    /// The table holding this kind's facts; its history table is `<table>_history`.
+    var table: String {
+        switch self {
+        case .signaler: "signal"
+        case .utbildning: "utbildning"
+        case .befolkning: "befolkning"
+        case .samverkan: "samverkan"
+        }
+    }
+
+    /// Columns in file order of preference. Key columns come first, in natural-key order.
+    var columns: [ColumnSpec] {
+        switch self {
+        case .signaler:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("månad", aliases: ["month"], db: "manad", type: .month, isKey: true),
+                ColumnSpec("kategori", aliases: ["category"], db: "kategori", type: .vocabulary(.kategori), required: true, isKey: true),
+                ColumnSpec("miljö", aliases: ["environment"], db: "miljo", type: .vocabulary(.miljo), isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .label, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .label, isKey: true),
+                ColumnSpec("antal", aliases: ["count"], db: "antal", type: .count, required: true),
+                ColumnSpec("orosanmälningar", aliases: ["concern_reports"], db: "orosanmalningar", type: .optionalCount),
+                ColumnSpec("polisanmälningar", aliases: ["police_reports"], db: "polisanmalningar", type: .optionalCount),
+            ]
+        case .utbildning:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("förvaltning", aliases: ["department"], db: "forvaltning", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("utbildning", aliases: ["course"], db: "utbildning", type: .vocabulary(.utbildning), required: true, isKey: true),
+                ColumnSpec("målgrupp", aliases: ["target_group"], db: "malgrupp", type: .count, required: true),
+                ColumnSpec("genomfört", aliases: ["completed"], db: "genomfort", type: .count, required: true),
+            ]
+        case .befolkning:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .populationArea, isKey: true),
+                ColumnSpec("invånare", aliases: ["population"], db: "invanare", type: .count, required: true),
+            ]
+        case .samverkan:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("aktör", aliases: ["actor"], db: "aktor", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("typ", aliases: ["type"], db: "typ", type: .vocabulary(.samverkanstyp), required: true),
+                ColumnSpec("möten", aliases: ["meetings"], db: "moten", type: .optionalCount),
+            ]
+        }
+    }
+
+    var keyColumns: [ColumnSpec] { columns.filter(\.isKey) }
+    var valueColumns: [ColumnSpec] { columns.filter { !$0.isKey } }
+
+    /// Pairs of (part, whole) columns where part may not exceed whole.
+    var partWholeRules: [(part: String, whole: String)] {
+        switch self {
+        case .signaler: [("orosanmalningar", "antal"), ("polisanmalningar", "antal")]
+        case .utbildning: [("genomfort", "malgrupp")]
+        case .befolkning, .samverkan: []
+        }
+    }
+}
+
+/// One column a file may carry.
+struct ColumnSpec: Sendable {
+    /// The Swedish header, as shown in messages.
+    let name: String
+    let aliases: [String]
+    /// The column in the store.
+    let db: String
+    let type: ColumnType
+    let required: Bool
+    let isKey: Bool
+
+    init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.db = db
+        self.type = type
+        self.required = required
+        self.isKey = isKey
+    }
+
+    var matchKeys: [String] { ([name] + aliases).map(TextKey.fold) }
+}
+
+enum ColumnType: Sendable {
+    case kommun
+    case year
+    /// 1–12; empty means the whole year, stored as 0.
+    case month
+    case vocabulary(Vocabulary)
+    /// Free label; empty is stored as "" (not given).
+    case label
+    /// Free label that must not be empty.
+    case requiredLabel
+    /// befolkning's område: empty or "Hela kommunen" is the whole municipality, stored as "".
+    case populationArea
+    case count
+    /// A count that may be left empty (stored as NULL: not reported).
+    case optionalCount
+}

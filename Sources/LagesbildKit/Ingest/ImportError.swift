@@ -1,0 +1,108 @@
+/// What can be wrong with an input file. Rendered as Swedish sentences in one place, ``ImportError/description``.
+public enum ImportProblem: Equatable, Sendable {
+    case fileNotFound
+    case isDirectory
+    case unreadable(reason: String)
+    case emptyFile
+    case headerOnly
+    case utf16WithoutByteOrderMark
+    case nulByte
+    case undefinedWindows1252Byte(UInt8)
+    case invalidUTF16
+    case unterminatedQuote
+    case fieldTooLong(limit: Int)
+    case tooManyFields(limit: Int)
+    case unknownKind(headers: [String])
+    case kindMismatch(expected: DataKind, detected: DataKind?)
+    case unknownColumn(String, kind: DataKind)
+    case duplicateColumn(String, firstPosition: Int)
+    case emptyHeader(position: Int)
+    case missingColumns([String], kind: DataKind)
+    case fieldCount(expected: Int, found: Int)
+    case notANonNegativeInteger(String)
+    case integerTooLarge(String)
+    case yearOutOfRange(String)
+    case monthOutOfRange(String)
+    case unknownValue(String, allowed: String)
+    case emptyRequiredValue
+    case invalidKommun(String)
+    case partExceedsWhole(part: String, partValue: Int, whole: String, wholeValue: Int)
+    case personalIdentityNumber
+    case labelTooLong(limit: Int)
+    case duplicateKey(firstLine: Int)
+    case tooManyErrors(limit: Int)
+}
+
+/// An input problem located in a file (and where known, a line and a column).
+public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    /// The Swedish column name as the user knows it.
+    public let column: String?
+    public let problem: ImportProblem
+
+    public init(file: String, line: Int? = nil, column: String? = nil, problem: ImportProblem) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.problem = problem
+    }
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let column { location += ": kolumnen \"\(column)\"" }
+        return "\(location): \(problem.sentence)"
+    }
+}
+
+extension ImportProblem {
+    /// The Swedish sentence a coordinator reads.
+    var sentence: String {
+        switch self {
+        case .fileNotFound: "filen finns inte"
+        case .isDirectory: "är en mapp, inte en fil"
+        case .unreadable(let reason): "filen kan inte läsas (\(reason))"
+        case .emptyFile: "filen är tom"
+        case .headerOnly: "filen innehåller bara rubrikraden och inga datarader"
+        case .utf16WithoutByteOrderMark:
+            "filen ser ut att vara UTF-16 utan byte-ordningsmärke (BOM), vilket inte kan läsas säkert; spara den i Excel som \"CSV UTF-8 (kommaavgränsad)\" eller \"Unicode-text\""
+        case .nulByte: "filen innehåller NUL-byte och ser inte ut att vara en textfil"
+        case .undefinedWindows1252Byte(let byte):
+            "byte 0x\(String(byte, radix: 16, uppercase: true)) är varken giltig UTF-8 eller ett tecken i Windows-1252; spara filen i Excel som \"CSV UTF-8 (kommaavgränsad)\""
+        case .invalidUTF16: "filen är märkt som UTF-16 men innehåller ogiltiga tecken"
+        case .unterminatedQuote: "ett citattecken (\") som börjar här avslutas aldrig"
+        case .fieldTooLong(let limit): "ett fält är längre än \(limit) byte"
+        case .tooManyFields(let limit): "raden har fler än \(limit) fält"
+        case .unknownKind(let headers):
+            "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade rubriker för signaler, utbildning, befolkning eller samverkan (se README), eller ange --kind"
+        case .kindMismatch(let expected, let detected):
+            if let detected {
+                "rubrikerna ser ut som \(detected.rawValue), inte \(expected.rawValue) som angavs med --kind"
+            } else {
+                "rubrikerna passar inte filtypen \(expected.rawValue)"
+            }
+        case .unknownColumn(let name, let kind):
+            "okänd kolumn \"\(name)\" för \(kind.rawValue); tillåtna kolumner är \(kind.columns.map(\.name).joined(separator: ", ")). Okända kolumner vägras så att inga personuppgifter hamnar i databasen"
+        case .duplicateColumn(let name, let first): "kolumnen \"\(name)\" förekommer två gånger (första gången som kolumn \(first))"
+        case .emptyHeader(let position): "kolumn \(position) saknar rubrik"
+        case .missingColumns(let names, let kind):
+            "obligatorisk kolumn saknas för \(kind.rawValue): \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .fieldCount(let expected, let found): "raden har \(found) fält men rubrikraden har \(expected)"
+        case .notANonNegativeInteger(let value): "\"\(value)\" är inte ett icke-negativt heltal"
+        case .integerTooLarge(let value): "\"\(value)\" är för stort (högst 2 147 483 647)"
+        case .yearOutOfRange(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
+        case .monthOutOfRange(let value): "\"\(value)\" är inte en månad 1–12 (lämna tomt för hela året)"
+        case .unknownValue(let value, let allowed): "okänt värde \"\(value)\"; tillåtna värden är \(allowed)"
+        case .emptyRequiredValue: "värdet saknas men är obligatoriskt"
+        case .invalidKommun(let value): "\"\(value)\" är inte en kommunkod med fyra siffror (t.ex. 2313)"
+        case .partExceedsWhole(let part, let partValue, let whole, let wholeValue):
+            "\(part) (\(partValue)) är större än \(whole) (\(wholeValue))"
+        case .personalIdentityNumber:
+            "värdet ser ut som ett personnummer eller samordningsnummer; lagesbild tar bara emot antal, aldrig uppgifter om personer. Ta bort det ur filen"
+        case .labelTooLong(let limit): "texten är längre än \(limit) tecken"
+        case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
+        case .tooManyErrors(let limit): "fler än \(limit) fel; slutar leta"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// The closed lists of values some columns take. Each value has a stable code (stored) and the Swedish
+/// labels people write; matching ignores case, å/ä/ö and hyphens (see ``TextKey``).
+public struct Vocabulary: Sendable {
+    public let name: String
+    /// Codes in display order with their Swedish display label and accepted alternative spellings.
+    public let entries: [(code: String, label: String, alternatives: [String])]
+    private let lookup: [String: String]
+
+    init(name: String, entries: [(code: String, label: String, alternatives: [String])]) {
+        self.name = name
+        self.entries = entries
+        var lookup: [String: String] = [:]
+        for entry in entries {
+            for text in [entry.code, entry.label] + entry.alternatives {
+                lookup[TextKey.fold(text)] = entry.code
+            }
+        }
+        self.lookup = lookup
+    }
+
+    /// The code for a label as a person typed it, or nil when it is not in the list.
+    public func code(for text: String) -> String? { lookup[TextKey.fold(text)] }
+
+    /// The Swedish label of a code, or the code itself when unknown.
+    public func label(for code: String) -> String {
+        entries.first { $0.code == code }?.label ?? code
+    }
+
+    var allowedList: String { entries.map(\.label).joined(separator: ", ") }
+
+    public static let kategori = Vocabulary(name: "kategori", entries: [
+        ("flygblad", "Flygblad", []),
+        ("klotter", "Klotter", []),
+        ("symboler", "Spridande av symboler", ["symboler"]),
+        ("negativ-social-kontroll", "Negativ social kontroll", []),
+        ("avstandstagande", "Avståndstagande från samhället", ["avståndstagande"]),
+        ("motesverksamhet", "Mötesverksamhet", []),
+        ("uttalanden", "Uttalanden", []),
+        ("ovrigt", "Övrigt", []),
+    ])
+
+    public static let miljo = Vocabulary(name: "miljö", entries: [
+        ("hoger", "Högerextrem", ["höger", "vit makt"]),
+        ("vanster", "Vänsterextrem", ["vänster", "autonom"]),
+        ("islamistisk", "Islamistisk", []),
+        ("ovrig", "Övrig eller oklar", ["övrig", "oklar", "annan"]),
+    ])
+
+    public static let utbildning = Vocabulary(name: "utbildning", entries: [
+        ("grund", "Grundutbildning", ["nano", "nano-utbildning", "nanoutbildning"]),
+        ("fordjupad", "Fördjupad utbildning", ["fördjupad"]),
+        ("fortroendevalda", "Förtroendevalda", []),
+    ])
+
+    public static let samverkanstyp = Vocabulary(name: "typ", entries: [
+        ("forvaltning", "Förvaltning", []),
+        ("myndighet", "Myndighet", []),
+        ("foretag", "Företag", []),
+        ("forening", "Förening", []),
+        ("trossamfund", "Trossamfund", []),
+        ("annan", "Annan", []),
+    ])
+}

@@ -1,0 +1,71 @@
+import GRDB
+
+/// The store's schema: named, append-only migrations registered in one place. A database made by an
+/// older version of lagesbild is upgraded when it is opened.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-store") { db in
+            try db.execute(sql: """
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE kommun (
+                    kod TEXT PRIMARY KEY NOT NULL CHECK (length(kod) = 4),
+                    namn TEXT NOT NULL
+                );
+                -- One row per file imported (and, later, per undo). Rows in the fact tables point at the
+                -- import that last wrote them; history rows at the import that replaced them.
+                CREATE TABLE import_log (
+                    id INTEGER PRIMARY KEY,
+                    imported_at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    encoding TEXT NOT NULL,
+                    rows_inserted INTEGER NOT NULL DEFAULT 0,
+                    rows_replaced INTEGER NOT NULL DEFAULT 0,
+                    rows_unchanged INTEGER NOT NULL DEFAULT 0
+                );
+                -- Idempotent re-import looks up a file's checksum.
+                CREATE INDEX import_log_sha256 ON import_log(sha256);
+                """)
+            // Fact tables are keyed by their natural key (WITHOUT ROWID: the key is the row's storage
+            // order). Indicators query by (kommun, ar) and then group by a column, which the key's prefix
+            // serves.
+            for kind in DataKind.allCases {
+                try db.execute(sql: factTableSQL(kind, name: kind.table, history: false))
+                try db.execute(sql: factTableSQL(kind, name: kind.table + "_history", history: true))
+                try db.execute(sql: "CREATE INDEX \(kind.table)_import ON \(kind.table)(import_id)")
+                try db.execute(sql: "CREATE INDEX \(kind.table)_history_replaced ON \(kind.table)_history(replaced_by)")
+            }
+        }
+        return migrator
+    }
+
+    private static func factTableSQL(_ kind: DataKind, name: String, history: Bool) -> String {
+        var columns: [String] = []
+        for column in kind.columns {
+            let type: String
+            switch column.type {
+            case .kommun: type = "TEXT NOT NULL CHECK (length(kommun) = 4)"
+            case .year: type = "INTEGER NOT NULL CHECK (\(column.db) BETWEEN 1990 AND 2100)"
+            case .month: type = "INTEGER NOT NULL CHECK (\(column.db) BETWEEN 0 AND 12)"
+            case .vocabulary, .requiredLabel, .label, .populationArea: type = "TEXT NOT NULL"
+            case .count: type = "INTEGER NOT NULL CHECK (\(column.db) >= 0)"
+            case .optionalCount: type = "INTEGER CHECK (\(column.db) >= 0)"
+            }
+            columns.append("\(column.db) \(type)")
+        }
+        columns.append("import_id INTEGER NOT NULL REFERENCES import_log(id)")
+        columns.append("line INTEGER NOT NULL")
+        if history {
+            columns.insert("id INTEGER PRIMARY KEY", at: 0)
+            columns.append("replaced_by INTEGER NOT NULL REFERENCES import_log(id)")
+            return "CREATE TABLE \(name) (\n  \(columns.joined(separator: ",\n  "))\n)"
+        }
+        let key = kind.keyColumns.map(\.db).joined(separator: ", ")
+        return "CREATE TABLE \(name) (\n  \(columns.joined(separator: ",\n  ")),\n  PRIMARY KEY (\(key))\n) WITHOUT ROWID"
+    }
+}

@@ -1,0 +1,74 @@
+import GRDB
+
+/// One line of `lagesbild status`: what one kind holds for one year.
+public struct LoadedSummary: Sendable, Equatable {
+    public let kind: DataKind
+    public let year: Int
+    public let rows: Int
+    /// The kind's totals, labelled in Swedish: antal; invånare; genomfört and målgrupp; möten.
+    public let totals: [(label: String, value: Int)]
+
+    public static func == (lhs: LoadedSummary, rhs: LoadedSummary) -> Bool {
+        lhs.kind == rhs.kind && lhs.year == rhs.year && lhs.rows == rhs.rows
+            && lhs.totals.map(\.label) == rhs.totals.map(\.label) && lhs.totals.map(\.value) == rhs.totals.map(\.value)
+    }
+}
+
+/// One entry of the import log.
+public struct ImportLogEntry: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let importedAt: String
+    public let kind: String
+    public let fileName: String
+    public let sha256: String
+    public let encoding: String
+    public let rowsInserted: Int
+    public let rowsReplaced: Int
+    public let rowsUnchanged: Int
+}
+
+extension Store {
+    /// Per kind and year: rows and totals, for one municipality.
+    public func loadedSummary(kommun: KommunCode) throws -> [LoadedSummary] {
+        let totals: [DataKind: [(String, String)]] = [
+            .signaler: [("antal", "antal"), ("orosanmälningar", "orosanmalningar"), ("polisanmälningar", "polisanmalningar")],
+            .befolkning: [("invånare (hela kommunen)", "CASE WHEN omrade = '' THEN invanare END")],
+            .utbildning: [("genomfört", "genomfort"), ("målgrupp", "malgrupp")],
+            .samverkan: [("möten", "moten")],
+        ]
+        return try read { db in
+            var result: [LoadedSummary] = []
+            for kind in DataKind.allCases {
+                let sums = totals[kind]!.map { "COALESCE(SUM(\($0.1)), 0)" }.joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT ar, COUNT(*), \(sums) FROM \(kind.table) WHERE kommun = ? GROUP BY ar ORDER BY ar
+                    """, arguments: [kommun.rawValue])
+                for row in rows {
+                    let values = totals[kind]!.enumerated().map { index, total in (label: total.0, value: row[index + 2] as Int) }
+                    result.append(LoadedSummary(kind: kind, year: row[0], rows: row[1], totals: values))
+                }
+            }
+            return result
+        }
+    }
+
+    public func importLog() throws -> [ImportLogEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, imported_at, kind, file_name, sha256, encoding, rows_inserted, rows_replaced, rows_unchanged
+                FROM import_log ORDER BY id
+                """).map { row in
+                ImportLogEntry(id: row[0], importedAt: row[1], kind: row[2], fileName: row[3], sha256: row[4],
+                               encoding: row[5], rowsInserted: row[6], rowsReplaced: row[7], rowsUnchanged: row[8])
+            }
+        }
+    }
+
+    /// The municipalities that have any facts stored, in code order.
+    public func kommunerWithData() throws -> [KommunCode] {
+        try read { db in
+            try String.fetchAll(db, sql: DataKind.allCases.map { "SELECT kommun FROM \($0.table)" }.joined(separator: " UNION ") + " ORDER BY 1")
+                .compactMap(KommunCode.init)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LagesbildKit
+
+@main
+struct Lagesbild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lagesbild",
+        abstract: "Tar fram kommunens årliga lägesbild om radikalisering och våldsbejakande extremism (VBE).",
+        discussion: """
+            Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status,
+            räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo
+            """,
+        subcommands: [
+            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self,
+        ]
+    )
+}
+
+/// The database option every command takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Databasfilen (standard: $LAGESBILD_DB eller lagesbild.sqlite i aktuell mapp).", valueName: "sökväg"))
+    var db: String?
+
+    var path: String {
+        if let db { return db }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["LAGESBILD_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "lagesbild.sqlite"
+    }
+
+    func open() throws -> Store { try Store.open(path: path) }
+}
+
+/// Runs a command body, turning the library's errors into Swedish messages on stderr and a non-zero
+/// exit, never a stack trace.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        Terminal.error(userMessage(for: error))
+        throw ExitCode.failure
+    }
+}
+
+enum Terminal {
+    static func error(_ message: String) {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let text = lines.enumerated().map { $0.offset == 0 ? "fel: \($0.element)" : String($0.element) }.joined(separator: "\n")
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import LagesbildKit
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Skapar en ny databas för en kommun."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Kommunkoden, fyra siffror (t.ex. 2313 för Strömsund).", valueName: "kod"))
+    var kommun: String
+
+    @Option(help: ArgumentHelp("Kommunens namn (t.ex. \"Strömsunds kommun\").", valueName: "namn"))
+    var namn: String?
+
+    @Option(name: .customLong("mask-threshold"), help: ArgumentHelp("Minsta antal som visas omaskat i publicerade siffror (3–10).", valueName: "antal"))
+    var maskThreshold: Int = 5
+
+    func validate() throws {
+        guard KommunCode(kommun) != nil, kommun.count == 4 else {
+            throw ValidationError("--kommun: \"\(kommun)\" är inte en kommunkod med fyra siffror (t.ex. 2313)")
+        }
+        guard (3...10).contains(maskThreshold) else {
+            throw ValidationError("--mask-threshold: \(maskThreshold) ska vara mellan 3 och 10")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let code = KommunCode(kommun)!
+            let name = namn ?? "Kommun \(code)"
+            _ = try Store.create(path: database.path, kommun: code, name: name, maskThreshold: maskThreshold)
+            print("Skapade \(database.path) för \(name) (\(code)).")
+            print("Läs in data med: lagesbild import FIL...")
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan) – allt eller inget.",
+        discussion: """
+            Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och
+            avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Filer att läsa in.", valueName: "fil"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("Filtyp, om den inte ska avgöras av rubrikraden: signaler, utbildning, befolkning eller samverkan.", valueName: "typ"))
+    var kind: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Kontrollera filerna och visa vad som skulle ändras, utan att skriva något.")
+    var dryRun = false
+
+    func validate() throws {
+        if let kind, DataKind(rawValue: kind) == nil {
+            throw ValidationError("--kind: \"\(kind)\" är ingen filtyp; välj signaler, utbildning, befolkning eller samverkan")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let store = try database.open()
+            let progress = ProgressLine()
+            let callback: ImportProgress? = Terminal.stderrIsTerminal ? { progress.update($0) } : nil
+            let report = try Importer(store: store).importFiles(
+                files, kind: kind.flatMap(DataKind.init(rawValue:)), dryRun: dryRun, progress: callback)
+            progress.finish()
+            for file in report.files {
+                if let earlier = file.alreadyImportedAs {
+                    print("\(file.fileName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
+                } else {
+                    let encoding = file.encoding?.swedishName ?? ""
+                    print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
+                }
+            }
+            if report.dryRun {
+                print("Provkörning (--dry-run): inget skrevs till databasen.")
+            }
+        }
+    }
+}
+
+/// A progress line on stderr for imports that take more than a second; silent when not a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let start = Date()
+    private var shown = false
+
+    func update(_ rows: Int) {
+        let elapsed = Date().timeIntervalSince(start)
+        guard elapsed >= 1 else { return }
+        shown = true
+        let rate = Int(Double(rows) / elapsed)
+        FileHandle.standardError.write(Data("\r\(SwedishFormat.integer(rows)) rader, \(SwedishFormat.integer(rate)) rader/s   ".utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Visar vad databasen innehåller per filtyp och år."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"))
+    var kommun: String?
+
+    func run() throws {
+        try reportingErrors {
+            let store = try database.open()
+            let code = try resolveKommun(kommun, store: store)
+            print("\(try store.kommunName(code)) (\(code)) – \(store.path)")
+            let summary = try store.loadedSummary(kommun: code)
+            if summary.isEmpty {
+                print("Inga data inlästa ännu. Läs in filer med: lagesbild import FIL...")
+                return
+            }
+            var table = TextTable(headers: ["Filtyp", "År", "Rader", "Summor"], rightAligned: [1, 2])
+            for line in summary {
+                let totals = line.totals.map { "\($0.label) \(SwedishFormat.integer($0.value))" }.joined(separator: ", ")
+                table.add([line.kind.rawValue, String(line.year), SwedishFormat.integer(line.rows), totals])
+            }
+            print(table.render())
+        }
+    }
+}
+
+struct ImportsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imports",
+        abstract: "Listar importloggen: vilka filer som lästs in och vad de ändrade."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let log = try database.open().importLog()
+            if log.isEmpty {
+                print("Inga importer ännu.")
+                return
+            }
+            var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade"],
+                                  rightAligned: [0, 5, 6, 7])
+            for entry in log {
+                table.add([String(entry.id), entry.importedAt, entry.kind, entry.fileName, String(entry.sha256.prefix(12)),
+                           SwedishFormat.integer(entry.rowsInserted), SwedishFormat.integer(entry.rowsReplaced),
+                           SwedishFormat.integer(entry.rowsUnchanged)])
+            }
+            print(table.render())
+        }
+    }
+}
+
+/// `--kommun` or the database's own municipality.
+func resolveKommun(_ option: String?, store: Store) throws -> KommunCode {
+    guard let option else { return store.ownKommun }
+    guard let code = KommunCode(option) else { throw ValidationError("--kommun: \"\(option)\" är inte en kommunkod med fyra siffror") }
+    return code
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// `lagesbild init`, `import`, `status` and `imports` on the files coordinators really export.
+@Suite struct ImportEndToEndTests {
+    @Test func excelWindows1252SemicolonCRLFWithSwedishLabelsInMixedCase() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let output = try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        #expect(output.stdout.contains("signaler (Windows-1252) – 4 nya, 0 ersatta, 0 oförändrade rader."))
+        // Labels are stored by code; free labels as given, with å/ä/ö intact.
+        let rows = try cli.query("SELECT kategori || '|' || miljo || '|' || omrade || '|' || kalla || '|' || manad || '|' || antal FROM signal ORDER BY manad, kategori", as: String.self)
+        #expect(rows == [
+            "negativ-social-kontroll|islamistisk|Hammerdal|Socialtjänst|0|1234",
+            "klotter|hoger|Centrum|Skola|1|3",
+            "symboler|hoger|Centrum|Fritid|2|5",
+            "avstandstagande|ovrig|Gäddede|Skola|3|2",
+        ])
+        #expect(try cli.query("SELECT DISTINCT kommun FROM signal", as: String.self) == ["2313"])
+    }
+
+    @Test func utf8WithBOMCommaSeparatedEnglishHeadersAndQuotedComma() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let output = try cli.succeed(["import", cli.fixture("import/utbildning-2024-utf8bom.csv")])
+        #expect(output.stdout.contains("utbildning (UTF-8 med BOM) – 3 nya"))
+        let rows = try cli.query("SELECT forvaltning || '|' || utbildning || '|' || malgrupp || '|' || genomfort FROM utbildning ORDER BY forvaltning, utbildning", as: String.self)
+        #expect(rows == [
+            "Barn- och utbildningsförvaltningen, skola|grund|300|150",
+            "Socialförvaltningen|fordjupad|2|1",
+            "Socialförvaltningen|grund|120|80",
+        ])
+    }
+
+    @Test func tabSeparatedPopulationWithWholeMunicipalityAndBlankTrailingLines() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("import/befolkning-tab.txt")])
+        let rows = try cli.query("SELECT ar || '|' || omrade || '|' || invanare FROM befolkning ORDER BY ar, omrade", as: String.self)
+        #expect(rows == ["2023||11600", "2024||11500", "2024|Centrum|4000"])
+    }
+
+    @Test func excelUnicodeTextIsUTF16LittleEndianWithBOM() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let output = try cli.succeed(["import", cli.fixture("import/samverkan-unicode.txt")])
+        #expect(output.stdout.contains("samverkan (UTF-16LE) – 3 nya"))
+        let rows = try cli.query("SELECT aktor || '|' || typ || '|' || ifnull(moten, 'null') FROM samverkan ORDER BY aktor", as: String.self)
+        #expect(rows == ["IFK Strömsund|forening|null", "Polisen|myndighet|6", "Socialförvaltningen|forvaltning|10"])
+    }
+
+    @Test func statusShowsRowsAndTotalsPerKindAndYear() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv"), cli.fixture("import/befolkning-tab.txt"),
+                         cli.fixture("import/utbildning-2024-utf8bom.csv"), cli.fixture("import/samverkan-unicode.txt")])
+        let status = try cli.succeed(["status"]).stdout
+        #expect(status.contains("Strömsunds kommun (2313)"))
+        #expect(status.contains("signaler    2024      4  antal 1 244, orosanmälningar 15, polisanmälningar 3"))
+        #expect(status.contains("befolkning  2024      2  invånare (hela kommunen) 11 500"))
+        #expect(status.contains("utbildning  2024      3  genomfört 231, målgrupp 422"))
+        #expect(status.contains("samverkan   2024      3  möten 16"))
+        let log = try cli.succeed(["imports"]).stdout
+        #expect(log.contains("signaler-2024-excel.csv"))
+        #expect(log.split(separator: "\n").count == 6)
+    }
+
+    @Test func reimportingTheSameFileChangesNothingAndSaysSo() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let file = cli.fixture("import/signaler-2024-excel.csv")
+        try cli.succeed(["import", file])
+        let before = try cli.databaseContents()
+        let again = try cli.succeed(["import", file])
+        #expect(again.stdout.contains("samma innehåll lästes redan in (import 1); inget ändrades."))
+        #expect(try cli.databaseContents() == before)
+    }
+
+    @Test func correctedFileReplacesValuesAndKeepsTheOldOnesInHistory() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        let output = try cli.succeed(["import", cli.fixture("import/signaler-2024-rattad.csv")])
+        #expect(output.stdout.contains("1 nya, 1 ersatta, 1 oförändrade rader."))
+        #expect(try cli.query("SELECT antal FROM signal WHERE manad = 1", as: Int.self) == [4])
+        // The replaced value (3, from import 1) is kept, linked to import 2 that replaced it.
+        #expect(try cli.query("SELECT antal || '|' || import_id || '|' || replaced_by FROM signal_history", as: String.self) == ["3|1|2"])
+        let log = try cli.succeed(["imports"]).stdout
+        #expect(log.contains("signaler-2024-rattad.csv"))
+    }
+
+    @Test func dryRunValidatesAndReportsButWritesNothing() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let before = try cli.databaseContents()
+        let output = try cli.succeed(["import", "--dry-run", cli.fixture("import/signaler-2024-excel.csv")])
+        #expect(output.stdout.contains("4 nya"))
+        #expect(output.stdout.contains("Provkörning (--dry-run): inget skrevs till databasen."))
+        #expect(try cli.databaseContents() == before)
+    }
+
+    @Test func oneBadFileMeansNothingFromAnyFileIsWritten() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let before = try cli.databaseContents()
+        let bad = try cli.write("bad.csv", "år;kategori;antal\n2024;klotter;-3\n")
+        let output = try cli.run(["import", cli.fixture("import/signaler-2024-excel.csv"), bad])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("bad.csv:2: kolumnen \"antal\": \"-3\" är inte ett icke-negativt heltal"))
+        #expect(output.stderr.contains("Inget importerades"))
+        #expect(try cli.databaseContents() == before)
+    }
+
+    @Test func databaseDefaultsToTheEnvironmentVariableThenTheCurrentFolder() throws {
+        let cli = try CLI()
+        let custom = cli.directory.appendingPathComponent("annan.sqlite").path
+        let created = try cli.run(["init", "--kommun", "0180", "--namn", "Stockholms stad"], environment: ["LAGESBILD_DB": custom])
+        #expect(created.status == 0)
+        #expect(FileManager.default.fileExists(atPath: custom))
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+        let status = try cli.run(["status"], environment: ["LAGESBILD_DB": custom])
+        #expect(status.stdout.contains("Stockholms stad (0180)"))
+        // The file holds data about a sensitive subject: only its owner may read it.
+        let mode = try FileManager.default.attributesOfItem(atPath: custom)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func initRefusesAnExistingDatabaseAndABadCode() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let again = try cli.run(["init", "--kommun", "2313"])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("finns redan"))
+        let bad = try cli.run(["init", "--kommun", "23a3", "--db", "x.sqlite"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("\"23a3\" är inte en kommunkod med fyra siffror"))
+    }
+}
