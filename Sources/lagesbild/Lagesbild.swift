@@ -13,6 +13,7 @@ struct Lagesbild: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self,
+            IndicatorsCommand.self, CompareCommand.self, SettingsCommand.self,
         ]
     )
 }

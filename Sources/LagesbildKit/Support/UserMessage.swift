@@ -6,6 +6,7 @@ public protocol UserFacingError: Error, CustomStringConvertible {}
 extension StoreError: UserFacingError {}
 extension ImportError: UserFacingError {}
 extension ImportFailure: UserFacingError {}
+extension DefinitionError: UserFacingError {}
 
 /// The Swedish message for any error the library throws; SQLite's own errors are translated where a
 /// user can act on them (a busy or read-only database, a full disk).

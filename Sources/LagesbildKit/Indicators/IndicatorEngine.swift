@@ -1,0 +1,300 @@
+import Foundation
+import GRDB
+
+/// Computes indicators from the store, following their definitions.
+public struct IndicatorEngine: Sendable {
+    public let store: Store
+    public let definitions: [IndicatorDefinition]
+
+    public init(store: Store, definitions: [IndicatorDefinition]) {
+        self.store = store
+        self.definitions = definitions
+    }
+
+    /// The significance level for every test.
+    public static let alpha = 0.05
+
+    /// What a measure yields for one year (or one breakdown cell).
+    struct Observation {
+        var value: Double?
+        /// The count behind the value: tested, and judged for masking.
+        var numerator = 0
+        /// A proportion's denominator, for Fisher's test.
+        var denominator: Int?
+        /// Population, for a rate's Poisson test.
+        var exposure: Double?
+        var note: String?
+        var listed: [String] = []
+    }
+
+    /// Figures for `year`, compared with `baseYear` (by default the year before), disclosure control applied
+    /// as flags (values stay exact; `suppressed` says what may not be published).
+    public func evaluate(kommun: KommunCode, year: Int, baseYear: Int? = nil) throws -> IndicatorReport {
+        let base = baseYear ?? year - 1
+        let threshold = try store.maskThreshold()
+        let name = try store.kommunName(kommun)
+        return try store.read { db in
+            let years = try Self.years(db, kommun: kommun)
+            var results: [IndicatorResult] = []
+            for definition in definitions {
+                var result = try evaluate(definition, db: db, kommun: kommun, year: year, base: base, years: years)
+                Disclosure.apply(to: &result, threshold: threshold)
+                results.append(result)
+            }
+            return IndicatorReport(kommun: kommun, kommunName: name, year: year, baseYear: base, maskThreshold: threshold,
+                                   years: years, indicators: results)
+        }
+    }
+
+    static func years(_ db: Database, kommun: KommunCode) throws -> [Int] {
+        let sql = DataKind.allCases.map { "SELECT DISTINCT ar FROM \($0.table) WHERE kommun = ?" }.joined(separator: " UNION ") + " ORDER BY 1"
+        return try Int.fetchAll(db, sql: sql, arguments: StatementArguments(Array(repeating: kommun.rawValue, count: DataKind.allCases.count)))
+    }
+
+    private func evaluate(_ definition: IndicatorDefinition, db: Database, kommun: KommunCode, year: Int, base: Int,
+                          years: [Int]) throws -> IndicatorResult {
+        let query = Query(db: db, kommun: kommun)
+        // A year counts for an indicator when its source has rows for that year: signals not reported for a
+        // year are unknown, not zero.
+        let sourceKind = definition.measure.primary.kind
+        let known = try Set(query.years(of: sourceKind))
+        let seriesYears = known.sorted()
+        let observations = try query.observations(definition.measure, years: Array(Set(seriesYears + [year])).sorted(), known: known)
+        let current = observations[year] ?? Observation(note: "inga uppgifter om \(sourceKind.rawValue) för \(year)")
+        let previous = known.contains(base) ? observations[base] : nil
+
+        var result = IndicatorResult(
+            definition: definition,
+            value: current.value.map { Self.rounded($0, definition.decimals) }, suppressed: false,
+            previous: previous?.value.map { Self.rounded($0, definition.decimals) }, previousSuppressed: false,
+            changeAbs: nil, changeRel: nil, pValue: nil, trend: nil,
+            series: seriesYears.map { seriesYear in
+                let observation = observations[seriesYear]
+                return SeriesPoint(year: seriesYear, value: observation?.value.map { Self.rounded($0, definition.decimals) },
+                                   suppressed: false, numerator: observation?.numerator ?? 0)
+            },
+            breakdowns: [], note: current.note, numerator: current.numerator, previousNumerator: previous?.numerator ?? 0,
+            listed: current.listed)
+        if let value = result.value, let earlier = result.previous {
+            result.changeAbs = Self.rounded(value - earlier, definition.decimals)
+            result.changeRel = earlier == 0 ? nil : Self.rounded((value - earlier) / earlier, 4)
+        }
+        if let previous {
+            (result.pValue, result.trend) = Self.test(definition.measure, previous, current)
+        }
+        if case .rate = definition.measure, current.value == nil, current.note == nil {
+            result.note = "befolkningsuppgift saknas för \(year)"
+        }
+
+        for breakdown in definition.breakdowns {
+            let cells = try query.breakdown(definition.measure, by: breakdown.field, years: [year, base])
+            var resultCells: [BreakdownCell] = []
+            for key in cells.keys {
+                let now = cells[key]?[year] ?? Observation(value: 0)
+                let then = cells[key]?[base]
+                var cell = BreakdownCell(key: key, label: breakdown.field.label(for: key),
+                                         value: now.value.map { Self.rounded($0, definition.decimals) }, suppressed: false,
+                                         previous: known.contains(base) ? (then?.value ?? Self.zeroValue(definition.measure)).map { Self.rounded($0, definition.decimals) } : nil,
+                                         previousSuppressed: false, pValue: nil, trend: nil,
+                                         numerator: now.numerator, previousNumerator: then?.numerator ?? 0)
+                if known.contains(base) {
+                    (cell.pValue, cell.trend) = Self.test(definition.measure, then ?? Observation(value: Self.zeroValue(definition.measure)), now)
+                }
+                resultCells.append(cell)
+            }
+            resultCells.sort { Self.order($0, $1, field: breakdown.field) }
+            result.breakdowns.append(BreakdownResult(field: breakdown.field, cells: resultCells))
+        }
+        return result
+    }
+
+    /// A cell absent in a year: 0 for counts, no value for proportions (0 of 0).
+    static func zeroValue(_ measure: Measure) -> Double? {
+        if case .ratio = measure { return nil }
+        return 0
+    }
+
+    static func order(_ a: BreakdownCell, _ b: BreakdownCell, field: FieldReference) -> Bool {
+        if let vocabulary = field.vocabulary {
+            let codes = vocabulary.entries.map(\.code)
+            return (codes.firstIndex(of: a.key) ?? codes.count) < (codes.firstIndex(of: b.key) ?? codes.count)
+        }
+        if a.key.isEmpty != b.key.isEmpty { return b.key.isEmpty }
+        if (a.value ?? -1) != (b.value ?? -1) { return (a.value ?? -1) > (b.value ?? -1) }
+        return a.label.compare(b.label, locale: Locale(identifier: "sv_SE")) == .orderedAscending
+    }
+
+    /// The exact test that fits the measure, and the trend it supports.
+    static func test(_ measure: Measure, _ earlier: Observation, _ later: Observation) -> (Double?, Trend?) {
+        guard let before = earlier.value, let after = later.value else { return (nil, nil) }
+        let p: Double
+        switch measure {
+        case .ratio:
+            guard let d1 = earlier.denominator, let d2 = later.denominator,
+                  earlier.numerator <= d1, later.numerator <= d2 else { return (nil, nil) }
+            p = Statistics.fisherExactPValue(a: later.numerator, b: d2 - later.numerator, c: earlier.numerator, d: d1 - earlier.numerator)
+        case .rate:
+            guard let e1 = earlier.exposure, let e2 = later.exposure else { return (nil, nil) }
+            p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator, exposure1: e1, exposure2: e2)
+        case .sum, .distinct, .significantIncrease:
+            p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator)
+        }
+        let trend: Trend = p < alpha ? (after > before ? .increase : after < before ? .decrease : .noSignificantChange) : .noSignificantChange
+        return (p, trend)
+    }
+
+    static func rounded(_ value: Double, _ decimals: Int) -> Double {
+        let factor = pow(10.0, Double(decimals))
+        return (value * factor).rounded() / factor
+    }
+}
+
+/// The SQL behind the building blocks. Column names come from the kinds' declared columns, never from
+/// the definition files' text, and every value is bound.
+private struct Query {
+    typealias Observation = IndicatorEngine.Observation
+    let db: Database
+    let kommun: KommunCode
+
+    func whereClause(_ selection: Selection) -> (String, [DatabaseValueConvertible]) {
+        var parts = ["kommun = ?"]
+        var arguments: [DatabaseValueConvertible] = [kommun.rawValue]
+        for condition in selection.conditions {
+            switch condition {
+            case .oneOf(let field, let values):
+                parts.append("\(field.column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += values as [DatabaseValueConvertible]
+            case .noneOf(let field, let values):
+                parts.append("\(field.column) NOT IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += values as [DatabaseValueConvertible]
+            case .atLeast(let field, let minimum):
+                parts.append("\(field.column) >= ?")
+                arguments.append(minimum)
+            }
+        }
+        return (parts.joined(separator: " AND "), arguments)
+    }
+
+    /// Per year (and per `group` value): the sum of the selection's field, or the count of its distinct values.
+    func aggregate(_ selection: Selection, distinct: Bool, group: FieldReference? = nil, years: [Int]? = nil) throws -> [String: [Int: Int]] {
+        var (clause, arguments) = whereClause(selection)
+        if distinct { clause += " AND \(selection.field.column) <> ''" }
+        if let years {
+            clause += " AND ar IN (\(years.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += years as [DatabaseValueConvertible]
+        }
+        let value = distinct ? "COUNT(DISTINCT \(selection.field.column))" : "COALESCE(SUM(\(selection.field.column)), 0)"
+        let groupColumn = group.map { "\($0.column)" } ?? "''"
+        let sql = "SELECT ar, \(groupColumn), \(value) FROM \(selection.kind.table) WHERE \(clause) GROUP BY ar, \(groupColumn)"
+        var result: [String: [Int: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            result[row[1], default: [:]][row[0]] = row[2]
+        }
+        return result
+    }
+
+    func years(of kind: DataKind) throws -> [Int] {
+        try Int.fetchAll(db, sql: "SELECT DISTINCT ar FROM \(kind.table) WHERE kommun = ? ORDER BY ar", arguments: [kommun.rawValue])
+    }
+
+    func population() throws -> [Int: Int] {
+        let rows = try Row.fetchAll(db, sql: "SELECT ar, invanare FROM befolkning WHERE kommun = ? AND omrade = ''", arguments: [kommun.rawValue])
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int, $0[1] as Int) })
+    }
+
+    /// The measure for every year in `years`; years the store does not know get no value.
+    func observations(_ measure: Measure, years: [Int], known: Set<Int>) throws -> [Int: Observation] {
+        var result: [Int: Observation] = [:]
+        switch measure {
+        case .sum(let selection):
+            let sums = try aggregate(selection, distinct: false)[""] ?? [:]
+            for year in years where known.contains(year) {
+                let sum = sums[year] ?? 0
+                result[year] = Observation(value: Double(sum), numerator: sum)
+            }
+        case .distinct(let selection, let denominator):
+            let counts = try aggregate(selection, distinct: true)[""] ?? [:]
+            let totals = try denominator.map { try aggregate($0, distinct: true)[""] ?? [:] }
+            for year in years where known.contains(year) {
+                let count = counts[year] ?? 0
+                var observation = Observation(value: Double(count), numerator: count)
+                if let totals {
+                    let total = totals[year] ?? 0
+                    observation.denominator = total
+                    observation.note = "\(count) av \(total)"
+                }
+                result[year] = observation
+            }
+        case .ratio(let numerator, let denominator, let scale):
+            let top = try aggregate(numerator, distinct: false)[""] ?? [:]
+            let bottom = try aggregate(denominator, distinct: false)[""] ?? [:]
+            for year in years where known.contains(year) {
+                result[year] = Self.ratio(top[year] ?? 0, bottom[year] ?? 0, scale: scale)
+            }
+        case .rate(let numerator, let per):
+            let sums = try aggregate(numerator, distinct: false)[""] ?? [:]
+            let population = try population()
+            for year in years where known.contains(year) {
+                let sum = sums[year] ?? 0
+                if let inhabitants = population[year], inhabitants > 0 {
+                    result[year] = Observation(value: Double(sum) * per / Double(inhabitants), numerator: sum, exposure: Double(inhabitants))
+                } else {
+                    result[year] = Observation(value: nil, numerator: sum, note: "befolkningsuppgift saknas för \(year)")
+                }
+            }
+        case .significantIncrease(let selection, let by):
+            let perKey = try aggregate(selection, distinct: false, group: by)
+            for year in years where known.contains(year) {
+                guard known.contains(year - 1) else {
+                    result[year] = Observation(value: nil, note: "inget föregående år att jämföra med")
+                    continue
+                }
+                var increased: [(String, Int, Int)] = []
+                for (key, sums) in perKey where !key.isEmpty {
+                    let before = sums[year - 1] ?? 0, after = sums[year] ?? 0
+                    if after > before && Statistics.poissonTestPValue(x1: before, x2: after) < IndicatorEngine.alpha {
+                        increased.append((by.label(for: key), before, after))
+                    }
+                }
+                increased.sort { $0.0.compare($1.0, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
+                var observation = Observation(value: Double(increased.count), numerator: increased.count)
+                observation.listed = increased.map(\.0)
+                if !increased.isEmpty {
+                    observation.note = increased.map { "\($0.0) (\($0.1) → \($0.2))" }.joined(separator: ", ")
+                }
+                result[year] = observation
+            }
+        }
+        return result
+    }
+
+    static func ratio(_ numerator: Int, _ denominator: Int, scale: Double) -> Observation {
+        guard denominator > 0 else {
+            return Observation(value: nil, numerator: numerator, denominator: denominator, note: "inga uppgifter att räkna andelen på")
+        }
+        return Observation(value: Double(numerator) / Double(denominator) * scale, numerator: numerator, denominator: denominator)
+    }
+
+    /// The measure per value of `field`, for the given years.
+    func breakdown(_ measure: Measure, by field: FieldReference, years: [Int]) throws -> [String: [Int: Observation]] {
+        var result: [String: [Int: Observation]] = [:]
+        switch measure {
+        case .sum(let selection), .distinct(let selection, _):
+            let distinct = if case .distinct = measure { true } else { false }
+            for (key, byYear) in try aggregate(selection, distinct: distinct, group: field, years: years) {
+                for (year, value) in byYear { result[key, default: [:]][year] = Observation(value: Double(value), numerator: value) }
+            }
+        case .ratio(let numerator, let denominator, let scale):
+            let top = try aggregate(numerator, distinct: false, group: field, years: years)
+            let bottom = try aggregate(denominator, distinct: false, group: field, years: years)
+            for key in Set(top.keys).union(bottom.keys) {
+                for year in years where top[key]?[year] != nil || bottom[key]?[year] != nil {
+                    result[key, default: [:]][year] = Self.ratio(top[key]?[year] ?? 0, bottom[key]?[year] ?? 0, scale: scale)
+                }
+            }
+        case .rate, .significantIncrease:
+            break // Refused when the definition is loaded.
+        }
+        return result
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import LagesbildKit
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Options shared by the commands that compute indicators.
+struct IndicatorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"))
+    var kommun: String?
+
+    @Option(help: ArgumentHelp("Mapp med mätpunkter (*.yaml). Standard: Indicators/ bredvid databasen, annars de inbyggda.", valueName: "mapp"))
+    var indicators: String?
+
+    @Option(help: ArgumentHelp("Utdata: table (för läsning), json eller csv (för analys, alltid exakta värden med maskflagga).", valueName: "format"))
+    var format: OutputFormat = .table
+
+    @Flag(help: "Visa exakta värden i tabellen (ej röjandekontrollerat, bara för internt bruk).")
+    var exact = false
+
+    func engine(_ database: DatabaseOptions) throws -> (IndicatorEngine, KommunCode) {
+        let store = try database.open()
+        let definitions = try DefinitionLoader.resolve(explicit: indicators, databasePath: database.path)
+        return (IndicatorEngine(store: store, definitions: definitions), try resolveKommun(kommun, store: store))
+    }
+
+    func print(_ report: IndicatorReport) throws {
+        switch format {
+        case .table: Swift.print(IndicatorFormatter.table(report, exact: exact))
+        case .json: FileHandle.standardOutput.write(try report.jsonData() + Data("\n".utf8))
+        case .csv: FileHandle.standardOutput.write(Data(IndicatorFormatter.csv(report).utf8))
+        }
+    }
+}
+
+struct IndicatorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indicators",
+        abstract: "Räknar mätpunkterna för ett år, med förändring och trend mot året före."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("År att redovisa.", valueName: "år")) var year: Int
+    @OptionGroup var options: IndicatorOptions
+
+    func run() throws {
+        try reportingErrors {
+            let (engine, kommun) = try options.engine(database)
+            try options.print(try engine.evaluate(kommun: kommun, year: year))
+        }
+    }
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Jämför mätpunkterna mellan två valfria år."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Året att jämföra från.", valueName: "år")) var from: Int
+    @Option(help: ArgumentHelp("Året att jämföra med.", valueName: "år")) var to: Int
+    @OptionGroup var options: IndicatorOptions
+
+    func validate() throws {
+        guard from != to else { throw ValidationError("--from och --to ska vara olika år") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let (engine, kommun) = try options.engine(database)
+            try options.print(try engine.evaluate(kommun: kommun, year: to, baseYear: from))
+        }
+    }
+}
+
+struct SettingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "Visar eller ändrar databasens inställningar (maskningsgräns för röjandekontroll)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("mask-threshold"), help: ArgumentHelp("Minsta antal som visas omaskat (3–10).", valueName: "antal"))
+    var maskThreshold: Int?
+
+    func run() throws {
+        try reportingErrors {
+            let store = try database.open()
+            if let maskThreshold { try store.setMaskThreshold(maskThreshold) }
+            print("Kommun: \(try store.kommunName(store.ownKommun)) (\(store.ownKommun))")
+            print("Maskningsgräns: antal 1–\(try store.maskThreshold() - 1) visas som <\(try store.maskThreshold()) i publicerade siffror")
+        }
+    }
+}
