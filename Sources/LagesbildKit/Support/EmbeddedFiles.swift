@@ -19,6 +19,7 @@ measure:
   source: signaler
   field: antal
 breakdowns: [kategori, miljö, område, källa]
+
 """#,
         "MO1-02.yaml": #"""
 id: MO1-02
@@ -36,6 +37,7 @@ measure:
     source: signaler
     field: antal
   per: 10000
+
 """#,
         "MO1-03.yaml": #"""
 id: MO1-03
@@ -51,6 +53,7 @@ measure:
   field: område
   where:
     antal: {min: 1}
+
 """#,
         "MO1-04.yaml": #"""
 id: MO1-04
@@ -67,6 +70,7 @@ measure:
   source: signaler
   field: antal
   by: område
+
 """#,
         "MO1-05.yaml": #"""
 id: MO1-05
@@ -86,6 +90,7 @@ measure:
   denominator:
     source: signaler
     field: antal
+
 """#,
         "MO1-06.yaml": #"""
 id: MO1-06
@@ -104,6 +109,7 @@ measure:
   denominator:
     source: signaler
     field: antal
+
 """#,
         "MO1-07.yaml": #"""
 id: MO1-07
@@ -118,6 +124,7 @@ measure:
   type: distinct
   source: signaler
   field: källa
+
 """#,
         "MO1-08.yaml": #"""
 id: MO1-08
@@ -133,6 +140,7 @@ measure:
   source: samverkan
   field: aktör
 breakdowns: [typ]
+
 """#,
         "MO1-09.yaml": #"""
 id: MO1-09
@@ -149,6 +157,7 @@ measure:
   field: aktör
   where:
     typ: {not: förvaltning}
+
 """#,
         "MO2-01.yaml": #"""
 id: MO2-01
@@ -170,6 +179,7 @@ measure:
     field: målgrupp
     where: {utbildning: grund}
 breakdowns: [förvaltning]
+
 """#,
         "MO2-02.yaml": #"""
 id: MO2-02
@@ -192,6 +202,7 @@ measure:
     field: förvaltning
     where:
       utbildning: fördjupad
+
 """#,
         "MO2-03.yaml": #"""
 id: MO2-03
@@ -212,6 +223,7 @@ measure:
     source: utbildning
     field: målgrupp
     where: {utbildning: förtroendevalda}
+
 """#,
     ]
 

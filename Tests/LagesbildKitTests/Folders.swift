@@ -1,0 +1,5 @@
+import Foundation
+
+enum CLIFolders {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
