@@ -58,7 +58,7 @@ public enum DefinitionLoader {
     }
 
     static let topLevelKeys: Set<String> = ["id", "title", "description", "target_area", "unit", "direction",
-                                            "mask_small_counts", "decimals", "measure", "breakdowns"]
+                                            "mask_small_counts", "decimals", "measure", "breakdowns", "summary"]
     static let measureKeys: Set<String> = ["type", "source", "field", "where", "numerator", "denominator", "per", "scale", "by"]
     static let selectionKeys: Set<String> = ["source", "field", "where"]
 
@@ -89,6 +89,7 @@ public enum DefinitionLoader {
         }
         let masks = try reader.optionalBool(root, "mask_small_counts") ?? false
         let decimals = try reader.optionalInteger(root, "decimals", range: 0...3) ?? (unit == .antal ? 0 : 1)
+        let inSummary = try reader.optionalBool(root, "summary") ?? false
 
         guard let measureNode = root["measure"]?.mapping else {
             throw reader.error("measure", root["measure"] == nil ? "saknas" : "ska vara en mappning med type, source, field …")
@@ -132,7 +133,7 @@ public enum DefinitionLoader {
         }
         return IndicatorDefinition(id: id, title: title, description: description.trimmingCharacters(in: .whitespacesAndNewlines),
                                    targetArea: targetArea, unit: unit, direction: direction, masksSmallCounts: masks,
-                                   decimals: decimals, measure: measure, breakdowns: breakdowns, file: file)
+                                   decimals: decimals, measure: measure, breakdowns: breakdowns, inSummary: inSummary, file: file)
     }
 
     /// Typed access to a YAML mapping that reports the exact key that is wrong.

@@ -22,6 +22,8 @@ public struct IndicatorDefinition: Sendable {
     public let decimals: Int
     public let measure: Measure
     public let breakdowns: [Breakdown]
+    /// Whether the report's summary shows it (`summary: true`).
+    public let inSummary: Bool
     /// The file it was read from, for messages and the report's method section.
     public let file: String
 }

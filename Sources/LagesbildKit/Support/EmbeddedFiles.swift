@@ -13,6 +13,7 @@ description: >
 target_area: 1
 unit: antal
 direction: neutral
+summary: true
 mask_small_counts: true
 measure:
   type: sum
@@ -30,6 +31,7 @@ description: >
 target_area: 1
 unit: per 10 000 invånare
 direction: neutral
+summary: true
 mask_small_counts: true
 measure:
   type: rate
@@ -65,6 +67,7 @@ description: >
 target_area: 1
 unit: antal
 direction: lower
+summary: true
 measure:
   type: significant_increase
   source: signaler
@@ -81,6 +84,7 @@ description: >
 target_area: 1
 unit: procent
 direction: neutral
+summary: true
 mask_small_counts: true
 measure:
   type: ratio
@@ -120,6 +124,7 @@ description: >
 target_area: 1
 unit: antal
 direction: higher
+summary: true
 measure:
   type: distinct
   source: signaler
@@ -135,6 +140,7 @@ description: >
 target_area: 1
 unit: antal
 direction: higher
+summary: true
 measure:
   type: distinct
   source: samverkan
@@ -168,6 +174,7 @@ description: >
 target_area: 2
 unit: procent
 direction: higher
+summary: true
 measure:
   type: ratio
   numerator:
@@ -190,6 +197,7 @@ description: >
 target_area: 2
 unit: antal
 direction: higher
+summary: true
 measure:
   type: distinct
   source: utbildning
@@ -213,6 +221,7 @@ description: >
 target_area: 2
 unit: procent
 direction: higher
+summary: true
 measure:
   type: ratio
   numerator:
@@ -227,5 +236,354 @@ measure:
 """#,
     ]
 
-    static let reports: [String: String] = [:]
+    static let reports: [String: String] = [
+        "indicator.mustache": #"""
+<article class="indicator" id="{{anchor}}" aria-labelledby="{{anchor}}-rubrik">
+  <div class="indicator-head">
+  <h3 id="{{anchor}}-rubrik"><span class="indicator-id">{{id}}</span> {{title}}</h3>
+  <p class="sentence">{{sentence}}</p>
+  <table class="keyfigures">
+    <caption>{{id}} {{title}}: värde, jämförelse och trend</caption>
+    <thead>
+      <tr><th scope="col" class="num">Värde</th><th scope="col" class="num">Föregående</th><th scope="col" class="num">Förändring</th><th scope="col" class="num">p-värde</th><th scope="col">Trend</th></tr>
+    </thead>
+    <tbody>
+      <tr><td class="num strong">{{value}}</td><td class="num">{{previous}}</td><td class="num">{{change}}</td><td class="num">{{pValue}}</td><td>{{trend}}</td></tr>
+    </tbody>
+  </table>
+  {{#hasNote}}<p class="note">Anmärkning: {{note}}</p>{{/hasNote}}
+  {{#hasChart}}
+  <figure class="chart-figure">
+    {{{chart}}}
+    <figcaption>{{id}} {{title}} per år{{unitNote}}. Siffrorna står i tabellen nedan.</figcaption>
+  </figure>
+  {{/hasChart}}
+  </div>
+  {{#hasChart}}
+  <table class="figures series">
+    <caption>{{id}} {{title}} per år</caption>
+    <thead><tr>{{#series}}<th scope="col" class="num">{{year}}</th>{{/series}}</tr></thead>
+    <tbody><tr>{{#series}}<td class="num">{{value}}</td>{{/series}}</tr></tbody>
+  </table>
+  {{/hasChart}}
+  {{#breakdowns}}
+  <div class="breakdown-block">
+  {{#hasChart}}
+  <figure class="chart-figure">
+    {{{chart}}}
+    <figcaption>{{caption}}. Siffrorna står i tabellen nedan.</figcaption>
+  </figure>
+  {{/hasChart}}
+  <table class="figures breakdown">
+    <caption>{{caption}}</caption>
+    <thead>
+      <tr><th scope="col">{{dimension}}</th><th scope="col" class="num">{{year}}</th><th scope="col" class="num">{{baseYear}}</th><th scope="col">Trend</th></tr>
+    </thead>
+    <tbody>
+      {{#rows}}
+      <tr><th scope="row">{{label}}</th><td class="num">{{value}}</td><td class="num">{{previous}}</td><td>{{trend}}</td></tr>
+      {{/rows}}
+    </tbody>
+  </table>
+  </div>
+  {{/breakdowns}}
+</article>
+
+"""#,
+        "lagesbild.css": #"""
+/* Lägesbild – stylesheet for screen and A4 print. System fonts only: the file fetches nothing. */
+:root {
+  --text: #1a1a1a;
+  --muted: #4a4a4a;
+  --rule: #8a8a8a;
+  --accent: #004b75;
+  --header-bg: #e9eef3;
+  --notice-bg: #fff4e0;
+  --notice-border: #a15c00;
+}
+
+html { font-size: 11pt; }
+body {
+  font-family: "Liberation Serif", "DejaVu Serif", Georgia, "Times New Roman", serif;
+  color: var(--text);
+  background: #ffffff;
+  line-height: 1.45;
+  margin: 0 auto;
+  max-width: 46rem;
+  padding: 1.5rem;
+}
+h1, h2, h3, h4, h5, h6, caption, table, .kicker, .toc, .page-mark, figcaption, .legend {
+  font-family: "Liberation Sans", "DejaVu Sans", Arial, Helvetica, sans-serif;
+}
+h1 { font-size: 2rem; line-height: 1.2; margin: 0.5rem 0 1.5rem; color: var(--accent); }
+h2 { font-size: 1.5rem; color: var(--accent); border-bottom: 2px solid var(--accent); padding-bottom: 0.2rem; margin-top: 0; }
+h3 { font-size: 1.15rem; margin: 1.6rem 0 0.4rem; }
+h4, h5, h6 { font-size: 1rem; margin: 1rem 0 0.3rem; }
+p { margin: 0.4rem 0 0.7rem; }
+a { color: var(--accent); }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
+
+.page-mark {
+  font-weight: bold;
+  text-align: center;
+  border: 2px solid var(--notice-border);
+  color: #6b3d00;
+  background: var(--notice-bg);
+  padding: 0.3rem;
+  margin: 0 0 1rem;
+}
+.title-page { min-height: 60vh; }
+.kicker { font-size: 1.1rem; color: var(--muted); margin: 2rem 0 0; text-transform: uppercase; letter-spacing: 0.06em; }
+.title-facts { display: grid; grid-template-columns: 9rem 1fr; gap: 0.3rem 1rem; margin: 1rem 0 1.5rem; }
+.title-facts dt { font-weight: bold; }
+.title-facts dd { margin: 0; }
+.lead { font-size: 1.05rem; }
+.notice { background: var(--notice-bg); border-left: 4px solid var(--notice-border); padding: 0.5rem 0.8rem; }
+.toc-heading { font-size: 1.1rem; border: none; margin-top: 2rem; color: var(--text); }
+.toc { padding-left: 1.4rem; }
+
+.summary li { margin-bottom: 0.4rem; }
+.sentence { font-size: 1.02rem; }
+.note, .source-note { color: var(--muted); font-style: italic; }
+.legend { font-size: 0.85rem; color: var(--muted); }
+.unit { font-weight: normal; color: var(--muted); font-size: 0.9em; }
+.indicator-id { color: var(--muted); font-weight: normal; margin-right: 0.3rem; }
+.meta { display: block; color: var(--muted); font-size: 0.9rem; }
+.placeholder { border: 2px dashed var(--rule); padding: 0.6rem 1rem; }
+
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
+caption { text-align: left; font-weight: bold; padding: 0.2rem 0; caption-side: top; }
+th, td { border-bottom: 1px solid var(--rule); padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+thead th { background: var(--header-bg); border-bottom: 2px solid var(--text); }
+tbody th { font-weight: normal; }
+.num { text-align: right; white-space: nowrap; }
+.strong { font-weight: bold; }
+.hash, .file { font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em; }
+.development th[scope="row"] { width: 45%; }
+
+figure { margin: 0.6rem 0; }
+figcaption { font-size: 0.85rem; color: var(--muted); }
+svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; }
+
+.definitions dt { font-weight: bold; margin-top: 0.6rem; }
+.definitions dd { margin: 0.1rem 0 0.4rem 0; }
+.assessment { border-left: 4px solid var(--accent); padding-left: 1rem; }
+.colophon { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--rule); }
+
+@page {
+  size: A4;
+  margin: 20mm 18mm 22mm 20mm;
+  @bottom-right {
+    content: "Sida " counter(page) " av " counter(pages);
+    font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+    font-size: 9pt;
+    color: #333333;
+  }
+  @top-center {
+    font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+    font-size: 9pt;
+    font-weight: bold;
+    color: #6b3d00;
+  }
+}
+
+@media print {
+  html { font-size: 10.5pt; }
+  body { max-width: none; padding: 0; }
+  .title-page { min-height: 0; }
+  .chapter { break-before: page; }
+  h2, h3 { break-after: avoid; }
+  tr, figure, svg, .keyfigures, .placeholder, .notice, dt, .indicator-head, .series, .breakdown-block { break-inside: avoid; }
+  svg.chart { max-height: 62mm; }
+  thead { display: table-header-group; }
+  a { color: var(--text); text-decoration: none; }
+  .page-mark { display: none; }
+}
+
+"""#,
+        "lagesbild.mustache": ##"""
+<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="lagesbild">
+<title>{{documentTitle}}</title>
+<style>
+{{{css}}}
+{{#hasPageMark}}
+@page { @top-center { content: "{{{pageMark}}}"; } }
+{{/hasPageMark}}
+</style>
+</head>
+<body>
+{{#hasPageMark}}
+<p class="page-mark">{{pageMark}}</p>
+{{/hasPageMark}}
+<header class="title-page">
+  <p class="kicker">{{kommunName}}</p>
+  <h1>{{title}}</h1>
+  <dl class="title-facts">
+    <dt>Kommun</dt><dd>{{kommunName}} ({{kommun}})</dd>
+    <dt>Datum</dt><dd>{{date}}</dd>
+    <dt>Till</dt><dd>{{recipients}}</dd>
+    <dt>Upprättad av</dt><dd>Upprättad av samverkansgruppen mot VBE</dd>
+  </dl>
+  <p class="lead">Lägesbilden tas fram varje år enligt kommunens handlingsplan mot radikalisering och våldsbejakande
+  extremism. Den är utgångspunkten för att mäta utfallet av kommunens insatser. Siffrorna är sammanräknade antal;
+  rapporten innehåller inga uppgifter om enskilda personer.</p>
+  {{#demo}}
+  <p class="notice"><strong>Observera:</strong> rapporten bygger på fiktiva demodata som lagesbild har genererat. Inga siffror
+  beskriver verkliga förhållanden.</p>
+  {{/demo}}
+  {{#internal}}
+  <p class="notice"><strong>Internt arbetsmaterial – ej röjandekontrollerat.</strong> Rapporten visar exakta värden, även små
+  antal. Den får inte spridas utanför samverkansgruppen.</p>
+  {{/internal}}
+  <nav aria-label="Innehåll">
+    <h2 class="toc-heading">Innehåll</h2>
+    <ol class="toc">
+      <li><a href="#sammanfattning">Sammanfattning</a></li>
+      <li><a href="#malomrade-1">Målområde 1 – Organisation och samordning</a></li>
+      <li><a href="#malomrade-2">Målområde 2 – Kunskap och stöd</a></li>
+      <li><a href="#bedomning">Målområde 3 – Bedömning</a></li>
+      <li><a href="#utveckling">Utveckling över tid</a></li>
+      <li><a href="#metod">Metod och källor</a></li>
+    </ol>
+  </nav>
+</header>
+
+<main>
+<section class="chapter" id="sammanfattning" aria-labelledby="sammanfattning-rubrik">
+  <h2 id="sammanfattning-rubrik">Sammanfattning</h2>
+  <p>De viktigaste mätpunkterna för {{year}} jämfört med {{baseYear}}. En förändring kallas statistiskt säkerställd när ett
+  exakt test ger p under 0,05; annars kan skillnaden bero på slumpen.</p>
+  <ul class="summary">
+    {{#summary}}
+    <li>{{sentence}}</li>
+    {{/summary}}
+  </ul>
+  <table class="figures">
+    <caption>Nyckeltal {{year}} och {{baseYear}}</caption>
+    <thead>
+      <tr><th scope="col">Mätpunkt</th><th scope="col" class="num">{{year}}</th><th scope="col" class="num">{{baseYear}}</th><th scope="col">Trend</th></tr>
+    </thead>
+    <tbody>
+      {{#summary}}
+      <tr><th scope="row">{{id}} {{title}}</th><td class="num">{{value}}</td><td class="num">{{previous}}</td><td>{{trend}}</td></tr>
+      {{/summary}}
+    </tbody>
+  </table>
+  {{#anyMasked}}
+  <p class="legend">{{maskText}} = maskerat: färre än {{threshold}} händelser redovisas inte exakt (röjandekontroll).</p>
+  {{/anyMasked}}
+</section>
+
+<section class="chapter" id="malomrade-1" aria-labelledby="malomrade-1-rubrik">
+  <h2 id="malomrade-1-rubrik">Målområde 1 – Organisation och samordning</h2>
+  <p>Handlingsplanen ska hitta mätpunkter som visar ökning eller minskning av miljöer som löper hög risk för
+  radikalisering och våldsbejakande extremism, och följa samordningen inom kommunen och med andra aktörer.</p>
+  {{#targetArea1}}
+  {{> indicator}}
+  {{/targetArea1}}
+</section>
+
+<section class="chapter" id="malomrade-2" aria-labelledby="malomrade-2-rubrik">
+  <h2 id="malomrade-2-rubrik">Målområde 2 – Kunskap och stöd</h2>
+  <p>Kommunanställda ska ha grundläggande kunskap om radikalisering och våldsbejakande extremism, varje förvaltning ska ha
+  minst en funktion med fördjupad utbildning och förtroendevalda ska erbjudas kompetensutveckling.</p>
+  {{#targetArea2}}
+  {{> indicator}}
+  {{/targetArea2}}
+</section>
+
+<section class="chapter" id="bedomning" aria-labelledby="bedomning-rubrik">
+  <h2 id="bedomning-rubrik">Målområde 3 – Bedömning</h2>
+  {{#targetArea3}}
+  {{> indicator}}
+  {{/targetArea3}}
+  {{#hasAssessment}}
+  <div class="assessment">
+  {{{assessmentHTML}}}
+  </div>
+  <p class="source-note">Samverkansgruppens bedömning, från {{assessmentSource}}.</p>
+  {{/hasAssessment}}
+  {{^hasAssessment}}
+  <div class="placeholder">
+    <p><strong>Samverkansgruppens bedömning saknas.</strong></p>
+    <p>Här ska samverkansgruppen mot VBE skriva sin gemensamma bedömning av läget: var problemen är störst, hur läget
+    har utvecklats och vilka insatser som behövs. lagesbild skriver aldrig bedömningen själv.</p>
+    <p>Skriv bedömningen i en Markdown-fil och ange den med <code>--assessment FIL.md</code>, eller lägg den som
+    <code>Reports/{{year}}/bedomning.md</code> bredvid databasen.</p>
+  </div>
+  {{/hasAssessment}}
+</section>
+
+<section class="chapter" id="utveckling" aria-labelledby="utveckling-rubrik">
+  <h2 id="utveckling-rubrik">Utveckling över tid</h2>
+  {{#development}}
+  <table class="figures development">
+    <caption>{{caption}}</caption>
+    <thead>
+      <tr><th scope="col">Mätpunkt</th>{{#years}}<th scope="col" class="num">{{year}}</th>{{/years}}</tr>
+    </thead>
+    <tbody>
+      {{#rows}}
+      <tr><th scope="row">{{id}} {{title}} <span class="unit">({{unit}})</span></th>{{#cells}}<td class="num">{{value}}</td>{{/cells}}</tr>
+      {{/rows}}
+    </tbody>
+  </table>
+  {{/development}}
+  {{#anyMasked}}
+  <p class="legend">{{maskText}} = maskerat: färre än {{threshold}} händelser. – = uppgift saknas.</p>
+  {{/anyMasked}}
+</section>
+
+<section class="chapter" id="metod" aria-labelledby="metod-rubrik">
+  <h2 id="metod-rubrik">Metod och källor</h2>
+  <h3>Mätpunkternas definitioner</h3>
+  <p>Mätpunkterna är definierade i filer som samverkansgruppen kan läsa och ändra. Varje år räknas för en mätpunkt när
+  dess källa har uppgifter för året; ett år utan rapporterade uppgifter är okänt, inte noll.</p>
+  <dl class="definitions">
+    {{#definitions}}
+    <dt>{{id}} {{title}}</dt>
+    <dd>{{description}} <span class="meta">Enhet: {{unit}}. Målområde {{targetArea}}. Riktning: {{direction}}. Maskas: {{masked}}. Definition: {{file}}.</span></dd>
+    {{/definitions}}
+  </dl>
+  <h3>Datakällor</h3>
+  {{#hasSources}}
+  <table class="figures sources">
+    <caption>Inlästa filer som uppgifterna bygger på</caption>
+    <thead>
+      <tr><th scope="col" class="num">Import</th><th scope="col">Datum</th><th scope="col">Typ</th><th scope="col">Fil</th><th scope="col" class="num">Rader</th><th scope="col">SHA-256 (början)</th></tr>
+    </thead>
+    <tbody>
+      {{#sources}}
+      <tr><td class="num">{{id}}</td><td>{{date}}</td><td>{{kind}}</td><td class="file">{{file}}</td><td class="num">{{rows}}</td><td class="hash">{{sha}}</td></tr>
+      {{/sources}}
+    </tbody>
+  </table>
+  {{/hasSources}}
+  <h3>Röjandekontroll</h3>
+  <p>Antal signaler (även orosanmälningar och polisanmälningar) och andelar eller tal per invånare som räknas på dem
+  redovisas inte när antalet är 1–{{largestMasked}}; de visas som {{maskText}}. Om exakt en cell i en uppdelning är maskad maskas även den näst minsta cellen som inte är noll, så att
+  värdet inte kan räknas fram ur summan. Noll visas som 0. Antal områden, verksamheter, aktörer och förvaltningar samt
+  utbildningssiffror maskas inte. Diagrammen visar aldrig maskade värden.</p>
+  <h3>Statistisk metod</h3>
+  <p>Varje värde jämförs med föregående år. Antal och antal per invånare prövas med det exakta villkorliga testet för två
+  Poissonfördelade antal: givet antalen x₁ och x₂ med folkmängderna e₁ och e₂ (lika om folkmängd saknas) är x₂
+  binomialfördelat med n = x₁ + x₂ och p = e₂ / (e₁ + e₂) om ingen förändring skett. Andelar prövas med Fishers
+  exakta test. Båda testen är tvåsidiga. En förändring med p under 0,05 kallas statistiskt säkerställd; annars kan
+  skillnaden bero på slumpen. Vid små antal kan även stora skillnader bero på slumpen.</p>
+</section>
+</main>
+<footer class="colophon">
+  <p>Framtagen med lagesbild {{date}}. {{kommunName}}, lägesbild {{year}}.</p>
+</footer>
+</body>
+</html>
+
+"""##,
+    ]
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `lagesbild report` on the indicator fixtures: the figures, the masks, escaping, determinism.
+@Suite struct ReportEndToEndTests {
+    func loaded() throws -> CLI {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"].map { cli.fixture("indicators/\($0)") })
+        return cli
+    }
+
+    func report(_ cli: CLI, _ extra: [String] = []) throws -> String {
+        let output = try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01"] + extra)
+        #expect(output.stdout.contains("Skrev lagesbild-2313-2024.html") || extra.contains("--output"))
+        let path = extra.firstIndex(of: "--output").map { extra[$0 + 1] } ?? cli.directory.appendingPathComponent("lagesbild-2313-2024.html").path
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test func theReportShowsTheFixtureFiguresWithSmallCountsMasked() throws {
+        let cli = try loaded()
+        let html = try report(cli)
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"sv\">"))
+        #expect(html.contains("<h1>Lägesbild 2024 – radikalisering och våldsbejakande extremism</h1>"))
+        #expect(html.contains("Kommunstyrelsen, Kommunfullmäktige, Lokala brottsförebyggande rådet (BRÅ)"))
+        #expect(html.contains("Upprättad av samverkansgruppen mot VBE"))
+        #expect(html.contains("Registrerade signaler ökade från 45 år 2023 till 86 år 2024; ökningen är statistiskt säkerställd."))
+        #expect(html.contains("Andel signaler som orosanmälts ökade från 13,3\u{00A0}% år 2023 till 20,9\u{00A0}% år 2024; skillnaden kan bero på slumpen."))
+        #expect(html.contains("Förvaltningar med fördjupat utbildad funktion ökade från 0 år 2023 till 3 år 2024 (3 av 4)"))
+        // Hammerdal's 4 and (secondary) Gäddede's 12 are masked; Centrum's 70 and Backe's 0 are shown.
+        #expect(html.contains("<tr><th scope=\"row\">Hammerdal</th><td class=\"num\">&lt;5</td><td class=\"num\">&lt;5</td>"))
+        #expect(html.contains("<tr><th scope=\"row\">Gäddede</th><td class=\"num\">&lt;5</td>"))
+        #expect(html.contains("<tr><th scope=\"row\">Centrum</th><td class=\"num\">70</td><td class=\"num\">40</td>"))
+        #expect(html.contains("<tr><th scope=\"row\">Backe</th><td class=\"num\">0</td>"))
+        #expect(!html.contains("<tr><th scope=\"row\">Hammerdal</th><td class=\"num\">4</td>"))
+        // The group's assessment is never invented.
+        #expect(html.contains("Samverkansgruppens bedömning saknas."))
+        // The data sources, from the import log.
+        #expect(html.contains("<td class=\"file\">signaler.csv</td>"))
+        #expect(!html.contains("Fiktiva demodata"))
+    }
+
+    @Test func selfContainedWithThePolicyAndNoScriptOrExternalReference() throws {
+        let cli = try loaded()
+        let html = try report(cli)
+        #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:\">"))
+        #expect(!html.lowercased().contains("<script"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("//fonts"))
+        #expect(!html.contains("<link") && !html.contains("<img") && !html.contains("url("))
+        #expect(html.components(separatedBy: "<h1").count == 2)
+    }
+
+    @Test func internalShowsExactValuesAndMarksEveryPage() throws {
+        let cli = try loaded()
+        let html = try report(cli, ["--internal", "--output", cli.directory.appendingPathComponent("intern.html").path])
+        #expect(html.contains("@page { @top-center { content: \"Internt arbetsmaterial – ej röjandekontrollerat\"; } }"))
+        #expect(html.contains("<tr><th scope=\"row\">Hammerdal</th><td class=\"num\">4</td><td class=\"num\">3</td>"))
+    }
+
+    @Test func sameInputsAndDateGiveAByteIdenticalFile() throws {
+        let cli = try loaded()
+        let first = try report(cli)
+        let second = try report(cli)
+        #expect(first == second)
+    }
+
+    @Test func textFromDataIsEscaped() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let hostile = "<script>alert(1)</script>"
+        let file = try cli.write("elak.csv", """
+            år;kategori;område;källa;antal
+            2024;klotter;"\(hostile)";"</style><b>x</b> & ""citat"" 'apostrof'";9
+
+            """)
+        try cli.succeed(["import", file])
+        let assessment = try cli.write("bedomning.md", "# Läget\n\nText med <script>alert(2)</script> och [länk](https://example.org) och ![bild](https://example.org/x.png).\n")
+        let html = try report(cli, ["--assessment", assessment])
+        #expect(!html.contains(hostile))
+        #expect(!html.contains("<script>alert(2)"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("&lt;/style&gt;&lt;b&gt;x&lt;/b&gt; &amp; &quot;citat&quot; &#39;apostrof&#39;"))
+        #expect(html.contains("&lt;script>alert(2)&lt;/script>") || html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"))
+        #expect(html.contains("<h3>Läget</h3>"))
+        #expect(!html.contains("example.org"))
+        #expect(html.components(separatedBy: "</style>").count == 2)
+    }
+
+    @Test func assessmentBesideTheDatabaseIsUsed() throws {
+        let cli = try loaded()
+        let folder = cli.directory.appendingPathComponent("Reports/2024")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "Samverkansgruppen bedömer att läget är **oförändrat**.\n".write(to: folder.appendingPathComponent("bedomning.md"), atomically: true, encoding: .utf8)
+        let html = try report(cli)
+        #expect(html.contains("Samverkansgruppen bedömer att läget är <strong>oförändrat</strong>."))
+        #expect(!html.contains("Samverkansgruppens bedömning saknas."))
+    }
+
+    @Test func aYearWithoutDataIsAClearError() throws {
+        let cli = try loaded()
+        let output = try cli.run(["report", "--year", "2019"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("fel: databasen har inga uppgifter för 2313 år 2019 (år med uppgifter: 2023, 2024, 2025)"))
+        let badDate = try cli.run(["report", "--year", "2024", "--date", "1 mars"])
+        #expect(badDate.stderr.contains("--date: \"1 mars\" är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+    }
+}
