@@ -418,10 +418,10 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
 </style>
 </head>
 <body>
-{{#hasPageMark}}
-<p class="page-mark">{{pageMark}}</p>
-{{/hasPageMark}}
 <header class="title-page">
+  {{#hasPageMark}}
+  <p class="page-mark">{{pageMark}}</p>
+  {{/hasPageMark}}
   <p class="kicker">{{kommunName}}</p>
   <h1>{{title}}</h1>
   <dl class="title-facts">

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// The demo report printed to PDF by a real browser (headless Chromium), read back with poppler-utils.
+/// `.ci/run` installs both; in CI (CI=true) a missing tool fails the test instead of skipping it.
+@Suite(.serialized) struct BrowserReportTests {
+    static func tool(_ names: [String]) -> String? {
+        for name in names {
+            for folder in ["/usr/bin", "/usr/local/bin", "/bin"] {
+                let path = "\(folder)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        return nil
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The tools, or nil outside CI when they are missing (then the test says so and stops).
+    static func tools() -> (chromium: String, pdfinfo: String, pdftotext: String)? {
+        let chromium = tool(["chromium", "chromium-browser", "google-chrome"])
+        let pdfinfo = tool(["pdfinfo"]), pdftotext = tool(["pdftotext"])
+        guard let chromium, let pdfinfo, let pdftotext else {
+            let message = "headless Chromium and poppler-utils are needed (apt-get install chromium poppler-utils)"
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("\(message); .ci/run must install them")
+            } else {
+                print("BrowserReportTests: not run here: \(message)")
+            }
+            return nil
+        }
+        return (chromium, pdfinfo, pdftotext)
+    }
+
+    static func printDemoReport() throws -> (cli: CLI, pdf: String, tools: (chromium: String, pdfinfo: String, pdftotext: String))? {
+        guard let tools = tools() else { return nil }
+        let cli = try CLI()
+        let demo = try cli.run(["demo", "--dir", "demo", "--date", "2026-03-15"])
+        #expect(demo.status == 0, "demo failed: \(demo.stderr)")
+        let html = cli.directory.appendingPathComponent("demo/lagesbild-2313-2025.html").path
+        let pdf = cli.directory.appendingPathComponent("demo/lagesbild.pdf").path
+        let printed = try run(tools.chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                               "--user-data-dir=\(cli.directory.appendingPathComponent("chromium-profile").path)",
+                                               "--print-to-pdf=\(pdf)", URL(fileURLWithPath: html).absoluteString])
+        #expect(printed.status == 0)
+        #expect(FileManager.default.fileExists(atPath: pdf))
+        return (cli, pdf, tools)
+    }
+
+    @Test func demoReportPrintsAsA4WithItsKeyTextsOnEveryPageAndNothingOutside() throws {
+        guard let (_, pdf, tools) = try Self.printDemoReport() else { return }
+
+        let info = try Self.run(tools.pdfinfo, [pdf]).output
+        #expect(info.contains("(A4)"), "pdfinfo: \(info)")
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        #expect((8...30).contains(pages), "pages: \(pages)")
+
+        let text = try Self.run(tools.pdftotext, ["-layout", pdf, "-"]).output
+        let pageTexts = text.split(separator: "\u{000C}", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        #expect(pageTexts.count == pages)
+        for key in ["Lägesbild 2025 – radikalisering och", "Strömsunds kommun (2313)", "Kommunstyrelsen, Kommunfullmäktige, Lokala brottsförebyggande rådet",
+                    "Upprättad av samverkansgruppen mot VBE", "Sammanfattning", "Registrerade signaler ökade från",
+                    "Andel anställda med grundutbildning", "Samverkansgruppens bedömning saknas", "Metod och källor", "Fishers"] {
+            #expect(text.contains(key), "missing in PDF: \(key)")
+        }
+        // Fictitious data is marked, and numbered, on every page.
+        for (index, page) in pageTexts.enumerated() {
+            #expect(page.contains("Fiktiva demodata – inte verkliga uppgifter"), "page \(index + 1) is not marked as fictitious")
+            #expect(page.contains("Sida \(index + 1) av \(pages)"), "page \(index + 1) has no page number")
+        }
+        // Each main section starts a page: its heading is the first text after the page mark.
+        for heading in ["Sammanfattning", "Målområde 1 – Organisation och samordning", "Målområde 2 – Kunskap och stöd",
+                        "Målområde 3 – Bedömning", "Utveckling över tid", "Metod och källor"] {
+            let starts = pageTexts.contains { page in
+                let lines = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                return lines.count > 1 && lines[1].hasPrefix(heading)
+            }
+            #expect(starts, "\"\(heading)\" does not start a page")
+        }
+
+        // No word lies outside its page.
+        let boxes = try Self.run(tools.pdftotext, ["-bbox", pdf, "-"]).output
+        var pageWidth = 0.0, pageHeight = 0.0, words = 0, outside: [String] = []
+        func attribute(_ name: String, in line: Substring) -> Double? {
+            guard let range = line.range(of: "\(name)=\"") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        for line in boxes.split(separator: "\n") {
+            if line.contains("<page ") {
+                pageWidth = attribute("width", in: line) ?? 0
+                pageHeight = attribute("height", in: line) ?? 0
+            } else if line.contains("<word ") {
+                words += 1
+                let xMin = attribute("xMin", in: line) ?? -1, xMax = attribute("xMax", in: line) ?? .infinity
+                let yMin = attribute("yMin", in: line) ?? -1, yMax = attribute("yMax", in: line) ?? .infinity
+                if xMin < 0 || yMin < 0 || xMax > pageWidth || yMax > pageHeight { outside.append(String(line)) }
+            }
+        }
+        #expect(words > 1000)
+        #expect(outside.isEmpty, "text outside the page: \(outside.prefix(3))")
+    }
+}
