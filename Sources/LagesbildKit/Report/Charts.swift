@@ -105,6 +105,8 @@ public enum Charts {
     /// 1, 2, 2.5, 5 × 10^n at or above the value, so axis labels are round numbers.
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0 else { return 4 }
+        // Small values: a multiple of 4, so the four gridlines fall on whole numbers.
+        if value <= 20 { return max(4, (value / 4).rounded(.up) * 4) }
         let magnitude = pow(10, floor(log10(value)))
         for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * magnitude >= value {
             let ceiling = step * magnitude

@@ -257,15 +257,13 @@ measure:
     {{{chart}}}
     <figcaption>{{id}} {{title}} per år{{unitNote}}. Siffrorna står i tabellen nedan.</figcaption>
   </figure>
-  {{/hasChart}}
-  </div>
-  {{#hasChart}}
   <table class="figures series">
     <caption>{{id}} {{title}} per år</caption>
     <thead><tr>{{#series}}<th scope="col" class="num">{{year}}</th>{{/series}}</tr></thead>
     <tbody><tr>{{#series}}<td class="num">{{value}}</td>{{/series}}</tr></tbody>
   </table>
   {{/hasChart}}
+  </div>
   {{#breakdowns}}
   <div class="breakdown-block">
   {{#hasChart}}
