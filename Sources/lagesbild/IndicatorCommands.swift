@@ -26,6 +26,19 @@ struct IndicatorOptions: ParsableArguments {
         return (IndicatorEngine(store: store, definitions: definitions), try resolveKommun(kommun, store: store))
     }
 
+    func printAll(_ reports: [IndicatorReport]) throws {
+        switch format {
+        case .json: FileHandle.standardOutput.write(try IndicatorReport.jsonData(reports) + Data("\n".utf8))
+        case .table: Swift.print(reports.map { IndicatorFormatter.table($0, exact: exact) }.joined(separator: "\n\n"))
+        case .csv:
+            for (index, report) in reports.enumerated() {
+                var text = IndicatorFormatter.csv(report, kommunColumn: true)
+                if index > 0 { text = String(text.split(separator: "\r\n", maxSplits: 1, omittingEmptySubsequences: false).last ?? "") }
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+
     func print(_ report: IndicatorReport) throws {
         switch format {
         case .table: Swift.print(IndicatorFormatter.table(report, exact: exact))
@@ -44,11 +57,21 @@ struct IndicatorsCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: ArgumentHelp("År att redovisa.", valueName: "år")) var year: Int
     @OptionGroup var options: IndicatorOptions
+    @Flag(help: "Alla kommuner som har uppgifter i databasen (json: en lista, en rapport per kommun).") var all = false
+
+    func validate() throws {
+        if all && options.kommun != nil { throw ValidationError("ange antingen --kommun eller --all") }
+    }
 
     func run() throws {
         try reportingErrors {
             let (engine, kommun) = try options.engine(database)
-            try options.print(try engine.evaluate(kommun: kommun, year: year))
+            guard all else {
+                try options.print(try engine.evaluate(kommun: kommun, year: year))
+                return
+            }
+            let reports = try engine.store.kommunerWithData().map { try engine.evaluate(kommun: $0, year: year) }
+            try options.printAll(reports)
         }
     }
 }

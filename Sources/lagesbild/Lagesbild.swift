@@ -13,7 +13,7 @@ struct Lagesbild: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self,
-            IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, DemoCommand.self, SettingsCommand.self,
+            IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, DemoCommand.self, SettingsCommand.self, BenchCommand.self,
         ]
     )
 }

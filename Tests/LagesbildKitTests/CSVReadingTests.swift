@@ -1,41 +1,53 @@
 import Testing
 @testable import LagesbildKit
 
-@Suite struct CSVTokenizerTests {
-    func records(_ text: String, separator: Character = ";", chunkSize: Int = 3) throws -> [[String]] {
-        var tokenizer = CSVTokenizer(separator: UInt8(ascii: separator.unicodeScalars.first!), fileName: "t.csv")
-        var result: [[String]] = []
+@Suite struct CSVScannerTests {
+    /// Records of `text`, fed in chunks of `chunkSize` bytes so records, quotes and CRLF straddle chunks.
+    func records(_ text: String, chunkSize: Int = 3) throws -> [(line: Int, fields: [String])] {
+        var reader = CSVReader(fileName: "t.csv")
+        var result: [(Int, [String])] = []
         let bytes = Array(text.utf8)
-        // Feed in small chunks so records and quotes straddle chunk boundaries.
         var start = 0
         while start < bytes.count {
             let end = min(start + chunkSize, bytes.count)
             try bytes[start..<end].withUnsafeBufferPointer { buffer in
-                try tokenizer.feed(buffer) { result.append($0.fields) }
+                try reader.feed(buffer) { if !$0.isBlank { result.append(($0.line, $0.strings)) } }
             }
             start = end
         }
-        try tokenizer.finish { result.append($0.fields) }
-        return result.filter { !$0.allSatisfy(\.isEmpty) }
+        try reader.finish { if !$0.isBlank { result.append(($0.line, $0.strings)) } }
+        return result
     }
 
-    @Test func quotedSeparatorsNewlinesAndDoubledQuotes() throws {
+    @Test(arguments: [1, 2, 3, 7, 64])
+    func quotedSeparatorsNewlinesAndDoubledQuotes(chunkSize: Int) throws {
         let text = "a;b;c\r\n\"x;y\";\"line1\nline2\";\"say \"\"hi\"\"\"\r\n1;;3"
-        #expect(try records(text) == [["a", "b", "c"], ["x;y", "line1\nline2", "say \"hi\""], ["1", "", "3"]])
+        #expect(try records(text, chunkSize: chunkSize).map(\.fields) == [["a", "b", "c"], ["x;y", "line1\nline2", "say \"hi\""], ["1", "", "3"]])
     }
 
-    @Test func lineNumbersCountPhysicalLines() throws {
-        var tokenizer = CSVTokenizer(separator: UInt8(ascii: ","), fileName: "t.csv")
-        var lines: [Int] = []
-        let text = Array("h1,h2\n\"a\nb\",c\n\nd,e\n".utf8)
-        try text.withUnsafeBufferPointer { try tokenizer.feed($0) { if !$0.isBlank { lines.append($0.line) } } }
-        try tokenizer.finish { if !$0.isBlank { lines.append($0.line) } }
-        #expect(lines == [1, 2, 5])
+    @Test(arguments: [1, 4, 100])
+    func lineNumbersCountPhysicalLines(chunkSize: Int) throws {
+        let found = try records("h1,h2\n\"a\nb\",c\n\nd,e\r\nf,g\rh,i", chunkSize: chunkSize)
+        #expect(found.map(\.line) == [1, 2, 5, 6, 7])
+        #expect(found.last?.fields == ["h", "i"])
+    }
+
+    @Test func unterminatedQuoteNamesTheLineItStartsOn() throws {
+        #expect(throws: ImportError(file: "t.csv", line: 2, problem: .unterminatedQuote)) {
+            _ = try records("a;b\n1;\"open\n2;3\n")
+        }
+    }
+
+    @Test func hugeFieldsAreRefusedWithoutBeingHeld() throws {
+        let text = "a;b\n1;" + String(repeating: "x", count: CSVScanner.fieldLimit + 1) + "\n"
+        #expect(throws: ImportError(file: "t.csv", line: 2, problem: .fieldTooLong(limit: CSVScanner.fieldLimit))) {
+            _ = try records(text, chunkSize: 4096)
+        }
     }
 
     @Test func separatorIsChosenFromTheHeaderLine() {
         func detect(_ text: String) -> Character {
-            Character(UnicodeScalar(Array(text.utf8).withUnsafeBufferPointer { CSVTokenizer.detectSeparator(in: $0) }))
+            Character(UnicodeScalar(Array(text.utf8).withUnsafeBufferPointer { CSVScanner.detectSeparator(in: $0) }))
         }
         #expect(detect("år;kategori;antal\n1,2,3,4,5") == ";")
         #expect(detect("year,category,count") == ",")
@@ -46,12 +58,12 @@ import Testing
 
 @Suite struct ValueParsingTests {
     @Test(arguments: [
-        ("0", RecordValidator.ParsedCount.value(0)), ("1 234", .value(1234)), ("1\u{00A0}234", .value(1234)),
+        ("0", ParsedCount.value(0)), ("1 234", .value(1234)), ("1\u{00A0}234", .value(1234)),
         ("2147483647", .value(2_147_483_647)), ("2147483648", .tooLarge), ("1000000000000", .tooLarge),
-        ("-1", .invalid), ("1.5", .invalid), ("12abc", .invalid), ("1  234", .invalid), ("", .empty), (" 1", .invalid),
+        ("-1", .invalid), ("1.5", .invalid), ("12abc", .invalid), ("1  234", .invalid), ("", .empty), (" 1", .invalid), ("1\u{202F}234", .value(1234)),
     ])
-    func counts(_ text: String, _ expected: RecordValidator.ParsedCount) {
-        #expect(RecordValidator.parseCount(text) == expected)
+    func counts(_ text: String, _ expected: ParsedCount) {
+        #expect(CountParser.parse(text) == expected)
     }
 
     @Test(arguments: ["850101-1234", "19850101-1234", "198501011234", "Ring 850161+1234 (samordningsnummer)"])

@@ -51,10 +51,10 @@ import Testing
 
     @Test func embeddedFilesMatchTheIndicatorsAndReportsFolders() throws {
         // The binary carries Indicators/ and Reports/ compiled in; scripts/embed-resources regenerates them.
-        for (folder, embedded) in [("Indicators", EmbeddedFiles.indicators), ("Reports", EmbeddedFiles.reports)] {
+        for (folder, embedded) in [("Indicators", EmbeddedFiles.indicators), ("Reports", EmbeddedFiles.reports), ("Reference", EmbeddedFiles.reference)] {
             let url = CLIFolders.repository.appendingPathComponent(folder)
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
-                .filter { [".yaml", ".mustache", ".css"].contains(where: $0.hasSuffix) }
+                .filter { [".yaml", ".mustache", ".css", ".csv"].contains(where: $0.hasSuffix) }
             #expect(Set(names) == Set(embedded.keys), "\(folder)/ changed: run scripts/embed-resources")
             for name in names {
                 let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)

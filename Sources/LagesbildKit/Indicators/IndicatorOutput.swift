@@ -17,11 +17,16 @@ extension IndicatorReport: Encodable {
         try container.encode(indicators, forKey: .indicators)
     }
 
-    public func jsonData() throws -> Data {
+    public func jsonData() throws -> Data { try Self.encoder.encode(self) }
+
+    /// Several municipalities' reports as one JSON array.
+    public static func jsonData(_ reports: [IndicatorReport]) throws -> Data { try encoder.encode(reports) }
+
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         // Sorted keys: the same data always gives the same bytes, so outputs can be diffed.
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        return encoder
     }
 }
 
@@ -196,7 +201,7 @@ public enum IndicatorFormatter {
 
     /// Semicolon-separated, UTF-8 with BOM, decimal comma: opens as columns in Swedish Excel. One row per
     /// indicator and one per breakdown cell; exact values plus the mask.
-    public static func csv(_ report: IndicatorReport) -> String {
+    public static func csv(_ report: IndicatorReport, kommunColumn: Bool = false) -> String {
         var rows: [[String]] = [csvHeader]
         func number(_ value: Double?) -> String {
             guard let value else { return "" }
@@ -217,6 +222,9 @@ public enum IndicatorFormatter {
                                  cell.trend?.rawValue ?? "", ""])
                 }
             }
+        }
+        if kommunColumn {
+            rows = rows.enumerated().map { [$0.offset == 0 ? "kommun" : report.kommun.rawValue] + $0.element }
         }
         return "\u{FEFF}" + rows.map { $0.map(CSVCell.escape).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
     }

@@ -12,6 +12,7 @@ public enum ImportProblem: Equatable, Sendable {
     case unterminatedQuote
     case fieldTooLong(limit: Int)
     case tooManyFields(limit: Int)
+    case recordTooLong(limit: Int)
     case unknownKind(headers: [String])
     case kindMismatch(expected: DataKind, detected: DataKind?)
     case unknownColumn(String, kind: DataKind)
@@ -74,6 +75,7 @@ extension ImportProblem {
         case .unterminatedQuote: "ett citattecken (\") som börjar här avslutas aldrig"
         case .fieldTooLong(let limit): "ett fält är längre än \(limit) byte"
         case .tooManyFields(let limit): "raden har fler än \(limit) fält"
+        case .recordTooLong(let limit): "raden är längre än \(limit) byte"
         case .unknownKind(let headers):
             "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade rubriker för signaler, utbildning, befolkning eller samverkan (se README), eller ange --kind"
         case .kindMismatch(let expected, let detected):

@@ -103,6 +103,8 @@ private final class FileLoad {
     private(set) var rowsSoFar: Int
 
     private var validator: RecordValidator?
+    private var row: [BindValue] = []
+    private var rowErrors: [ImportError] = []
     private var writer: FactWriter?
     private var importID: Int64 = 0
     private var counts = (inserted: 0, replaced: 0, unchanged: 0)
@@ -138,15 +140,12 @@ private final class FileLoad {
             return FileImportResult(fileName: name, kind: nil, sha256: survey.sha256, encoding: survey.encoding,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
         }
-        var tokenizer: CSVTokenizer?
         do {
+            var reader = CSVReader(fileName: name)
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: survey.encoding) { chunk in
-                if tokenizer == nil {
-                    tokenizer = CSVTokenizer(separator: CSVTokenizer.detectSeparator(in: chunk), fileName: name)
-                }
-                try tokenizer!.feed(chunk) { try handle($0, survey: survey, timestamp: timestamp) }
+                try reader.feed(chunk) { try handle($0, survey: survey, timestamp: timestamp) }
             }
-            try tokenizer?.finish { try handle($0, survey: survey, timestamp: timestamp) }
+            try reader.finish { try handle($0, survey: survey, timestamp: timestamp) }
         } catch let error as ImportError {
             try log.report(error)
             return nil
@@ -163,16 +162,17 @@ private final class FileLoad {
     }
 
     /// Sees records one by one; nothing of the file is kept after its row is written.
-    private func handle(_ record: CSVRecord, survey: TextFileSurvey, timestamp: String) throws {
+    private func handle(_ record: CSVRecordView, survey: TextFileSurvey, timestamp: String) throws {
         if record.isBlank || headerFailed { return }
         guard let validator else {
-            let resolved = HeaderMapping.resolve(record.fields, file: name, line: record.line, forcedKind: forcedKind)
+            let resolved = HeaderMapping.resolve(record.strings, file: name, line: record.line, forcedKind: forcedKind)
             guard let mapping = resolved.mapping else {
                 for error in resolved.errors { try log.report(error) }
                 headerFailed = true
                 return
             }
             validator = RecordValidator(mapping: mapping, file: name, defaultKommun: store.ownKommun)
+            row = Array(repeating: .null, count: mapping.kind.columns.count)
             try db.execute(sql: """
                 INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [timestamp, mapping.kind.rawValue, URL(fileURLWithPath: path).lastPathComponent,
@@ -184,14 +184,15 @@ private final class FileLoad {
         dataRows += 1
         rowsSoFar += 1
         if rowsSoFar % 65_536 == 0 { progress?(rowsSoFar) }
-        var rowErrors: [ImportError] = []
-        guard let values = validator.validate(record, errors: &rowErrors) else {
+        defer { validator.endRow() }
+        guard validator.validate(record, into: &row, errors: &rowErrors) else {
             for error in rowErrors { try log.report(error) }
+            rowErrors.removeAll()
             return
         }
         // Rows are written even after an error elsewhere (the transaction is rolled back then), so that
         // duplicate keys later in the file are still found and reported.
-        switch try writer!.upsert(values, importID: importID, line: record.line) {
+        switch try writer!.upsert(row, importID: importID, line: record.line) {
         case .inserted: counts.inserted += 1
         case .replaced: counts.replaced += 1
         case .unchanged: counts.unchanged += 1

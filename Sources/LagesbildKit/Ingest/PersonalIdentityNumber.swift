@@ -4,7 +4,11 @@
 /// containing one is refused, whatever column it is in.
 enum PersonalIdentityNumber {
     static func appears(in text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { appears(in: $0) }
+    }
+
+    static func appears(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 11 else { return false }
         func isDigit(_ index: Int) -> Bool { index >= 0 && index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
         func number(_ start: Int, _ length: Int) -> Int {
@@ -16,6 +20,10 @@ enum PersonalIdentityNumber {
             let month = number(start, 2), day = number(start + 2, 2)
             return (1...12).contains(month) && ((1...31).contains(day) || (61...91).contains(day))
         }
+        // Most fields have too few digits to hold a number of this shape.
+        var digitCount = 0
+        for byte in bytes where byte >= 0x30 && byte <= 0x39 { digitCount += 1 }
+        guard digitCount >= 10 else { return false }
         var start = 0
         while start < bytes.count {
             guard isDigit(start), !isDigit(start - 1) else { start += 1; continue }

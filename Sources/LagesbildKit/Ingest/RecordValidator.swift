@@ -64,28 +64,105 @@ struct HeaderMapping {
     }
 }
 
-/// Turns one record into the values of a row, or the errors that stop it.
-struct RecordValidator {
+/// A value to bind for one column of a row. Text points into the record being handled (or into
+/// storage owned by the validator) and is valid only until the next record.
+enum BindValue {
+    case null
+    case integer(Int64)
+    case text(UnsafeBufferPointer<UInt8>)
+}
+
+/// Bytes that stay put for the life of their owner, for binding constant texts (vocabulary codes, the
+/// default municipality) without copying them per row.
+final class StableBytes {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ text: String) {
+        let bytes = Array(text.utf8)
+        buffer = .allocate(capacity: max(bytes.count, 1))
+        _ = buffer.initialize(from: bytes)
+        count = bytes.count
+    }
+
+    private let count: Int
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count]) }
+
+    deinit { buffer.deallocate() }
+}
+
+/// Remembers how each distinct spelling of a vocabulary value was matched, so that the Unicode folding of
+/// ``TextKey`` runs once per spelling rather than once per row.
+final class VocabularyCache {
+    let vocabulary: Vocabulary
+    private var codes: [StableBytes] = []
+    private var codeIndex: [String: Int] = [:]
+    /// FNV-1a hash of the raw bytes → (bytes, code index or -1 for "not in the list").
+    private var seen: [UInt64: [(bytes: [UInt8], code: Int)]] = [:]
+
+    init(_ vocabulary: Vocabulary) { self.vocabulary = vocabulary }
+
+    /// The code's bytes, or nil when the text is not in the list.
+    func code(for raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in raw { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        if let candidates = seen[hash] {
+            for candidate in candidates where candidate.bytes.count == raw.count && candidate.bytes.elementsEqual(raw) {
+                return candidate.code < 0 ? nil : codes[candidate.code].bytes
+            }
+        }
+        var index = -1
+        if let code = vocabulary.code(for: raw.text) {
+            if let known = codeIndex[code] {
+                index = known
+            } else {
+                index = codes.count
+                codes.append(StableBytes(code))
+                codeIndex[code] = index
+            }
+        }
+        seen[hash, default: []].append((Array(raw), index))
+        return index < 0 ? nil : codes[index].bytes
+    }
+}
+
+/// Turns one record into the values of a row, or the errors that stop it. Works on the record's bytes;
+/// Strings are made only for error messages and for vocabulary spellings not seen before.
+final class RecordValidator {
     static let labelLimit = 200
 
     let mapping: HeaderMapping
     let file: String
-    let defaultKommun: KommunCode
+    private let defaultKommun: StableBytes
+    private let empty = StableBytes("")
+    private let columns: [ColumnSpec]
+    private let caches: [VocabularyCache?]
+    /// Indices into the row of (part, whole) pairs that must satisfy part ≤ whole.
+    private let partWhole: [(part: Int, whole: Int)]
 
-    /// Values in the order of `mapping.kind.columns`; nil when the record has errors (appended to `errors`).
-    func validate(_ record: CSVRecord, errors: inout [ImportError]) -> [DatabaseValue]? {
-        let line = record.line
-        guard record.fields.count == mapping.fieldCount else {
-            errors.append(ImportError(file: file, line: line, problem: .fieldCount(expected: mapping.fieldCount, found: record.fields.count)))
+    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode) {
+        self.mapping = mapping
+        self.file = file
+        self.defaultKommun = StableBytes(defaultKommun.rawValue)
+        columns = mapping.kind.columns
+        caches = columns.map { column in
+            if case .vocabulary(let vocabulary) = column.type { return VocabularyCache(vocabulary) }
             return nil
         }
-        let columns = mapping.kind.columns
-        var values = [DatabaseValue](repeating: .null, count: columns.count)
-        var counts: [String: Int] = [:]
+        let names = columns.map(\.db)
+        partWhole = mapping.kind.partWholeRules.map { (names.firstIndex(of: $0.part)!, names.firstIndex(of: $0.whole)!) }
+    }
+
+    /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
+    func validate(_ record: CSVRecordView, into row: inout [BindValue], errors: inout [ImportError]) -> Bool {
+        let line = record.line
+        guard record.count == mapping.fieldCount else {
+            errors.append(ImportError(file: file, line: line, problem: .fieldCount(expected: mapping.fieldCount, found: record.count)))
+            return false
+        }
         let errorCount = errors.count
-        for (index, column) in columns.enumerated() {
-            let raw = mapping.positions[index].map { record.fields[$0] } ?? ""
-            let text = TextKey.trimmed(raw)
+        for index in columns.indices {
+            let column = columns[index]
+            let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
             func fail(_ problem: ImportProblem) {
                 errors.append(ImportError(file: file, line: line, column: column.name, problem: problem))
             }
@@ -95,97 +172,77 @@ struct RecordValidator {
             }
             switch column.type {
             case .kommun:
-                if mapping.positions[index] == nil || text.isEmpty {
-                    values[index] = defaultKommun.rawValue.databaseValue
-                } else if let code = KommunCode(text) {
-                    values[index] = code.rawValue.databaseValue
+                if text.isEmpty {
+                    row[index] = .text(defaultKommun.bytes)
+                } else if text.count == 4 && text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                    row[index] = .text(text)
+                } else if let code = KommunCode(text.text) {
+                    // Three digits: a code whose leading zero a spreadsheet dropped.
+                    row[index] = .text(StableBytes(code.rawValue).bytesRetained(in: &retained))
                 } else {
-                    fail(.invalidKommun(text))
+                    fail(.invalidKommun(text.text))
                 }
             case .year:
-                switch Self.parseCount(text) {
-                case .value(let year) where (1990...2100).contains(year): values[index] = year.databaseValue
+                switch CountParser.parse(text) {
+                case .value(let year) where (1990...2100).contains(year): row[index] = .integer(Int64(year))
                 case .empty: fail(.emptyRequiredValue)
-                default: fail(.yearOutOfRange(text))
+                default: fail(.yearOutOfRange(text.text))
                 }
             case .month:
-                switch Self.parseCount(text) {
-                case .empty: values[index] = 0.databaseValue
-                case .value(let month) where (1...12).contains(month): values[index] = month.databaseValue
-                default: fail(.monthOutOfRange(text))
+                switch CountParser.parse(text) {
+                case .empty: row[index] = .integer(0)
+                case .value(let month) where (1...12).contains(month): row[index] = .integer(Int64(month))
+                default: fail(.monthOutOfRange(text.text))
                 }
-            case .vocabulary(let vocabulary):
-                if text.isEmpty && !column.required && !column.isKey {
-                    values[index] = "".databaseValue
-                } else if text.isEmpty && column.required {
-                    fail(.emptyRequiredValue)
-                } else if text.isEmpty {
-                    values[index] = "".databaseValue
-                } else if let code = vocabulary.code(for: text) {
-                    values[index] = code.databaseValue
+            case .vocabulary:
+                if text.isEmpty {
+                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(empty.bytes) }
+                } else if let code = caches[index]!.code(for: text) {
+                    row[index] = .text(code)
                 } else {
-                    fail(.unknownValue(text, allowed: vocabulary.allowedList))
+                    fail(.unknownValue(text.text, allowed: caches[index]!.vocabulary.allowedList))
                 }
             case .label, .requiredLabel, .populationArea:
-                if text.count > Self.labelLimit {
+                if text.count > Self.labelLimit && text.scalarCount > Self.labelLimit {
                     fail(.labelTooLong(limit: Self.labelLimit))
                 } else if text.isEmpty && column.type.isRequiredLabel {
                     fail(.emptyRequiredValue)
-                } else if column.type.isPopulationArea && TextKey.fold(text) == "hela kommunen" {
-                    values[index] = "".databaseValue
+                } else if column.type.isPopulationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {
+                    row[index] = .text(empty.bytes)
                 } else {
-                    values[index] = text.databaseValue
+                    row[index] = .text(text)
                 }
             case .count, .optionalCount:
-                switch Self.parseCount(text) {
-                case .value(let count):
-                    values[index] = count.databaseValue
-                    counts[column.db] = count
+                switch CountParser.parse(text) {
+                case .value(let count): row[index] = .integer(Int64(count))
                 case .empty:
-                    if case .count = column.type { fail(.emptyRequiredValue) }
-                case .tooLarge: fail(.integerTooLarge(text))
-                case .invalid: fail(.notANonNegativeInteger(text))
+                    if case .count = column.type { fail(.emptyRequiredValue) } else { row[index] = .null }
+                case .tooLarge: fail(.integerTooLarge(text.text))
+                case .invalid: fail(.notANonNegativeInteger(text.text))
                 }
             }
         }
-        for rule in mapping.kind.partWholeRules {
-            if let part = counts[rule.part], let whole = counts[rule.whole], part > whole {
-                let partName = columns.first { $0.db == rule.part }!.name
-                let wholeName = columns.first { $0.db == rule.whole }!.name
+        guard errors.count == errorCount else { return false }
+        for rule in partWhole {
+            if case .integer(let part) = row[rule.part], case .integer(let whole) = row[rule.whole], part > whole {
+                let partName = columns[rule.part].name, wholeName = columns[rule.whole].name
                 errors.append(ImportError(file: file, line: line, column: partName,
-                                          problem: .partExceedsWhole(part: partName, partValue: part, whole: wholeName, wholeValue: whole)))
+                                          problem: .partExceedsWhole(part: partName, partValue: Int(part), whole: wholeName, wholeValue: Int(whole))))
             }
         }
-        return errors.count == errorCount ? values : nil
+        return errors.count == errorCount
     }
 
-    enum ParsedCount: Equatable { case empty, value(Int), tooLarge, invalid }
+    /// Texts made for one row (a padded municipality code) live until the next row.
+    private var retained: [StableBytes] = []
 
-    /// A non-negative integer that fits 32 bits, optionally with spaces or no-break spaces between digit
-    /// groups ("1 234"), as Swedish Excel writes thousands.
-    static func parseCount(_ text: String) -> ParsedCount {
-        if text.isEmpty { return .empty }
-        var value = 0
-        var digits = 0
-        var previousWasSpace = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "0"..."9":
-                value = value * 10 + Int(scalar.value - 48)
-                digits += 1
-                previousWasSpace = false
-                if value > Int(Int32.max) {
-                    // Keep scanning only to tell "too large" from "not a number".
-                    return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" } ? .tooLarge : .invalid
-                }
-            case " ", "\u{00A0}", "\u{202F}":
-                if digits == 0 || previousWasSpace { return .invalid }
-                previousWasSpace = true
-            default:
-                return .invalid
-            }
-        }
-        return previousWasSpace || digits == 0 ? .invalid : .value(value)
+    func endRow() { if !retained.isEmpty { retained.removeAll() } }
+}
+
+extension StableBytes {
+    func bytesRetained(in list: inout [StableBytes]) -> UnsafeBufferPointer<UInt8> {
+        list.append(self)
+        return bytes
     }
 }
 

@@ -1,9 +1,13 @@
 import GRDB
+import GRDBSQLite
 
 /// Writes validated rows of one kind by natural key: inserts new keys, replaces changed values (keeping
 /// the old ones in the kind's history table, linked to the replacing import), and leaves identical rows be.
 ///
-/// All statements are prepared once per import and reused for every row (`cachedStatement`).
+/// This is the import's hot path. Statements are prepared once per file (`cachedStatement`) and driven
+/// through SQLite's C API on GRDB's statement handles: integers are bound as integers and texts straight
+/// from the file's bytes, with no per-row Swift values. A new key costs one `INSERT … ON CONFLICT DO
+/// NOTHING`; only a key that exists already is read back and compared.
 final class FactWriter {
     enum Outcome: Equatable {
         case inserted, replaced, unchanged
@@ -11,57 +15,123 @@ final class FactWriter {
         case duplicate(firstLine: Int)
     }
 
-    private let kind: DataKind
-    private let select: Statement
-    private let insert: Statement
-    private let update: Statement
-    private let archive: Statement
-    private let keyCount: Int
-    private let valueCount: Int
+    private let connection: OpaquePointer
+    private let insert: OpaquePointer
+    private let select: OpaquePointer
+    private let update: OpaquePointer
+    private let archive: OpaquePointer
     private let keyPositions: [Int]
     private let valuePositions: [Int]
+    private let columnCount: Int
+    // GRDB owns the statements; keeping them here keeps their handles alive.
+    private let statements: [Statement]
 
     init(db: Database, kind: DataKind) throws {
-        self.kind = kind
         let columns = kind.columns
+        columnCount = columns.count
         keyPositions = columns.indices.filter { columns[$0].isKey }
         valuePositions = columns.indices.filter { !columns[$0].isKey }
-        keyCount = keyPositions.count
-        valueCount = valuePositions.count
         let table = kind.table
         let all = columns.map(\.db).joined(separator: ", ")
         let whereKey = kind.keyColumns.map { "\($0.db) = ?" }.joined(separator: " AND ")
         let values = kind.valueColumns.map(\.db)
-        select = try db.cachedStatement(sql: "SELECT \(values.joined(separator: ", ")), import_id, line FROM \(table) WHERE \(whereKey)")
-        insert = try db.cachedStatement(sql: """
-            INSERT INTO \(table) (\(all), import_id, line) VALUES (\(Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")))
-            """)
-        update = try db.cachedStatement(sql: """
-            UPDATE \(table) SET \(values.map { "\($0) = ?" }.joined(separator: ", ")), import_id = ?, line = ? WHERE \(whereKey)
-            """)
-        archive = try db.cachedStatement(sql: """
-            INSERT INTO \(table)_history (\(all), import_id, line, replaced_by)
-            SELECT \(all), import_id, line, ? FROM \(table) WHERE \(whereKey)
-            """)
+        let statements = [
+            try db.cachedStatement(sql: """
+                INSERT INTO \(table) (\(all), import_id, line) VALUES (\(Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")))
+                ON CONFLICT DO NOTHING
+                """),
+            try db.cachedStatement(sql: "SELECT \(values.joined(separator: ", ")), import_id, line FROM \(table) WHERE \(whereKey)"),
+            try db.cachedStatement(sql: """
+                UPDATE \(table) SET \(values.map { "\($0) = ?" }.joined(separator: ", ")), import_id = ?, line = ? WHERE \(whereKey)
+                """),
+            try db.cachedStatement(sql: """
+                INSERT INTO \(table)_history (\(all), import_id, line, replaced_by)
+                SELECT \(all), import_id, line, ? FROM \(table) WHERE \(whereKey)
+                """),
+        ]
+        self.statements = statements
+        insert = statements[0].sqliteStatement
+        select = statements[1].sqliteStatement
+        update = statements[2].sqliteStatement
+        archive = statements[3].sqliteStatement
+        connection = db.sqliteConnection!
     }
 
-    /// Writes one row; `values` follow `kind.columns`.
-    func upsert(_ values: [DatabaseValue], importID: Int64, line: Int) throws -> Outcome {
-        let key = keyPositions.map { values[$0] }
-        let newValues = valuePositions.map { values[$0] }
-        select.setUncheckedArguments(StatementArguments(key))
-        if let existing = try Row.fetchOne(select) {
-            let existingImport: Int64 = existing[valueCount]
-            if existingImport == importID {
-                return .duplicate(firstLine: existing[valueCount + 1])
-            }
-            let unchanged = (0..<valueCount).allSatisfy { existing[$0] as DatabaseValue == newValues[$0] }
-            if unchanged { return .unchanged }
-            try archive.execute(arguments: StatementArguments([importID.databaseValue] + key))
-            try update.execute(arguments: StatementArguments(newValues + [importID.databaseValue, line.databaseValue] + key))
-            return .replaced
+    /// Writes one row; `row` follows `kind.columns`.
+    func upsert(_ row: [BindValue], importID: Int64, line: Int) throws -> Outcome {
+        for index in 0..<columnCount { bind(insert, Int32(index + 1), row[index]) }
+        sqlite3_bind_int64(insert, Int32(columnCount + 1), importID)
+        sqlite3_bind_int64(insert, Int32(columnCount + 2), Int64(line))
+        try step(insert)
+        if sqlite3_changes(connection) == 1 { return .inserted }
+
+        // The key exists: compare with what is stored.
+        for (parameter, position) in keyPositions.enumerated() { bind(select, Int32(parameter + 1), row[position]) }
+        defer { sqlite3_reset(select) }
+        guard sqlite3_step(select) == SQLITE_ROW else { throw error() }
+        let storedImport = sqlite3_column_int64(select, Int32(valuePositions.count))
+        if storedImport == importID {
+            return .duplicate(firstLine: Int(sqlite3_column_int64(select, Int32(valuePositions.count + 1))))
         }
-        try insert.execute(arguments: StatementArguments(values + [importID.databaseValue, line.databaseValue]))
-        return .inserted
+        if valuePositions.enumerated().allSatisfy({ column, position in equal(select, Int32(column), row[position]) }) {
+            return .unchanged
+        }
+        sqlite3_reset(select)
+        sqlite3_bind_int64(archive, 1, importID)
+        for (parameter, position) in keyPositions.enumerated() { bind(archive, Int32(parameter + 2), row[position]) }
+        try step(archive)
+        var parameter: Int32 = 1
+        for position in valuePositions { bind(update, parameter, row[position]); parameter += 1 }
+        sqlite3_bind_int64(update, parameter, importID)
+        sqlite3_bind_int64(update, parameter + 1, Int64(line))
+        parameter += 2
+        for position in keyPositions { bind(update, parameter, row[position]); parameter += 1 }
+        try step(update)
+        return .replaced
+    }
+
+    private func bind(_ statement: OpaquePointer, _ index: Int32, _ value: BindValue) {
+        switch value {
+        case .null: sqlite3_bind_null(statement, index)
+        case .integer(let integer): sqlite3_bind_int64(statement, index, integer)
+        case .text(let bytes):
+            // SQLITE_TRANSIENT: SQLite copies the bytes, which belong to the file buffer.
+            // An empty text needs a non-null pointer to be bound as "" rather than NULL.
+            let pointer = UnsafeRawPointer(bytes.baseAddress ?? FactWriter.emptyText).assumingMemoryBound(to: CChar.self)
+            sqlite3_bind_text(statement, index, pointer, Int32(bytes.count), FactWriter.transient)
+        }
+    }
+
+    // Never written after it is made.
+    nonisolated(unsafe) private static let emptyText: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func equal(_ statement: OpaquePointer, _ column: Int32, _ value: BindValue) -> Bool {
+        let type = sqlite3_column_type(statement, column)
+        switch value {
+        case .null: return type == SQLITE_NULL
+        case .integer(let integer): return type == SQLITE_INTEGER && sqlite3_column_int64(statement, column) == integer
+        case .text(let bytes):
+            guard type == SQLITE_TEXT else { return false }
+            let length = Int(sqlite3_column_bytes(statement, column))
+            guard length == bytes.count else { return false }
+            guard length > 0, let stored = sqlite3_column_text(statement, column) else { return true }
+            return UnsafeBufferPointer(start: stored, count: length).elementsEqual(bytes)
+        }
+    }
+
+    private func step(_ statement: OpaquePointer) throws {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    private func error(_ code: Int32? = nil) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code ?? sqlite3_errcode(connection)),
+                      message: String(cString: sqlite3_errmsg(connection)))
     }
 }

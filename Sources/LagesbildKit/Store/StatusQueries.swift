@@ -64,11 +64,19 @@ extension Store {
         }
     }
 
-    /// The municipalities that have any facts stored, in code order.
+    /// The municipalities that have any facts stored, in code order. Walks each table's key with one index
+    /// seek per municipality rather than scanning every row.
     public func kommunerWithData() throws -> [KommunCode] {
         try read { db in
-            try String.fetchAll(db, sql: DataKind.allCases.map { "SELECT kommun FROM \($0.table)" }.joined(separator: " UNION ") + " ORDER BY 1")
-                .compactMap(KommunCode.init)
+            var codes = Set<String>()
+            for kind in DataKind.allCases {
+                var last = ""
+                while let next = try String.fetchOne(db, sql: "SELECT MIN(kommun) FROM \(kind.table) WHERE kommun > ?", arguments: [last]) {
+                    codes.insert(next)
+                    last = next
+                }
+            }
+            return codes.sorted().compactMap(KommunCode.init)
         }
     }
 }

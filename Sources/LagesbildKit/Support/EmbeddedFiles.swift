@@ -584,4 +584,323 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
 
 """##,
     ]
+
+    static let reference: [String: String] = [
+        "scb-regioner.csv": #"""
+kod;namn;officiellt_namn;lan
+00;Riket;Riket;
+01;Stockholms län;Stockholms län;01
+03;Uppsala län;Uppsala län;03
+04;Södermanlands län;Södermanlands län;04
+05;Östergötlands län;Östergötlands län;05
+06;Jönköpings län;Jönköpings län;06
+07;Kronobergs län;Kronobergs län;07
+08;Kalmar län;Kalmar län;08
+09;Gotlands län;Gotlands län;09
+10;Blekinge län;Blekinge län;10
+12;Skåne län;Skåne län;12
+13;Hallands län;Hallands län;13
+14;Västra Götalands län;Västra Götalands län;14
+17;Värmlands län;Värmlands län;17
+18;Örebro län;Örebro län;18
+19;Västmanlands län;Västmanlands län;19
+20;Dalarnas län;Dalarnas län;20
+21;Gävleborgs län;Gävleborgs län;21
+22;Västernorrlands län;Västernorrlands län;22
+23;Jämtlands län;Jämtlands län;23
+24;Västerbottens län;Västerbottens län;24
+25;Norrbottens län;Norrbottens län;25
+0114;Upplands Väsby;Upplands Väsby kommun;01
+0115;Vallentuna;Vallentuna kommun;01
+0117;Österåker;Österåkers kommun;01
+0120;Värmdö;Värmdö kommun;01
+0123;Järfälla;Järfälla kommun;01
+0125;Ekerö;Ekerö kommun;01
+0126;Huddinge;Huddinge kommun;01
+0127;Botkyrka;Botkyrka kommun;01
+0128;Salem;Salems kommun;01
+0136;Haninge;Haninge kommun;01
+0138;Tyresö;Tyresö kommun;01
+0139;Upplands-Bro;Upplands-Bro kommun;01
+0140;Nykvarn;Nykvarns kommun;01
+0160;Täby;Täby kommun;01
+0162;Danderyd;Danderyds kommun;01
+0163;Sollentuna;Sollentuna kommun;01
+0180;Stockholm;Stockholms stad;01
+0181;Södertälje;Södertälje kommun;01
+0182;Nacka;Nacka kommun;01
+0183;Sundbyberg;Sundbybergs stad;01
+0184;Solna;Solna stad;01
+0186;Lidingö;Lidingö stad;01
+0187;Vaxholm;Vaxholms stad;01
+0188;Norrtälje;Norrtälje kommun;01
+0191;Sigtuna;Sigtuna kommun;01
+0192;Nynäshamn;Nynäshamns kommun;01
+0305;Håbo;Håbo kommun;03
+0319;Älvkarleby;Älvkarleby kommun;03
+0330;Knivsta;Knivsta kommun;03
+0331;Heby;Heby kommun;03
+0360;Tierp;Tierps kommun;03
+0380;Uppsala;Uppsala kommun;03
+0381;Enköping;Enköpings kommun;03
+0382;Östhammar;Östhammars kommun;03
+0428;Vingåker;Vingåkers kommun;04
+0461;Gnesta;Gnesta kommun;04
+0480;Nyköping;Nyköpings kommun;04
+0481;Oxelösund;Oxelösunds kommun;04
+0482;Flen;Flens kommun;04
+0483;Katrineholm;Katrineholms kommun;04
+0484;Eskilstuna;Eskilstuna kommun;04
+0486;Strängnäs;Strängnäs kommun;04
+0488;Trosa;Trosa kommun;04
+0509;Ödeshög;Ödeshögs kommun;05
+0512;Ydre;Ydre kommun;05
+0513;Kinda;Kinda kommun;05
+0560;Boxholm;Boxholms kommun;05
+0561;Åtvidaberg;Åtvidabergs kommun;05
+0562;Finspång;Finspångs kommun;05
+0563;Valdemarsvik;Valdemarsviks kommun;05
+0580;Linköping;Linköpings kommun;05
+0581;Norrköping;Norrköpings kommun;05
+0582;Söderköping;Söderköpings kommun;05
+0583;Motala;Motala kommun;05
+0584;Vadstena;Vadstena kommun;05
+0586;Mjölby;Mjölby kommun;05
+0604;Aneby;Aneby kommun;06
+0617;Gnosjö;Gnosjö kommun;06
+0642;Mullsjö;Mullsjö kommun;06
+0643;Habo;Habo kommun;06
+0662;Gislaved;Gislaveds kommun;06
+0665;Vaggeryd;Vaggeryds kommun;06
+0680;Jönköping;Jönköpings kommun;06
+0682;Nässjö;Nässjö kommun;06
+0683;Värnamo;Värnamo kommun;06
+0684;Sävsjö;Sävsjö kommun;06
+0685;Vetlanda;Vetlanda kommun;06
+0686;Eksjö;Eksjö kommun;06
+0687;Tranås;Tranås kommun;06
+0760;Uppvidinge;Uppvidinge kommun;07
+0761;Lessebo;Lessebo kommun;07
+0763;Tingsryd;Tingsryds kommun;07
+0764;Alvesta;Alvesta kommun;07
+0765;Älmhult;Älmhults kommun;07
+0767;Markaryd;Markaryds kommun;07
+0780;Växjö;Växjö kommun;07
+0781;Ljungby;Ljungby kommun;07
+0821;Högsby;Högsby kommun;08
+0834;Torsås;Torsås kommun;08
+0840;Mörbylånga;Mörbylånga kommun;08
+0860;Hultsfred;Hultsfreds kommun;08
+0861;Mönsterås;Mönsterås kommun;08
+0862;Emmaboda;Emmaboda kommun;08
+0880;Kalmar;Kalmars kommun;08
+0881;Nybro;Nybro kommun;08
+0882;Oskarshamn;Oskarshamns kommun;08
+0883;Västervik;Västerviks kommun;08
+0884;Vimmerby;Vimmerby kommun;08
+0885;Borgholm;Borgholms kommun;08
+0980;Gotland;Region Gotland;09
+1060;Olofström;Olofströms kommun;10
+1080;Karlskrona;Karlskrona kommun;10
+1081;Ronneby;Ronneby kommun;10
+1082;Karlshamn;Karlshamns kommun;10
+1083;Sölvesborg;Sölvesborgs kommun;10
+1214;Svalöv;Svalövs kommun;12
+1230;Staffanstorp;Staffanstorps kommun;12
+1231;Burlöv;Burlövs kommun;12
+1233;Vellinge;Vellinge kommun;12
+1256;Östra Göinge;Östra Göinge kommun;12
+1257;Örkelljunga;Örkelljunga kommun;12
+1260;Bjuv;Bjuvs kommun;12
+1261;Kävlinge;Kävlinge kommun;12
+1262;Lomma;Lomma kommun;12
+1263;Svedala;Svedala kommun;12
+1264;Skurup;Skurups kommun;12
+1265;Sjöbo;Sjöbo kommun;12
+1266;Hörby;Hörby kommun;12
+1267;Höör;Höörs kommun;12
+1270;Tomelilla;Tomelilla kommun;12
+1272;Bromölla;Bromölla kommun;12
+1273;Osby;Osby kommun;12
+1275;Perstorp;Perstorps kommun;12
+1276;Klippan;Klippans kommun;12
+1277;Åstorp;Åstorps kommun;12
+1278;Båstad;Båstads kommun;12
+1280;Malmö;Malmö stad;12
+1281;Lund;Lunds kommun;12
+1282;Landskrona;Landskrona stad;12
+1283;Helsingborg;Helsingborgs stad;12
+1284;Höganäs;Höganäs kommun;12
+1285;Eslöv;Eslövs kommun;12
+1286;Ystad;Ystads kommun;12
+1287;Trelleborg;Trelleborgs kommun;12
+1290;Kristianstad;Kristianstads kommun;12
+1291;Simrishamn;Simrishamns kommun;12
+1292;Ängelholm;Ängelholms kommun;12
+1293;Hässleholm;Hässleholms kommun;12
+1315;Hylte;Hylte kommun;13
+1380;Halmstad;Halmstads kommun;13
+1381;Laholm;Laholms kommun;13
+1382;Falkenberg;Falkenbergs kommun;13
+1383;Varberg;Varbergs kommun;13
+1384;Kungsbacka;Kungsbacka kommun;13
+1401;Härryda;Härryda kommun;14
+1402;Partille;Partille kommun;14
+1407;Öckerö;Öckerö kommun;14
+1415;Stenungsund;Stenungsunds kommun;14
+1419;Tjörn;Tjörns kommun;14
+1421;Orust;Orusts kommun;14
+1427;Sotenäs;Sotenäs kommun;14
+1430;Munkedal;Munkedals kommun;14
+1435;Tanum;Tanums kommun;14
+1438;Dals-Ed;Dals-Eds kommun;14
+1439;Färgelanda;Färgelanda kommun;14
+1440;Ale;Ale kommun;14
+1441;Lerum;Lerums kommun;14
+1442;Vårgårda;Vårgårda kommun;14
+1443;Bollebygd;Bollebygds kommun;14
+1444;Grästorp;Grästorps kommun;14
+1445;Essunga;Essunga kommun;14
+1446;Karlsborg;Karlsborgs kommun;14
+1447;Gullspång;Gullspångs kommun;14
+1452;Tranemo;Tranemo kommun;14
+1460;Bengtsfors;Bengtsfors kommun;14
+1461;Mellerud;Melleruds kommun;14
+1462;Lilla Edet;Lilla Edets kommun;14
+1463;Mark;Marks kommun;14
+1465;Svenljunga;Svenljunga kommun;14
+1466;Herrljunga;Herrljunga kommun;14
+1470;Vara;Vara kommun;14
+1471;Götene;Götene kommun;14
+1472;Tibro;Tibro kommun;14
+1473;Töreboda;Töreboda kommun;14
+1480;Göteborg;Göteborgs stad;14
+1481;Mölndal;Mölndals stad;14
+1482;Kungälv;Kungälvs kommun;14
+1484;Lysekil;Lysekils kommun;14
+1485;Uddevalla;Uddevalla kommun;14
+1486;Strömstad;Strömstads kommun;14
+1487;Vänersborg;Vänersborgs kommun;14
+1488;Trollhättan;Trollhättans stad;14
+1489;Alingsås;Alingsås kommun;14
+1490;Borås;Borås stad;14
+1491;Ulricehamn;Ulricehamns kommun;14
+1492;Åmål;Åmåls kommun;14
+1493;Mariestad;Mariestads kommun;14
+1494;Lidköping;Lidköpings kommun;14
+1495;Skara;Skara kommun;14
+1496;Skövde;Skövde kommun;14
+1497;Hjo;Hjo kommun;14
+1498;Tidaholm;Tidaholms kommun;14
+1499;Falköping;Falköpings kommun;14
+1715;Kil;Kils kommun;17
+1730;Eda;Eda kommun;17
+1737;Torsby;Torsby kommun;17
+1760;Storfors;Storfors kommun;17
+1761;Hammarö;Hammarö kommun;17
+1762;Munkfors;Munkfors kommun;17
+1763;Forshaga;Forshaga kommun;17
+1764;Grums;Grums kommun;17
+1765;Årjäng;Årjängs kommun;17
+1766;Sunne;Sunne kommun;17
+1780;Karlstad;Karlstads kommun;17
+1781;Kristinehamn;Kristinehamns kommun;17
+1782;Filipstad;Filipstads kommun;17
+1783;Hagfors;Hagfors kommun;17
+1784;Arvika;Arvika kommun;17
+1785;Säffle;Säffle kommun;17
+1814;Lekeberg;Lekebergs kommun;18
+1860;Laxå;Laxå kommun;18
+1861;Hallsberg;Hallsbergs kommun;18
+1862;Degerfors;Degerfors kommun;18
+1863;Hällefors;Hällefors kommun;18
+1864;Ljusnarsberg;Ljusnarsbergs kommun;18
+1880;Örebro;Örebro kommun;18
+1881;Kumla;Kumla kommun;18
+1882;Askersund;Askersunds kommun;18
+1883;Karlskoga;Karlskoga kommun;18
+1884;Nora;Nora kommun;18
+1885;Lindesberg;Lindesbergs kommun;18
+1904;Skinnskatteberg;Skinnskattebergs kommun;19
+1907;Surahammar;Surahammars kommun;19
+1960;Kungsör;Kungsörs kommun;19
+1961;Hallstahammar;Hallstahammars kommun;19
+1962;Norberg;Norbergs kommun;19
+1980;Västerås;Västerås stad;19
+1981;Sala;Sala kommun;19
+1982;Fagersta;Fagersta kommun;19
+1983;Köping;Köpings kommun;19
+1984;Arboga;Arboga kommun;19
+2021;Vansbro;Vansbro kommun;20
+2023;Malung-Sälen;Malung-Sälens kommun;20
+2026;Gagnef;Gagnefs kommun;20
+2029;Leksand;Leksands kommun;20
+2031;Rättvik;Rättviks kommun;20
+2034;Orsa;Orsa kommun;20
+2039;Älvdalen;Älvdalens kommun;20
+2061;Smedjebacken;Smedjebackens kommun;20
+2062;Mora;Mora kommun;20
+2080;Falun;Falu kommun;20
+2081;Borlänge;Borlänge kommun;20
+2082;Säter;Säters kommun;20
+2083;Hedemora;Hedemora kommun;20
+2084;Avesta;Avesta kommun;20
+2085;Ludvika;Ludvika kommun;20
+2101;Ockelbo;Ockelbo kommun;21
+2104;Hofors;Hofors kommun;21
+2121;Ovanåker;Ovanåkers kommun;21
+2132;Nordanstig;Nordanstigs kommun;21
+2161;Ljusdal;Ljusdals kommun;21
+2180;Gävle;Gävle kommun;21
+2181;Sandviken;Sandvikens kommun;21
+2182;Söderhamn;Söderhamns kommun;21
+2183;Bollnäs;Bollnäs kommun;21
+2184;Hudiksvall;Hudiksvalls kommun;21
+2260;Ånge;Ånge kommun;22
+2262;Timrå;Timrå kommun;22
+2280;Härnösand;Härnösands kommun;22
+2281;Sundsvall;Sundsvalls kommun;22
+2282;Kramfors;Kramfors kommun;22
+2283;Sollefteå;Sollefteå kommun;22
+2284;Örnsköldsvik;Örnsköldsviks kommun;22
+2303;Ragunda;Ragunda kommun;23
+2305;Bräcke;Bräcke kommun;23
+2309;Krokom;Krokoms kommun;23
+2313;Strömsund;Strömsunds kommun;23
+2321;Åre;Åre kommun;23
+2326;Berg;Bergs kommun;23
+2361;Härjedalen;Härjedalens kommun;23
+2380;Östersund;Östersunds kommun;23
+2401;Nordmaling;Nordmalings kommun;24
+2403;Bjurholm;Bjurholms kommun;24
+2404;Vindeln;Vindelns kommun;24
+2409;Robertsfors;Robertsfors kommun;24
+2417;Norsjö;Norsjö kommun;24
+2418;Malå;Malå kommun;24
+2421;Storuman;Storumans kommun;24
+2422;Sorsele;Sorsele kommun;24
+2425;Dorotea;Dorotea kommun;24
+2460;Vännäs;Vännäs kommun;24
+2462;Vilhelmina;Vilhelmina kommun;24
+2463;Åsele;Åsele kommun;24
+2480;Umeå;Umeå kommun;24
+2481;Lycksele;Lycksele kommun;24
+2482;Skellefteå;Skellefteå kommun;24
+2505;Arvidsjaur;Arvidsjaurs kommun;25
+2506;Arjeplog;Arjeplogs kommun;25
+2510;Jokkmokk;Jokkmokks kommun;25
+2513;Överkalix;Överkalix kommun;25
+2514;Kalix;Kalix kommun;25
+2518;Övertorneå;Övertorneå kommun;25
+2521;Pajala;Pajala kommun;25
+2523;Gällivare;Gällivare kommun;25
+2560;Älvsbyn;Älvsbyns kommun;25
+2580;Luleå;Luleå kommun;25
+2581;Piteå;Piteå kommun;25
+2582;Boden;Bodens kommun;25
+2583;Haparanda;Haparanda kommun;25
+2584;Kiruna;Kiruna kommun;25
+
+"""#,
+    ]
 }

@@ -1,0 +1,38 @@
+/// Sweden's official regions in SCB's code scheme: "00" riket, "LL" län, "KKKK" kommun (the county is the
+/// kommun code's first two digits). Shipped as `Reference/scb-regioner.csv`, compiled in.
+public struct Region: Sendable, Equatable {
+    public enum Level: Sendable { case riket, lan, kommun }
+
+    public let code: String
+    /// The short name ("Strömsund", "Jämtlands län").
+    public let name: String
+    /// The official name, which is irregular ("Strömsunds kommun", "Falu kommun", "Region Gotland", "Malmö stad").
+    public let officialName: String
+    public let lanCode: String?
+
+    public var level: Level {
+        switch code.count {
+        case 2 where code == "00": .riket
+        case 2: .lan
+        default: .kommun
+        }
+    }
+}
+
+public enum RegionRegister {
+    /// Every region, riket first, then the 21 counties and the 290 municipalities in code order.
+    public static let all: [Region] = {
+        let text = EmbeddedFiles.reference["scb-regioner.csv"] ?? ""
+        return text.split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            return Region(code: fields[0], name: fields[1], officialName: fields[2], lanCode: fields[3].isEmpty ? nil : fields[3])
+        }
+    }()
+
+    public static let byCode: [String: Region] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
+
+    public static var kommuner: [Region] { all.filter { $0.level == .kommun } }
+    public static var lan: [Region] { all.filter { $0.level == .lan } }
+
+    public static func region(_ code: String) -> Region? { byCode[code] }
+}
