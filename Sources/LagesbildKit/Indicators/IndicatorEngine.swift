@@ -36,8 +36,9 @@ public struct IndicatorEngine: Sendable {
         return try store.read { db in
             let years = try Self.years(db, kommun: kommun)
             var results: [IndicatorResult] = []
+            let query = Query(db: db, kommun: kommun)
             for definition in definitions {
-                var result = try evaluate(definition, db: db, kommun: kommun, year: year, base: base, years: years)
+                var result = try evaluate(definition, query: query, year: year, base: base)
                 Disclosure.apply(to: &result, threshold: threshold)
                 results.append(result)
             }
@@ -51,9 +52,7 @@ public struct IndicatorEngine: Sendable {
         return try Int.fetchAll(db, sql: sql, arguments: StatementArguments(Array(repeating: kommun.rawValue, count: DataKind.allCases.count)))
     }
 
-    private func evaluate(_ definition: IndicatorDefinition, db: Database, kommun: KommunCode, year: Int, base: Int,
-                          years: [Int]) throws -> IndicatorResult {
-        let query = Query(db: db, kommun: kommun)
+    private func evaluate(_ definition: IndicatorDefinition, query: Query, year: Int, base: Int) throws -> IndicatorResult {
         // A year counts for an indicator when its source has rows for that year: signals not reported for a
         // year are unknown, not zero.
         let sourceKind = definition.measure.primary.kind
@@ -151,55 +150,116 @@ public struct IndicatorEngine: Sendable {
 
 /// The SQL behind the building blocks. Column names come from the kinds' declared columns, never from
 /// the definition files' text, and every value is bound.
-private struct Query {
+private final class Query {
     typealias Observation = IndicatorEngine.Observation
     let db: Database
     let kommun: KommunCode
+    private var tables: [DataKind: FactTable] = [:]
+    private var yearsByKind: [DataKind: [Int]] = [:]
 
-    func whereClause(_ selection: Selection) -> (String, [DatabaseValueConvertible]) {
-        var parts = ["kommun = ?"]
-        var arguments: [DatabaseValueConvertible] = [kommun.rawValue]
-        for condition in selection.conditions {
-            switch condition {
-            case .oneOf(let field, let values):
-                parts.append("\(field.column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
-                arguments += values as [DatabaseValueConvertible]
-            case .noneOf(let field, let values):
-                parts.append("\(field.column) NOT IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
-                arguments += values as [DatabaseValueConvertible]
-            case .atLeast(let field, let minimum):
-                parts.append("\(field.column) >= ?")
-                arguments.append(minimum)
-            }
-        }
-        return (parts.joined(separator: " AND "), arguments)
+    init(db: Database, kommun: KommunCode) {
+        self.db = db
+        self.kommun = kommun
     }
 
-    /// Per year (and per `group` value): the sum of the selection's field, or the count of its distinct values.
-    func aggregate(_ selection: Selection, distinct: Bool, group: FieldReference? = nil, years: [Int]? = nil) throws -> [String: [Int: Int]] {
-        var (clause, arguments) = whereClause(selection)
-        if distinct { clause += " AND \(selection.field.column) <> ''" }
-        if let years {
-            clause += " AND ar IN (\(years.map { _ in "?" }.joined(separator: ", ")))"
-            arguments += years as [DatabaseValueConvertible]
+    /// The municipality's rows of a kind, read once per evaluation.
+    func facts(_ kind: DataKind) throws -> FactTable {
+        if let table = tables[kind] { return table }
+        let table = try FactTable(db: db, kind: kind, kommun: kommun)
+        tables[kind] = table
+        return table
+    }
+
+    /// Whether row `index` passes every condition of the selection.
+    private func predicate(_ selection: Selection, _ table: FactTable) -> (Int) -> Bool {
+        let tests: [(Int) -> Bool] = selection.conditions.map { condition in
+            switch condition {
+            case .oneOf(let field, let values), .noneOf(let field, let values):
+                let wanted = Set(values.compactMap { table.id(of: $0, in: field.column) })
+                let column = table.texts[field.column] ?? []
+                if case .oneOf = condition { return { wanted.contains(column[$0]) } }
+                return { !wanted.contains(column[$0]) }
+            case .atLeast(let field, let minimum):
+                if let column = table.integers[field.column] {
+                    return { column[$0] != FactTable.missing && Int(column[$0]) >= minimum }
+                }
+                return { _ in false }
+            }
         }
-        let value = distinct ? "COUNT(DISTINCT \(selection.field.column))" : "COALESCE(SUM(\(selection.field.column)), 0)"
-        let groupColumn = group.map { "\($0.column)" } ?? "''"
-        let sql = "SELECT ar, \(groupColumn), \(value) FROM \(selection.kind.table) WHERE \(clause) GROUP BY ar, \(groupColumn)"
+        return { index in tests.allSatisfy { $0(index) } }
+    }
+
+    /// Per year (and per `group` value): the sum of the selection's field, or the count of its distinct
+    /// non-empty values. Accumulates into flat arrays indexed by (group, year), the hot loop of the engine.
+    func aggregate(_ selection: Selection, distinct: Bool, group: FieldReference? = nil, years: [Int]? = nil) throws -> [String: [Int: Int]] {
+        let table = try facts(selection.kind)
+        guard table.count > 0 else { return [:] }
+        let passes = predicate(selection, table)
+        let yearColumn = table.integers["ar"] ?? []
+        let firstYear = Int(yearColumn.min() ?? 0), yearSpan = Int(yearColumn.max() ?? 0) - firstYear + 1
+        var wantedYear = [Bool](repeating: years == nil, count: yearSpan)
+        for year in years ?? [] where year >= firstYear && year - firstYear < yearSpan { wantedYear[year - firstYear] = true }
+
+        // Groups: an interned text column's ids, or an integer column's distinct values.
+        var groupNames: [String] = [""]
+        var groupOf: (Int) -> Int = { _ in 0 }
+        if let group, let column = table.texts[group.column], let names = table.dictionary[group.column] {
+            groupNames = names
+            groupOf = { Int(column[$0]) }
+        } else if let group, let column = table.integers[group.column] {
+            var index: [Int32: Int] = [:]
+            groupNames = []
+            for value in Set(column).sorted() {
+                index[value] = groupNames.count
+                groupNames.append(value == FactTable.missing ? "" : String(value))
+            }
+            groupOf = { index[column[$0]]! }
+        }
+        let cells = groupNames.count * yearSpan
+        var present = [Bool](repeating: false, count: cells)
+        var sums = [Int](repeating: 0, count: distinct ? 0 : cells)
+        var sets = [Set<Int32>](repeating: [], count: distinct ? cells : 0)
+        let values = table.integers[selection.field.column]
+        let textValues = table.texts[selection.field.column]
+        let emptyID = table.id(of: "", in: selection.field.column)
+        for index in 0..<table.count {
+            let yearIndex = Int(yearColumn[index]) - firstYear
+            guard wantedYear[yearIndex], passes(index) else { continue }
+            let cell = groupOf(index) * yearSpan + yearIndex
+            if distinct {
+                guard let textValues, textValues[index] != emptyID else { continue }
+                present[cell] = true
+                sets[cell].insert(textValues[index])
+            } else if let values {
+                present[cell] = true
+                // SQL's SUM: NULLs are skipped, but a group with rows still has a sum.
+                if values[index] != FactTable.missing { sums[cell] += Int(values[index]) }
+            }
+        }
         var result: [String: [Int: Int]] = [:]
-        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-            result[row[1], default: [:]][row[0]] = row[2]
+        for cell in 0..<cells where present[cell] {
+            result[groupNames[cell / yearSpan], default: [:]][firstYear + cell % yearSpan] = distinct ? sets[cell].count : sums[cell]
         }
         return result
     }
 
     func years(of kind: DataKind) throws -> [Int] {
-        try Int.fetchAll(db, sql: "SELECT DISTINCT ar FROM \(kind.table) WHERE kommun = ? ORDER BY ar", arguments: [kommun.rawValue])
+        if let known = yearsByKind[kind] { return known }
+        let years = Set(try facts(kind).integers["ar"] ?? []).map(Int.init).sorted()
+        yearsByKind[kind] = years
+        return years
     }
 
+    /// Inhabitants of the whole municipality per year.
     func population() throws -> [Int: Int] {
-        let rows = try Row.fetchAll(db, sql: "SELECT ar, invanare FROM befolkning WHERE kommun = ? AND omrade = ''", arguments: [kommun.rawValue])
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int, $0[1] as Int) })
+        let table = try facts(.befolkning)
+        let years = table.integers["ar"] ?? [], inhabitants = table.integers["invanare"] ?? [], areas = table.texts["omrade"] ?? []
+        let whole = table.id(of: "", in: "omrade")
+        var result: [Int: Int] = [:]
+        for index in 0..<table.count where areas[index] == whole {
+            result[Int(years[index])] = Int(inhabitants[index])
+        }
+        return result
     }
 
     /// The measure for every year in `years`; years the store does not know get no value.

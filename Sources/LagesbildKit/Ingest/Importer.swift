@@ -65,6 +65,8 @@ public struct Importer {
         let timestamp = Self.timestamp(clock())
 
         try store.queue.writeWithoutTransaction { db in
+            // A page cache large enough for the B-tree pages a bulk import touches, within the memory budget.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
             try db.inTransaction(.immediate) {
                 var rowsSoFar = 0
                 for path in paths {
@@ -92,7 +94,8 @@ public struct Importer {
     }
 }
 
-/// The import of one file inside the command's transaction: header, then rows streamed into the store.
+/// The import of one file inside the command's transaction: a second thread reads and validates the file
+/// (``ParsePipeline``) while this one writes the rows; a third computes the checksum.
 private final class FileLoad {
     let path: String
     let db: Database
@@ -101,15 +104,6 @@ private final class FileLoad {
     let log: Importer.ErrorLog
     let progress: ImportProgress?
     private(set) var rowsSoFar: Int
-
-    private var validator: RecordValidator?
-    private var row: [BindValue] = []
-    private var rowErrors: [ImportError] = []
-    private var writer: FactWriter?
-    private var importID: Int64 = 0
-    private var counts = (inserted: 0, replaced: 0, unchanged: 0)
-    private var dataRows = 0
-    private var headerFailed = false
     private let errorsBefore: Int
 
     init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
@@ -128,76 +122,116 @@ private final class FileLoad {
     private var fileIsClean: Bool { log.errors.count == errorsBefore }
 
     func run(timestamp: String) throws -> FileImportResult? {
-        let survey: TextFileSurvey
+        let encoding: TextEncoding
         do {
-            survey = try TextFile.survey(path, displayName: name)
+            encoding = try TextFile.inspect(path, displayName: name).encoding
         } catch {
             try log.report(error)
             return nil
         }
-        if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM import_log WHERE sha256 = ? ORDER BY id LIMIT 1",
-                                            arguments: [survey.sha256]) {
-            return FileImportResult(fileName: name, kind: nil, sha256: survey.sha256, encoding: survey.encoding,
-                                    inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
-        }
-        do {
-            var reader = CSVReader(fileName: name)
-            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: survey.encoding) { chunk in
-                try reader.feed(chunk) { try handle($0, survey: survey, timestamp: timestamp) }
+        let checksum = Checksum(path: path, displayName: name)
+        var outcome: FileImportResult?
+        try db.inSavepoint {
+            let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun)
+            var kind: DataKind?
+            var importID: Int64 = 0
+            var writer: FactWriter?
+            var counts = (inserted: 0, replaced: 0, unchanged: 0)
+            var dataRows = 0
+            var failed = false
+            do {
+                receiving: while true {
+                    switch pipeline.next() {
+                    case .header(let mapping):
+                        kind = mapping.kind
+                        try db.execute(sql: """
+                            INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, '', ?)
+                            """, arguments: [timestamp, mapping.kind.rawValue, URL(fileURLWithPath: path).lastPathComponent, encoding.swedishName])
+                        importID = db.lastInsertedRowID
+                        writer = try FactWriter(db: db, kind: mapping.kind, importID: importID)
+                    case .batch(let batch):
+                        var duplicates: [ImportError] = []
+                        // Rows are written even after an error (the transaction is rolled back then), so that
+                        // duplicate keys later in the file are still found.
+                        try batch.forEachRow { row, line in
+                            switch try writer!.upsert(row, line: line) {
+                            case .inserted: counts.inserted += 1
+                            case .replaced: counts.replaced += 1
+                            case .unchanged: counts.unchanged += 1
+                            case .duplicate(let firstLine):
+                                duplicates.append(ImportError(file: name, line: line, problem: .duplicateKey(firstLine: firstLine)))
+                            }
+                        }
+                        let errors = duplicates.isEmpty ? batch.errors : (batch.errors + duplicates).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+                        rowsSoFar += batch.count
+                        pipeline.recycle(batch)
+                        for error in errors { try log.report(error) }
+                        if rowsSoFar % 65_536 < RowBatch.capacity { progress?(rowsSoFar) }
+                    case .failed(let errors):
+                        failed = true
+                        for error in errors { try log.report(error) }
+                        break receiving
+                    case .finished(let rows):
+                        dataRows = rows
+                        break receiving
+                    }
+                }
+            } catch {
+                pipeline.cancel()
+                throw error
             }
-            try reader.finish { try handle($0, survey: survey, timestamp: timestamp) }
-        } catch let error as ImportError {
-            try log.report(error)
-            return nil
+            pipeline.cancel()
+            if failed { return .rollback }
+            let sha256: String
+            do {
+                sha256 = try checksum.wait()
+            } catch let error as ImportError {
+                try log.report(error)
+                return .rollback
+            }
+            // Content imported before changes nothing: undo this file's writes and say so.
+            if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM import_log WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1",
+                                                arguments: [sha256, importID]) {
+                outcome = FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
+                                           inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+                return .rollback
+            }
+            if kind != nil && dataRows == 0 && fileIsClean {
+                try log.report(ImportError(file: name, problem: .headerOnly))
+            }
+            guard fileIsClean, let kind else { return .rollback }
+            try db.execute(sql: "UPDATE import_log SET sha256 = ?, rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
+                           arguments: [sha256, counts.inserted, counts.replaced, counts.unchanged, importID])
+            outcome = FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
+                                       inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                       alreadyImportedAs: nil, importID: importID)
+            return .commit
         }
-        if validator != nil && dataRows == 0 && fileIsClean {
-            try log.report(ImportError(file: name, problem: .headerOnly))
+        return outcome
+    }
+}
+
+/// A file's SHA-256, computed on another thread.
+private final class Checksum: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the worker before it signals, read once after waiting.
+    private var result: Result<String, ImportError> = .success("")
+
+    init(path: String, displayName: String) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            do {
+                result = .success(try TextFile.sha256(path, displayName: displayName))
+            } catch let error as ImportError {
+                result = .failure(error)
+            } catch {
+                result = .failure(ImportError(file: displayName, problem: .unreadable(reason: "\(error)")))
+            }
+            done.signal()
         }
-        guard fileIsClean, let kind = validator?.mapping.kind else { return nil }
-        try db.execute(sql: "UPDATE import_log SET rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
-                       arguments: [counts.inserted, counts.replaced, counts.unchanged, importID])
-        return FileImportResult(fileName: name, kind: kind, sha256: survey.sha256, encoding: survey.encoding,
-                                inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
-                                alreadyImportedAs: nil, importID: importID)
     }
 
-    /// Sees records one by one; nothing of the file is kept after its row is written.
-    private func handle(_ record: CSVRecordView, survey: TextFileSurvey, timestamp: String) throws {
-        if record.isBlank || headerFailed { return }
-        guard let validator else {
-            let resolved = HeaderMapping.resolve(record.strings, file: name, line: record.line, forcedKind: forcedKind)
-            guard let mapping = resolved.mapping else {
-                for error in resolved.errors { try log.report(error) }
-                headerFailed = true
-                return
-            }
-            validator = RecordValidator(mapping: mapping, file: name, defaultKommun: store.ownKommun)
-            row = Array(repeating: .null, count: mapping.kind.columns.count)
-            try db.execute(sql: """
-                INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [timestamp, mapping.kind.rawValue, URL(fileURLWithPath: path).lastPathComponent,
-                                 survey.sha256, survey.encoding.swedishName])
-            importID = db.lastInsertedRowID
-            writer = try FactWriter(db: db, kind: mapping.kind)
-            return
-        }
-        dataRows += 1
-        rowsSoFar += 1
-        if rowsSoFar % 65_536 == 0 { progress?(rowsSoFar) }
-        defer { validator.endRow() }
-        guard validator.validate(record, into: &row, errors: &rowErrors) else {
-            for error in rowErrors { try log.report(error) }
-            rowErrors.removeAll()
-            return
-        }
-        // Rows are written even after an error elsewhere (the transaction is rolled back then), so that
-        // duplicate keys later in the file are still found and reported.
-        switch try writer!.upsert(row, importID: importID, line: record.line) {
-        case .inserted: counts.inserted += 1
-        case .replaced: counts.replaced += 1
-        case .unchanged: counts.unchanged += 1
-        case .duplicate(let firstLine):
-            try log.report(ImportError(file: name, line: record.line, problem: .duplicateKey(firstLine: firstLine)))
-        }
+    func wait() throws(ImportError) -> String {
+        done.wait()
+        return try result.get()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Which field of a file's records holds which column of a kind.
@@ -91,23 +92,24 @@ final class StableBytes {
 }
 
 /// Remembers how each distinct spelling of a vocabulary value was matched, so that the Unicode folding of
-/// ``TextKey`` runs once per spelling rather than once per row.
+/// ``TextKey`` runs once per spelling rather than once per row. A file uses a handful of spellings per
+/// column, so a short list compared with `memcmp` beats hashing.
 final class VocabularyCache {
     let vocabulary: Vocabulary
     private var codes: [StableBytes] = []
     private var codeIndex: [String: Int] = [:]
-    /// FNV-1a hash of the raw bytes → (bytes, code index or -1 for "not in the list").
-    private var seen: [UInt64: [(bytes: [UInt8], code: Int)]] = [:]
+    /// Spellings seen so far and their code index (-1: not in the list).
+    private var spellings: [(bytes: StableBytes, code: Int)] = []
 
     init(_ vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 
     /// The code's bytes, or nil when the text is not in the list.
     func code(for raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in raw { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        if let candidates = seen[hash] {
-            for candidate in candidates where candidate.bytes.count == raw.count && candidate.bytes.elementsEqual(raw) {
-                return candidate.code < 0 ? nil : codes[candidate.code].bytes
+        for index in spellings.indices {
+            let known = spellings[index].bytes.bytes
+            if known.count == raw.count && (raw.count == 0 || memcmp(known.baseAddress!, raw.baseAddress!, raw.count) == 0) {
+                let code = spellings[index].code
+                return code < 0 ? nil : codes[code].bytes
             }
         }
         var index = -1
@@ -120,7 +122,8 @@ final class VocabularyCache {
                 codeIndex[code] = index
             }
         }
-        seen[hash, default: []].append((Array(raw), index))
+        // A hostile file could bring endless spellings; remember a bounded number.
+        if spellings.count < 256 { spellings.append((StableBytes(raw.text), index)) }
         return index < 0 ? nil : codes[index].bytes
     }
 }

@@ -28,17 +28,10 @@ public enum TextEncoding: Equatable, Sendable {
     }
 }
 
-/// What a first pass over a file learns: its checksum and its encoding.
-///
-/// The encoding can only be known after the whole file is read (one invalid UTF-8 sequence near the end
-/// makes it Windows-1252), so a file is read twice: once here, once while parsing. Both passes stream
-/// in fixed-size chunks, so memory does not grow with the file.
-public struct TextFileSurvey: Sendable {
-    public let sha256: String
-    public let encoding: TextEncoding
-    public let byteCount: Int
-}
-
+/// Reading the files people export: their encoding is found by a first pass (one invalid UTF-8 sequence
+/// near the end makes a file Windows-1252), then the text is streamed as UTF-8 while it is parsed, and the
+/// checksum is computed on a second thread. Every pass reads fixed-size chunks, so memory does not grow
+/// with the file.
 enum TextFile {
     static let chunkSize = 1 << 20
 
@@ -63,15 +56,14 @@ enum TextFile {
         }
     }
 
-    /// First pass: checksum, encoding, and the byte-level errors that make a file unreadable.
-    static func survey(_ path: String, displayName: String) throws(ImportError) -> TextFileSurvey {
+    /// First pass: the encoding, and the byte-level errors that make a file unreadable. Pure-ASCII stretches
+    /// are skipped eight bytes at a time; line numbers are counted only when there is an error to locate.
+    static func inspect(_ path: String, displayName: String) throws(ImportError) -> (encoding: TextEncoding, byteCount: Int) {
         let handle = try open(path, displayName: displayName)
         defer { try? handle.close() }
-        var hasher = SHA256()
         var validator = UTF8Validator()
         var byteCount = 0
-        var line = 1
-        var firstUndefined1252: (line: Int, byte: UInt8)?
+        var firstUndefined1252: (offset: Int, byte: UInt8)?
         var firstNul: Int?
         var bom: TextEncoding?
         var evenNuls = 0, oddNuls = 0
@@ -79,39 +71,44 @@ enum TextFile {
         while true {
             let chunk = try readChunk(handle, displayName: displayName)
             if chunk.isEmpty { break }
-            hasher.update(data: chunk)
             chunk.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                var start = 0
+                var index = 0
                 if byteCount == 0 {
-                    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bom = .utf8WithByteOrderMark; start = 3 }
+                    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bom = .utf8WithByteOrderMark; index = 3 }
                     else if bytes.starts(with: [0xFF, 0xFE]) { bom = .utf16LittleEndian }
                     else if bytes.starts(with: [0xFE, 0xFF]) { bom = .utf16BigEndian }
                 }
                 if bom == .utf16LittleEndian || bom == .utf16BigEndian { return }
-                for index in start..<bytes.count {
+                let count = bytes.count
+                while index < count {
+                    if index + 8 <= count && validator.isBetweenCharacters {
+                        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        let highBits = word & 0x8080_8080_8080_8080
+                        let zeroBytes = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                        if highBits == 0 && zeroBytes == 0 { index += 8; continue }
+                    }
                     let byte = bytes[index]
                     switch byte {
-                    case 0x0A: line += 1
                     case 0x00:
-                        if firstNul == nil { firstNul = line }
+                        if firstNul == nil { firstNul = byteCount + index }
                         if (byteCount + index) % 2 == 0 { evenNuls += 1 } else { oddNuls += 1 }
                     case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
-                        if firstUndefined1252 == nil { firstUndefined1252 = (line, byte) }
+                        if firstUndefined1252 == nil { firstUndefined1252 = (byteCount + index, byte) }
                     default: break
                     }
+                    validator.feed(byte)
+                    index += 1
                 }
-                validator.feed(UnsafeBufferPointer(rebasing: bytes[start...]))
             }
             byteCount += chunk.count
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
 
         if byteCount == 0 || (bom != nil && byteCount == (bom?.byteOrderMarkLength ?? 0)) {
             throw ImportError(file: displayName, problem: .emptyFile)
         }
         if let bom, bom != .utf8WithByteOrderMark {
-            return TextFileSurvey(sha256: digest, encoding: bom, byteCount: byteCount)
+            return (bom, byteCount)
         }
         if let firstNul {
             // Text in UTF-16 without a byte-order mark has a NUL in every other byte.
@@ -119,16 +116,43 @@ enum TextFile {
             if nuls * 4 >= byteCount && (evenNuls == 0 || oddNuls == 0 || nuls * 5 >= byteCount * 2) {
                 throw ImportError(file: displayName, line: 1, problem: .utf16WithoutByteOrderMark)
             }
-            throw ImportError(file: displayName, line: firstNul, problem: .nulByte)
+            throw ImportError(file: displayName, line: try line(at: firstNul, in: path, displayName: displayName), problem: .nulByte)
         }
-        if validator.isValid {
-            return TextFileSurvey(sha256: digest, encoding: bom ?? .utf8, byteCount: byteCount)
+        if validator.isComplete {
+            return (bom ?? .utf8, byteCount)
         }
         if let firstUndefined1252 {
-            throw ImportError(file: displayName, line: firstUndefined1252.line,
+            throw ImportError(file: displayName, line: try line(at: firstUndefined1252.offset, in: path, displayName: displayName),
                               problem: .undefinedWindows1252Byte(firstUndefined1252.byte))
         }
-        return TextFileSurvey(sha256: digest, encoding: .windows1252, byteCount: byteCount)
+        return (.windows1252, byteCount)
+    }
+
+    /// The 1-based line of a byte offset (for locating an error; reads the file up to it).
+    static func line(at offset: Int, in path: String, displayName: String) throws(ImportError) -> Int {
+        let handle = try open(path, displayName: displayName)
+        defer { try? handle.close() }
+        var line = 1, position = 0
+        while position < offset {
+            let chunk = try readChunk(handle, displayName: displayName)
+            if chunk.isEmpty { break }
+            for byte in chunk.prefix(offset - position) where byte == 0x0A { line += 1 }
+            position += chunk.count
+        }
+        return line
+    }
+
+    /// The file's SHA-256 as lowercase hex.
+    static func sha256(_ path: String, displayName: String) throws(ImportError) -> String {
+        let handle = try open(path, displayName: displayName)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk = try readChunk(handle, displayName: displayName)
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Second pass: streams the file's text as UTF-8 chunks.
@@ -174,27 +198,33 @@ struct UTF8Validator {
     private var lowerBound: UInt8 = 0x80
     private var upperBound: UInt8 = 0xBF
 
+    /// True when the bytes so far end on a character boundary.
+    var isBetweenCharacters: Bool { remaining == 0 }
+
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes { feed(byte) }
+    }
+
+    @inline(__always)
+    mutating func feed(_ byte: UInt8) {
         guard isValid else { return }
-        for byte in bytes {
-            if remaining == 0 {
-                switch byte {
-                case 0x00...0x7F: continue
-                case 0xC2...0xDF: remaining = 1; lowerBound = 0x80; upperBound = 0xBF
-                case 0xE0: remaining = 2; lowerBound = 0xA0; upperBound = 0xBF
-                case 0xE1...0xEC, 0xEE...0xEF: remaining = 2; lowerBound = 0x80; upperBound = 0xBF
-                case 0xED: remaining = 2; lowerBound = 0x80; upperBound = 0x9F
-                case 0xF0: remaining = 3; lowerBound = 0x90; upperBound = 0xBF
-                case 0xF1...0xF3: remaining = 3; lowerBound = 0x80; upperBound = 0xBF
-                case 0xF4: remaining = 3; lowerBound = 0x80; upperBound = 0x8F
-                default: isValid = false; return
-                }
-            } else {
-                guard byte >= lowerBound && byte <= upperBound else { isValid = false; return }
-                remaining -= 1
-                lowerBound = 0x80
-                upperBound = 0xBF
+        if remaining == 0 {
+            switch byte {
+            case 0x00...0x7F: return
+            case 0xC2...0xDF: remaining = 1; lowerBound = 0x80; upperBound = 0xBF
+            case 0xE0: remaining = 2; lowerBound = 0xA0; upperBound = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF: remaining = 2; lowerBound = 0x80; upperBound = 0xBF
+            case 0xED: remaining = 2; lowerBound = 0x80; upperBound = 0x9F
+            case 0xF0: remaining = 3; lowerBound = 0x90; upperBound = 0xBF
+            case 0xF1...0xF3: remaining = 3; lowerBound = 0x80; upperBound = 0xBF
+            case 0xF4: remaining = 3; lowerBound = 0x80; upperBound = 0x8F
+            default: isValid = false
             }
+        } else {
+            guard byte >= lowerBound && byte <= upperBound else { isValid = false; return }
+            remaining -= 1
+            lowerBound = 0x80
+            upperBound = 0xBF
         }
     }
 
@@ -225,7 +255,7 @@ struct Transcoder {
                 if byte < 0x80 {
                     output.append(byte)
                 } else if byte < 0xA0 {
-                    // Undefined bytes were refused by the survey; encode what Windows-1252 defines.
+                    // Undefined bytes were refused by the first pass; encode what Windows-1252 defines.
                     Self.appendUTF8(Self.windows1252High[Int(byte - 0x80)], to: &output)
                 } else {
                     Self.appendUTF8(UInt32(byte), to: &output)

@@ -4,7 +4,7 @@ import GRDBSQLite
 /// Writes validated rows of one kind by natural key: inserts new keys, replaces changed values (keeping
 /// the old ones in the kind's history table, linked to the replacing import), and leaves identical rows be.
 ///
-/// This is the import's hot path. Statements are prepared once per file (`cachedStatement`) and driven
+/// This is the import's hot path. Statements are prepared once per file (`cachedStatement`; the import's id is part of the SQL) and driven
 /// through SQLite's C API on GRDB's statement handles: integers are bound as integers and texts straight
 /// from the file's bytes, with no per-row Swift values. A new key costs one `INSERT … ON CONFLICT DO
 /// NOTHING`; only a key that exists already is read back and compared.
@@ -26,7 +26,10 @@ final class FactWriter {
     // GRDB owns the statements; keeping them here keeps their handles alive.
     private let statements: [Statement]
 
-    init(db: Database, kind: DataKind) throws {
+    private let importID: Int64
+
+    init(db: Database, kind: DataKind, importID: Int64) throws {
+        self.importID = importID
         let columns = kind.columns
         columnCount = columns.count
         keyPositions = columns.indices.filter { columns[$0].isKey }
@@ -37,7 +40,7 @@ final class FactWriter {
         let values = kind.valueColumns.map(\.db)
         let statements = [
             try db.cachedStatement(sql: """
-                INSERT INTO \(table) (\(all), import_id, line) VALUES (\(Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")))
+                INSERT INTO \(table) (\(all), import_id, line) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")), \(importID), ?)
                 ON CONFLICT DO NOTHING
                 """),
             try db.cachedStatement(sql: "SELECT \(values.joined(separator: ", ")), import_id, line FROM \(table) WHERE \(whereKey)"),
@@ -58,10 +61,9 @@ final class FactWriter {
     }
 
     /// Writes one row; `row` follows `kind.columns`.
-    func upsert(_ row: [BindValue], importID: Int64, line: Int) throws -> Outcome {
+    func upsert(_ row: [BindValue], line: Int) throws -> Outcome {
         for index in 0..<columnCount { bind(insert, Int32(index + 1), row[index]) }
-        sqlite3_bind_int64(insert, Int32(columnCount + 1), importID)
-        sqlite3_bind_int64(insert, Int32(columnCount + 2), Int64(line))
+        sqlite3_bind_int64(insert, Int32(columnCount + 1), Int64(line))
         try step(insert)
         if sqlite3_changes(connection) == 1 { return .inserted }
 
@@ -95,10 +97,11 @@ final class FactWriter {
         case .null: sqlite3_bind_null(statement, index)
         case .integer(let integer): sqlite3_bind_int64(statement, index, integer)
         case .text(let bytes):
-            // SQLITE_TRANSIENT: SQLite copies the bytes, which belong to the file buffer.
+            // SQLITE_STATIC: SQLite uses the bytes in place. They belong to the record being handled, and every
+            // statement is stepped and reset before the next record replaces them.
             // An empty text needs a non-null pointer to be bound as "" rather than NULL.
             let pointer = UnsafeRawPointer(bytes.baseAddress ?? FactWriter.emptyText).assumingMemoryBound(to: CChar.self)
-            sqlite3_bind_text(statement, index, pointer, Int32(bytes.count), FactWriter.transient)
+            sqlite3_bind_text(statement, index, pointer, Int32(bytes.count), nil)
         }
     }
 
@@ -108,7 +111,6 @@ final class FactWriter {
         pointer.initialize(to: 0)
         return UnsafePointer(pointer)
     }()
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     private func equal(_ statement: OpaquePointer, _ column: Int32, _ value: BindValue) -> Bool {
         let type = sqlite3_column_type(statement, column)

@@ -41,6 +41,13 @@ enum Schema {
                 try db.execute(sql: "CREATE INDEX \(kind.table)_history_replaced ON \(kind.table)_history(replaced_by)")
             }
         }
+        // The per-import indexes cost a fifth of the import's time and serve only undo, which can afford a
+        // scan; the history tables keep theirs.
+        migrator.registerMigration("v2-drop-import-indexes") { db in
+            for kind in DataKind.allCases {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(kind.table)_import")
+            }
+        }
         return migrator
     }
 

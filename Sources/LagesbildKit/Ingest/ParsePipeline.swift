@@ -1,0 +1,192 @@
+import Foundation
+
+/// Validated rows handed from the parsing thread to the writing thread, with their text copied out of the
+/// file buffer (which the parser reuses) into the batch's own arena.
+final class RowBatch: @unchecked Sendable {
+    static let capacity = 2048
+
+    enum StoredValue {
+        case null
+        case integer(Int64)
+        case text(offset: Int, count: Int)
+    }
+
+    let columns: Int
+    private(set) var arena: [UInt8] = []
+    private(set) var values: [StoredValue] = []
+    private(set) var lines: [Int] = []
+    /// Validation errors found while this batch was filled, in line order.
+    var errors: [ImportError] = []
+
+    init(columns: Int) {
+        self.columns = columns
+        arena.reserveCapacity(Self.capacity * 48)
+        values.reserveCapacity(Self.capacity * columns)
+        lines.reserveCapacity(Self.capacity)
+    }
+
+    var count: Int { lines.count }
+    var isFull: Bool { lines.count >= Self.capacity || errors.count >= Importer.errorLimit }
+
+    func append(_ row: [BindValue], line: Int) {
+        for value in row {
+            switch value {
+            case .null: values.append(.null)
+            case .integer(let integer): values.append(.integer(integer))
+            case .text(let bytes):
+                values.append(.text(offset: arena.count, count: bytes.count))
+                arena.append(contentsOf: bytes)
+            }
+        }
+        lines.append(line)
+    }
+
+    func reset() {
+        arena.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        errors.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with each row as bind values pointing into the arena.
+    func forEachRow(_ body: (_ row: [BindValue], _ line: Int) throws -> Void) rethrows {
+        try arena.withUnsafeBufferPointer { arenaBytes in
+            var row = [BindValue](repeating: .null, count: columns)
+            for index in 0..<lines.count {
+                for column in 0..<columns {
+                    switch values[index * columns + column] {
+                    case .null: row[column] = .null
+                    case .integer(let integer): row[column] = .integer(integer)
+                    case .text(let offset, let count): row[column] = .text(UnsafeBufferPointer(rebasing: arenaBytes[offset..<(offset + count)]))
+                    }
+                }
+                try body(row, lines[index])
+            }
+        }
+    }
+}
+
+/// Reads, scans and validates a file on a second thread while the caller writes rows into SQLite: on two
+/// cores the import then takes about as long as its database work alone. A bounded queue of batches keeps
+/// memory flat whatever the file's size.
+final class ParsePipeline: @unchecked Sendable {
+    enum Message {
+        case header(HeaderMapping)
+        case batch(RowBatch)
+        /// Errors that end the file (a bad header, an unreadable or malformed file).
+        case failed([ImportError])
+        case finished(dataRows: Int)
+    }
+
+    private struct Cancelled: Error {}
+
+    private let condition = NSCondition()
+    private var queue: [Message] = []
+    private var spare: [RowBatch] = []
+    private var cancelled = false
+    private var done = false
+    private static let depth = 4
+
+    init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
+        let thread = Thread { [self] in
+            parse(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: defaultKommun)
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// The next message, waiting for the parser if needed.
+    func next() -> Message {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty { condition.wait() }
+        let message = queue.removeFirst()
+        condition.broadcast()
+        return message
+    }
+
+    /// Gives a handled batch back for reuse.
+    func recycle(_ batch: RowBatch) {
+        batch.reset()
+        condition.lock()
+        spare.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops the parser (the writer failed or has seen enough errors) and waits until it has stopped.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        queue.removeAll()
+        condition.broadcast()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    private func send(_ message: Message) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= Self.depth && !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        queue.append(message)
+        condition.broadcast()
+    }
+
+    private func emptyBatch(columns: Int) -> RowBatch {
+        condition.lock()
+        defer { condition.unlock() }
+        return spare.popLast() ?? RowBatch(columns: columns)
+    }
+
+    private func parse(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
+        defer {
+            condition.lock()
+            done = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        var validator: RecordValidator?
+        var row: [BindValue] = []
+        var batch: RowBatch?
+        var dataRows = 0
+        func handle(_ record: CSVRecordView) throws {
+            if record.isBlank { return }
+            guard let validator else {
+                let resolved = HeaderMapping.resolve(record.strings, file: name, line: record.line, forcedKind: forcedKind)
+                guard let mapping = resolved.mapping else {
+                    try send(.failed(resolved.errors))
+                    throw Cancelled()
+                }
+                validator = RecordValidator(mapping: mapping, file: name, defaultKommun: defaultKommun)
+                row = Array(repeating: .null, count: mapping.kind.columns.count)
+                batch = emptyBatch(columns: row.count)
+                try send(.header(mapping))
+                return
+            }
+            dataRows += 1
+            if validator.validate(record, into: &row, errors: &batch!.errors) {
+                batch!.append(row, line: record.line)
+            }
+            validator.endRow()
+            if batch!.isFull {
+                try send(.batch(batch!))
+                batch = emptyBatch(columns: row.count)
+            }
+        }
+        do {
+            var reader = CSVReader(fileName: name)
+            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
+                try reader.feed(chunk, emit: handle)
+            }
+            try reader.finish(emit: handle)
+            if let batch { try send(.batch(batch)) }
+            try send(.finished(dataRows: dataRows))
+        } catch let error as ImportError {
+            if let batch, batch.count > 0 || !batch.errors.isEmpty { try? send(.batch(batch)) }
+            try? send(.failed([error]))
+        } catch {
+            // Cancelled: the writer has stopped listening.
+        }
+    }
+}
