@@ -12,7 +12,7 @@ struct Lagesbild: ParsableCommand {
             räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo
             """,
         subcommands: [
-            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self,
+            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, DemoCommand.self, SettingsCommand.self, BenchCommand.self,
         ]
     )

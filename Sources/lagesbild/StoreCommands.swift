@@ -153,12 +153,13 @@ struct ImportsCommand: ParsableCommand {
                 print("Inga importer ännu.")
                 return
             }
-            var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade"],
+            var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade", "Anmärkning"],
                                   rightAligned: [0, 5, 6, 7])
             for entry in log {
+                let remark = entry.action == "undo" ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? ""
                 table.add([String(entry.id), entry.importedAt, entry.kind, entry.fileName, String(entry.sha256.prefix(12)),
                            SwedishFormat.integer(entry.rowsInserted), SwedishFormat.integer(entry.rowsReplaced),
-                           SwedishFormat.integer(entry.rowsUnchanged)])
+                           SwedishFormat.integer(entry.rowsUnchanged), remark])
             }
             print(table.render())
         }
@@ -170,4 +171,46 @@ func resolveKommun(_ option: String?, store: Store) throws -> KommunCode {
     guard let option else { return store.ownKommun }
     guard let code = KommunCode(option) else { throw ValidationError("--kommun: \"\(option)\" är inte en kommunkod med fyra siffror") }
     return code
+}
+
+struct UndoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo",
+        abstract: "Ångrar en import: tar bort dess nya rader och återställer de värden den ersatte."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Importens id (se lagesbild imports).", valueName: "id")) var importID: Int64
+
+    func run() throws {
+        try reportingErrors {
+            let result = try database.open().undo(importID: importID)
+            print("Ångrade import \(result.undoneImport): \(SwedishFormat.integer(result.removed)) rader borttagna, \(SwedishFormat.integer(result.restored)) rader återställda till tidigare värden.")
+            print("Ångringen står i importloggen som \(result.logEntry).")
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Kontrollerar att databasen är hel och följer lagesbilds regler."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let report = try database.open().check()
+            for item in report.checked { print("Kontrollerat: \(item)") }
+            if report.isSound {
+                print("Databasen är hel: inga fel hittades.")
+            } else {
+                for problem in report.problems { Terminal.error(problem) }
+                print("Databasen har \(report.problems.count) fel (se ovan).")
+                throw ExitCode.failure
+            }
+        }
+    }
 }

@@ -105,3 +105,41 @@ import Testing
         #expect(badDate.stderr.contains("--date: \"1 mars\" är inte ett datum på formen ÅÅÅÅ-MM-DD"))
     }
 }
+
+/// A database full of markup-like labels: the report's text, parsed as HTML, is exactly the labels.
+@Suite struct ReportEscapingTests {
+    @Test func labelsComeOutOfTheParsedHTMLExactlyAsTheyWentIn() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let labels = ["<script>alert(1)</script>", "</style><h1>x</h1>", "Tom & Jerry \"citat\" 'enkel'", "<!-- kommentar -->", "a<b>c</b>&amp;"]
+        var text = "år;kategori;område;källa;antal\n"
+        for (index, label) in labels.enumerated() {
+            let quoted = "\"" + label.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            text += "2024;klotter;\(quoted);\(quoted);\(10 + index)\n"
+        }
+        try cli.succeed(["import", try cli.write("markup.csv", text)])
+        // Actors are not listed in the report, but their markup must not become markup either.
+        try "år;aktör;typ\n2024;\"<img src=x onerror=alert(2)>\";annan\n".write(to: cli.directory.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        try cli.succeed(["import", "s.csv"])
+        try cli.succeed(["report", "--year", "2024", "--date", "2025-01-01", "--output", "r.html"])
+
+        let parser = Process()
+        parser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        parser.arguments = ["python3", CLI.repository.appendingPathComponent("scripts/html-text.py").path, cli.directory.appendingPathComponent("r.html").path]
+        let pipe = Pipe()
+        parser.standardOutput = pipe
+        try parser.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        parser.waitUntilExit()
+        #expect(parser.terminationStatus == 0)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let tags = try #require(parsed["tags"] as? [String])
+        let texts = try #require(parsed["texts"] as? [String])
+        #expect(!tags.contains("script"))
+        #expect(!tags.contains("img"))
+        #expect(tags.filter { $0 == "h1" }.count == 1)
+        for label in labels {
+            #expect(texts.contains(label), "\(label) is not in the report's text")
+        }
+    }
+}

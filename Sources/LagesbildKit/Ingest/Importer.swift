@@ -190,7 +190,10 @@ private final class FileLoad {
                 return .rollback
             }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM import_log WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1",
+            if let earlier = try Int64.fetchOne(db, sql: """
+                SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
+                AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+                """,
                                                 arguments: [sha256, importID]) {
                 outcome = FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
                                            inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Which field of a file's records holds which column of a kind.
 struct HeaderMapping {

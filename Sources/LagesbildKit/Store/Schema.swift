@@ -48,6 +48,14 @@ enum Schema {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(kind.table)_import")
             }
         }
+        // Undo: an undo is an entry of its own in the import log, pointing at the import it reverses.
+        migrator.registerMigration("v3-undo") { db in
+            try db.execute(sql: """
+                ALTER TABLE import_log ADD COLUMN action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo'));
+                ALTER TABLE import_log ADD COLUMN undoes INTEGER REFERENCES import_log(id);
+                CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

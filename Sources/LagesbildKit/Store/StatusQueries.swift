@@ -25,6 +25,11 @@ public struct ImportLogEntry: Sendable, Equatable, Codable {
     public let rowsInserted: Int
     public let rowsReplaced: Int
     public let rowsUnchanged: Int
+    /// "import" or "undo".
+    public let action: String
+    /// For an undo: the import it reversed. For an import: the undo that reversed it, if any.
+    public let undoes: Int64?
+    public let undoneBy: Int64?
 }
 
 extension Store {
@@ -55,11 +60,13 @@ extension Store {
     public func importLog() throws -> [ImportLogEntry] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, imported_at, kind, file_name, sha256, encoding, rows_inserted, rows_replaced, rows_unchanged
-                FROM import_log ORDER BY id
+                SELECT l.id, l.imported_at, l.kind, l.file_name, l.sha256, l.encoding, l.rows_inserted, l.rows_replaced,
+                       l.rows_unchanged, l.action, l.undoes, u.id
+                FROM import_log l LEFT JOIN import_log u ON u.undoes = l.id ORDER BY l.id
                 """).map { row in
                 ImportLogEntry(id: row[0], importedAt: row[1], kind: row[2], fileName: row[3], sha256: row[4],
-                               encoding: row[5], rowsInserted: row[6], rowsReplaced: row[7], rowsUnchanged: row[8])
+                               encoding: row[5], rowsInserted: row[6], rowsReplaced: row[7], rowsUnchanged: row[8],
+                               action: row[9], undoes: row[10], undoneBy: row[11])
             }
         }
     }
