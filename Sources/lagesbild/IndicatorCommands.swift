@@ -70,7 +70,7 @@ struct IndicatorsCommand: ParsableCommand {
                 try options.print(try engine.evaluate(kommun: kommun, year: year))
                 return
             }
-            let reports = try engine.store.kommunerWithData().map { try engine.evaluate(kommun: $0, year: year) }
+            let reports = try engine.evaluateAll(year: year)
             try options.printAll(reports)
         }
     }

@@ -31,7 +31,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let code = KommunCode(kommun)!
-            let name = namn ?? "Kommun \(code)"
+            let name = namn ?? RegionRegister.region(code.rawValue)?.officialName ?? "Kommun \(code)"
             _ = try Store.create(path: database.path, kommun: code, name: name, maskThreshold: maskThreshold)
             print("Skapade \(database.path) för \(name) (\(code)).")
             print("Läs in data med: lagesbild import FIL...")

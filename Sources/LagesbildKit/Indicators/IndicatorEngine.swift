@@ -30,26 +30,50 @@ public struct IndicatorEngine: Sendable {
     /// Figures for `year`, compared with `baseYear` (by default the year before), disclosure control applied
     /// as flags (values stay exact; `suppressed` says what may not be published).
     public func evaluate(kommun: KommunCode, year: Int, baseYear: Int? = nil) throws -> IndicatorReport {
-        let base = baseYear ?? year - 1
         let threshold = try store.maskThreshold()
         let name = try store.kommunName(kommun)
         return try store.read { db in
-            let years = try Self.years(db, kommun: kommun)
-            var results: [IndicatorResult] = []
-            let query = Query(db: db, kommun: kommun)
-            for definition in definitions {
-                var result = try evaluate(definition, query: query, year: year, base: base)
-                Disclosure.apply(to: &result, threshold: threshold)
-                results.append(result)
-            }
-            return IndicatorReport(kommun: kommun, kommunName: name, year: year, baseYear: base, maskThreshold: threshold,
-                                   years: years, indicators: results)
+            try evaluate(db: db, kommun: kommun, name: name, threshold: threshold, year: year, base: baseYear ?? year - 1)
         }
     }
 
-    static func years(_ db: Database, kommun: KommunCode) throws -> [Int] {
-        let sql = DataKind.allCases.map { "SELECT DISTINCT ar FROM \($0.table) WHERE kommun = ?" }.joined(separator: " UNION ") + " ORDER BY 1"
-        return try Int.fetchAll(db, sql: sql, arguments: StatementArguments(Array(repeating: kommun.rawValue, count: DataKind.allCases.count)))
+    /// Every municipality with data in the store, on as many threads as there are cores (each with its own
+    /// read-only connection), in code order.
+    public func evaluateAll(year: Int, baseYear: Int? = nil) throws -> [IndicatorReport] {
+        let kommuner = try store.kommunerWithData()
+        let threshold = try store.maskThreshold()
+        let names = try kommuner.map { try store.kommunName($0) }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
+        let results = LockedResults<IndicatorReport>(count: kommuner.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do {
+                var configuration = Configuration()
+                configuration.readonly = true
+                let connection = try DatabaseQueue(path: store.path, configuration: configuration)
+                try connection.read { db in
+                    for index in stride(from: worker, to: kommuner.count, by: workers) {
+                        results.set(index, .success(try evaluate(db: db, kommun: kommuner[index], name: names[index], threshold: threshold,
+                                                                 year: year, base: baseYear ?? year - 1)))
+                    }
+                }
+            } catch {
+                results.fail(error)
+            }
+        }
+        return try results.values()
+    }
+
+    private func evaluate(db: Database, kommun: KommunCode, name: String, threshold: Int, year: Int, base: Int) throws -> IndicatorReport {
+        let query = Query(db: db, kommun: kommun)
+        let years = try Array(Set(DataKind.allCases.flatMap { try query.years(of: $0) })).sorted()
+        var results: [IndicatorResult] = []
+        for definition in definitions {
+            var result = try evaluate(definition, query: query, year: year, base: base)
+            Disclosure.apply(to: &result, threshold: threshold)
+            results.append(result)
+        }
+        return IndicatorReport(kommun: kommun, kommunName: name, year: year, baseYear: base, maskThreshold: threshold,
+                               years: years, indicators: results)
     }
 
     private func evaluate(_ definition: IndicatorDefinition, query: Query, year: Int, base: Int) throws -> IndicatorResult {
@@ -356,5 +380,27 @@ private final class Query {
             break // Refused when the definition is loaded.
         }
         return result
+    }
+}
+
+/// Results filled in by several threads, each at its own index.
+private final class LockedResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, Error>?]
+    private var failure: Error?
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<Value, Error>) {
+        lock.lock(); slots[index] = value; lock.unlock()
+    }
+
+    func fail(_ error: Error) {
+        lock.lock(); if failure == nil { failure = error }; lock.unlock()
+    }
+
+    func values() throws -> [Value] {
+        if let failure { throw failure }
+        return try slots.map { try $0!.get() }
     }
 }

@@ -16,13 +16,36 @@ public enum Statistics {
     }
 
     /// R's `binom.test(x, n, p)$p.value`.
+    ///
+    /// Walks outward from the distribution's mode with the ratio of neighbouring probabilities instead of
+    /// evaluating every term, and stops once the remaining terms cannot change the sum (they shrink
+    /// geometrically past the mode): the cost grows with the spread, √n, not with n.
     public static func binomialTwoSidedPValue(x: Int, n: Int, p: Double) -> Double {
-        let observed = logBinomial(x, n, p)
-        let threshold = observed + log1p(1e-7)
-        var total = 0.0
-        for k in 0...n {
-            let logP = logBinomial(k, n, p)
-            if logP <= threshold { total += exp(logP) }
+        if p <= 0 { return x == 0 ? 1 : 0 }
+        if p >= 1 { return x == n ? 1 : 0 }
+        let observed = exp(logBinomial(x, n, p))
+        let threshold = observed * (1 + 1e-7)
+        let mode = min(n, Int((Double(n + 1) * p).rounded(.down)))
+        let odds = p / (1 - p)
+        let modeProbability = exp(logBinomial(mode, n, p))
+        var total = modeProbability <= threshold ? modeProbability : 0
+        // Upward from the mode: P(k + 1) = P(k) · (n − k) / (k + 1) · p / (1 − p).
+        var probability = modeProbability
+        var k = mode
+        while k < n {
+            probability *= Double(n - k) / Double(k + 1) * odds
+            k += 1
+            if probability <= threshold { total += probability }
+            if probability < threshold * 1e-17 && k > x { break }
+        }
+        // Downward: P(k − 1) = P(k) · k / (n − k + 1) · (1 − p) / p.
+        probability = modeProbability
+        k = mode
+        while k > 0 {
+            probability *= Double(k) / Double(n - k + 1) / odds
+            k -= 1
+            if probability <= threshold { total += probability }
+            if probability < threshold * 1e-17 && k < x { break }
         }
         return min(1, total)
     }

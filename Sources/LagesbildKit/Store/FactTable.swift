@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -82,7 +83,11 @@ final class FactTable {
         var lookup: [String: Int32] = [:]
 
         mutating func id(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-            for entry in recent where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) { return entry.id }
+            for entry in recent where entry.bytes.count == bytes.count {
+                if bytes.count == 0 || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) }) == 0 {
+                    return entry.id
+                }
+            }
             let text = String(decoding: bytes, as: UTF8.self)
             let id: Int32
             if let known = lookup[text] {

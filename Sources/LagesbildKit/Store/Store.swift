@@ -99,11 +99,11 @@ public final class Store: Sendable {
         }
     }
 
-    /// The municipality's name as given to `init`, or "Kommun KOD" when unknown.
+    /// The municipality's name as given to `init`, else its official name (SCB), else "Kommun KOD".
     public func kommunName(_ kommun: KommunCode) throws -> String {
         try queue.read { db in
             try String.fetchOne(db, sql: "SELECT namn FROM kommun WHERE kod = ?", arguments: [kommun.rawValue])
-        } ?? "Kommun \(kommun.rawValue)"
+        } ?? RegionRegister.region(kommun.rawValue)?.officialName ?? "Kommun \(kommun.rawValue)"
     }
 
     /// Runs read-only queries on one consistent snapshot.
