@@ -42,6 +42,18 @@ def peak_and_time(command, stdin=None):
     return elapsed, usage.ru_maxrss / 1024
 
 
+PYTHON_IMPORT = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[2])
+connection.execute(sys.argv[3])
+with open(sys.argv[1], newline="", encoding="utf-8") as file:
+    rows = csv.reader(file, delimiter=";")
+    next(rows)
+    with connection:
+        connection.executemany("INSERT INTO signal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+"""
+
+
 def fresh(path):
     for suffix in ("", "-wal", "-shm"):
         pathlib.Path(str(path) + suffix).unlink(missing_ok=True)
@@ -83,6 +95,11 @@ def main():
             theirs.append((seconds, memory))
             print(f"  round {round_} sqlite3:   {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
             fresh(shell_db)
+        python_db = work / f"python-{rows}.sqlite"
+        fresh(python_db)
+        seconds, memory = peak_and_time([sys.executable, "-c", PYTHON_IMPORT, csv, python_db, SHELL_SCHEMA])
+        print(f"  Python csv + executemany (no validation, once): {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
+        fresh(python_db)
         ours_time = statistics.median(t for t, _ in ours)
         theirs_time = statistics.median(t for t, _ in theirs)
         print(f"  median lagesbild {rows / ours_time / 1e6:.2f} M rows/s, peak {max(m for _, m in ours):.1f} MB; "

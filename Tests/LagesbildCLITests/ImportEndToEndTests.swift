@@ -136,3 +136,37 @@ import Testing
         #expect(bad.stderr.contains("\"23a3\" är inte en kommunkod med fyra siffror"))
     }
 }
+
+/// Files longer than one multi-row insert (32 rows): replacement, unchanged rows and duplicates inside a group.
+@Suite struct LargeFileImportTests {
+    func signals(_ rows: [(area: String, count: Int)]) -> String {
+        "år;kategori;område;antal\n" + rows.map { "2024;klotter;\($0.area);\($0.count)" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func replacementsAndUnchangedRowsInsideMultiRowGroups() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let first = (0..<100).map { (area: "Område \($0)", count: $0) }
+        try cli.succeed(["import", try cli.write("a.csv", signals(first))])
+        var second = first
+        second[5].count = 500
+        second[40].count = 400
+        second.append((area: "Område 100", count: 7))
+        let output = try cli.succeed(["import", try cli.write("b.csv", signals(second))])
+        #expect(output.stdout.contains("1 nya, 2 ersatta, 98 oförändrade rader."))
+        #expect(try cli.query("SELECT antal FROM signal_history ORDER BY antal", as: Int.self) == [5, 40])
+        #expect(try cli.query("SELECT SUM(antal) FROM signal", as: Int.self) == [(0..<100).reduce(0, +) - 5 - 40 + 500 + 400 + 7])
+    }
+
+    @Test func duplicateKeysInsideOneGroupAreFound() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        var rows = (0..<64).map { (area: "Område \($0)", count: 1) }
+        rows[20].area = "Område 10"
+        let before = try cli.databaseContents()
+        let output = try cli.run(["import", try cli.write("dubbel.csv", signals(rows))])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("dubbel.csv:22: samma rad (samma nyckel) finns redan på rad 12 i filen"))
+        #expect(try cli.databaseContents() == before)
+    }
+}

@@ -153,8 +153,8 @@ private final class FileLoad {
                         var duplicates: [ImportError] = []
                         // Rows are written even after an error (the transaction is rolled back then), so that
                         // duplicate keys later in the file are still found.
-                        try batch.forEachRow { row, line in
-                            switch try writer!.upsert(row, line: line) {
+                        try writer!.write(batch) { result, line in
+                            switch result {
                             case .inserted: counts.inserted += 1
                             case .replaced: counts.replaced += 1
                             case .unchanged: counts.unchanged += 1

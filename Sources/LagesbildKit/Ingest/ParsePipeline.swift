@@ -48,6 +48,22 @@ final class RowBatch: @unchecked Sendable {
         errors.removeAll(keepingCapacity: true)
     }
 
+    /// Calls `body` with the row count and accessors for each row's values (texts pointing into the arena)
+    /// and line.
+    func withRows<T>(_ body: (_ count: Int, _ value: (Int, Int) -> BindValue, _ line: (Int) -> Int) throws -> T) rethrows -> T {
+        try arena.withUnsafeBufferPointer { arenaBytes in
+            let columns = self.columns
+            let values = self.values, lines = self.lines
+            return try body(lines.count, { row, column in
+                switch values[row * columns + column] {
+                case .null: return .null
+                case .integer(let integer): return .integer(integer)
+                case .text(let offset, let count): return .text(UnsafeBufferPointer(rebasing: arenaBytes[offset..<(offset + count)]))
+                }
+            }, { lines[$0] })
+        }
+    }
+
     /// Calls `body` with each row as bind values pointing into the arena.
     func forEachRow(_ body: (_ row: [BindValue], _ line: Int) throws -> Void) rethrows {
         try arena.withUnsafeBufferPointer { arenaBytes in

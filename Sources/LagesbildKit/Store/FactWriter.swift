@@ -15,8 +15,12 @@ final class FactWriter {
         case duplicate(firstLine: Int)
     }
 
+    /// Rows per multi-row INSERT: fewer statement executions, the same work per row.
+    static let rowsPerInsert = 32
+
     private let connection: OpaquePointer
     private let insert: OpaquePointer
+    private let insertMany: OpaquePointer
     private let select: OpaquePointer
     private let update: OpaquePointer
     private let archive: OpaquePointer
@@ -51,13 +55,52 @@ final class FactWriter {
                 INSERT INTO \(table)_history (\(all), import_id, line, replaced_by)
                 SELECT \(all), import_id, line, ? FROM \(table) WHERE \(whereKey)
                 """),
+            try db.cachedStatement(sql: """
+                INSERT INTO \(table) (\(all), import_id, line) VALUES
+                \(Array(repeating: "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ", \(importID), ?)", count: Self.rowsPerInsert).joined(separator: ",\n"))
+                ON CONFLICT DO NOTHING
+                """),
         ]
         self.statements = statements
         insert = statements[0].sqliteStatement
         select = statements[1].sqliteStatement
         update = statements[2].sqliteStatement
         archive = statements[3].sqliteStatement
+        insertMany = statements[4].sqliteStatement
         connection = db.sqliteConnection!
+    }
+
+    /// Writes every row of a batch, calling `outcome` for each in order. Rows go in groups of
+    /// ``rowsPerInsert`` through one multi-row `INSERT … ON CONFLICT DO NOTHING`; a group in which some key
+    /// existed is sorted out row by row.
+    func write(_ batch: RowBatch, outcome: (Outcome, _ line: Int) throws -> Void) throws {
+        try batch.withRows { count, value, line in
+            var row = [BindValue](repeating: .null, count: columnCount)
+            var start = 0
+            while start + Self.rowsPerInsert <= count {
+                var parameter: Int32 = 1
+                for index in start..<(start + Self.rowsPerInsert) {
+                    for column in 0..<columnCount { bind(insertMany, parameter, value(index, column)); parameter += 1 }
+                    sqlite3_bind_int64(insertMany, parameter, Int64(line(index)))
+                    parameter += 1
+                }
+                try step(insertMany)
+                let inserted = Int(sqlite3_changes(connection))
+                for index in start..<(start + Self.rowsPerInsert) {
+                    if inserted == Self.rowsPerInsert {
+                        try outcome(.inserted, line(index))
+                        continue
+                    }
+                    for column in 0..<columnCount { row[column] = value(index, column) }
+                    try outcome(try settle(row, line: line(index), mayBeNew: true), line(index))
+                }
+                start += Self.rowsPerInsert
+            }
+            for index in start..<count {
+                for column in 0..<columnCount { row[column] = value(index, column) }
+                try outcome(try upsert(row, line: line(index)), line(index))
+            }
+        }
     }
 
     /// Writes one row; `row` follows `kind.columns`.
@@ -66,14 +109,19 @@ final class FactWriter {
         sqlite3_bind_int64(insert, Int32(columnCount + 1), Int64(line))
         try step(insert)
         if sqlite3_changes(connection) == 1 { return .inserted }
+        return try settle(row, line: line, mayBeNew: false)
+    }
 
-        // The key exists: compare with what is stored.
+    /// A row whose key may have existed when it was inserted: compare with what is stored now.
+    /// With `mayBeNew`, the row may also be the one this import just inserted (from a multi-row insert).
+    private func settle(_ row: [BindValue], line: Int, mayBeNew: Bool) throws -> Outcome {
         for (parameter, position) in keyPositions.enumerated() { bind(select, Int32(parameter + 1), row[position]) }
         defer { sqlite3_reset(select) }
         guard sqlite3_step(select) == SQLITE_ROW else { throw error() }
         let storedImport = sqlite3_column_int64(select, Int32(valuePositions.count))
+        let storedLine = Int(sqlite3_column_int64(select, Int32(valuePositions.count + 1)))
         if storedImport == importID {
-            return .duplicate(firstLine: Int(sqlite3_column_int64(select, Int32(valuePositions.count + 1))))
+            return mayBeNew && storedLine == line ? .inserted : .duplicate(firstLine: storedLine)
         }
         if valuePositions.enumerated().allSatisfy({ column, position in equal(select, Int32(column), row[position]) }) {
             return .unchanged
