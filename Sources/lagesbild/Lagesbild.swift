@@ -7,10 +7,8 @@ struct Lagesbild: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lagesbild",
         abstract: "Tar fram kommunens årliga lägesbild om radikalisering och våldsbejakande extremism (VBE).",
-        discussion: """
-            Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status,
-            räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo
-            """,
+        discussion: "Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status, "
+            + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, DemoCommand.self, SettingsCommand.self, BenchCommand.self,

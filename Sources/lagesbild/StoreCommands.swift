@@ -43,10 +43,8 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan) – allt eller inget.",
-        discussion: """
-            Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och
-            avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in.
-            """
+        discussion: "Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och "
+            + "avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in."
     )
 
     @OptionGroup var database: DatabaseOptions

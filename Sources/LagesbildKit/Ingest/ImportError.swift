@@ -31,7 +31,6 @@ public enum ImportProblem: Equatable, Sendable {
     case personalIdentityNumber
     case labelTooLong(limit: Int)
     case duplicateKey(firstLine: Int)
-    case tooManyErrors(limit: Int)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -104,7 +103,6 @@ extension ImportProblem {
             "värdet ser ut som ett personnummer eller samordningsnummer; lagesbild tar bara emot antal, aldrig uppgifter om personer. Ta bort det ur filen"
         case .labelTooLong(let limit): "texten är längre än \(limit) tecken"
         case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
-        case .tooManyErrors(let limit): "fler än \(limit) fel; slutar leta"
         }
     }
 }

@@ -63,23 +63,6 @@ final class RowBatch: @unchecked Sendable {
             }, { lines[$0] })
         }
     }
-
-    /// Calls `body` with each row as bind values pointing into the arena.
-    func forEachRow(_ body: (_ row: [BindValue], _ line: Int) throws -> Void) rethrows {
-        try arena.withUnsafeBufferPointer { arenaBytes in
-            var row = [BindValue](repeating: .null, count: columns)
-            for index in 0..<lines.count {
-                for column in 0..<columns {
-                    switch values[index * columns + column] {
-                    case .null: row[column] = .null
-                    case .integer(let integer): row[column] = .integer(integer)
-                    case .text(let offset, let count): row[column] = .text(UnsafeBufferPointer(rebasing: arenaBytes[offset..<(offset + count)]))
-                    }
-                }
-                try body(row, lines[index])
-            }
-        }
-    }
 }
 
 /// Reads, scans and validates a file on a second thread while the caller writes rows into SQLite: on two
