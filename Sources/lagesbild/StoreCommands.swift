@@ -23,6 +23,9 @@ struct InitCommand: ParsableCommand {
         guard KommunCode(kommun) != nil, kommun.count == 4 else {
             throw ValidationError("--kommun: \"\(kommun)\" är inte en kommunkod med fyra siffror (t.ex. 2313)")
         }
+        guard RegionRegister.region(kommun)?.level == .kommun else {
+            throw ValidationError("--kommun: \"\(kommun)\" är ingen kommun i SCB:s kommunindelning (290 kommuner, t.ex. 2313 Strömsund)")
+        }
         guard (3...10).contains(maskThreshold) else {
             throw ValidationError("--mask-threshold: \(maskThreshold) ska vara mellan 3 och 10")
         }

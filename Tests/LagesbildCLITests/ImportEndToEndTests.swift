@@ -170,3 +170,27 @@ import Testing
         #expect(try cli.databaseContents() == before)
     }
 }
+
+/// Municipality codes are checked against SCB's register.
+@Suite struct MunicipalityRegisterEndToEndTests {
+    @Test func anUnknownMunicipalityCodeIsRefusedWithFileLineAndValue() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let before = try cli.databaseContents()
+        let file = try cli.write("kommuner.csv", "kommun;år;kategori;antal\n2313;2024;klotter;1\n9999;2024;klotter;1\n180;2024;klotter;2\n")
+        let output = try cli.run(["import", file])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("kommuner.csv:3: kolumnen \"kommun\": \"9999\" är ingen kommun i SCB:s kommunindelning"))
+        #expect(!output.stderr.contains("kommuner.csv:4"))
+        #expect(try cli.databaseContents() == before)
+    }
+
+    @Test func initTakesTheOfficialNameFromTheRegister() throws {
+        let cli = try CLI()
+        let created = try cli.succeed(["init", "--kommun", "2080"])
+        #expect(created.stdout.contains("Falu kommun (2080)"))
+        let unknown = try cli.run(["init", "--kommun", "9999", "--db", "x.sqlite"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("\"9999\" är ingen kommun i SCB:s kommunindelning"))
+    }
+}

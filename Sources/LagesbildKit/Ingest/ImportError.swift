@@ -27,6 +27,7 @@ public enum ImportProblem: Equatable, Sendable {
     case unknownValue(String, allowed: String)
     case emptyRequiredValue
     case invalidKommun(String)
+    case unknownKommun(String)
     case partExceedsWhole(part: String, partValue: Int, whole: String, wholeValue: Int)
     case personalIdentityNumber
     case labelTooLong(limit: Int)
@@ -97,6 +98,7 @@ extension ImportProblem {
         case .unknownValue(let value, let allowed): "okänt värde \"\(value)\"; tillåtna värden är \(allowed)"
         case .emptyRequiredValue: "värdet saknas men är obligatoriskt"
         case .invalidKommun(let value): "\"\(value)\" är inte en kommunkod med fyra siffror (t.ex. 2313)"
+        case .unknownKommun(let value): "\"\(value)\" är ingen kommun i SCB:s kommunindelning (290 kommuner, t.ex. 2313 Strömsund)"
         case .partExceedsWhole(let part, let partValue, let whole, let wholeValue):
             "\(part) (\(partValue)) är större än \(whole) (\(wholeValue))"
         case .personalIdentityNumber:

@@ -177,10 +177,14 @@ final class RecordValidator {
                 if text.isEmpty {
                     row[index] = .text(defaultKommun.bytes)
                 } else if text.count == 4 && text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                    row[index] = .text(text)
+                    if RegionRegister.isKommun(text) { row[index] = .text(text) } else { fail(.unknownKommun(text.text)) }
                 } else if let code = KommunCode(text.text) {
                     // Three digits: a code whose leading zero a spreadsheet dropped.
-                    row[index] = .text(StableBytes(code.rawValue).bytesRetained(in: &retained))
+                    if RegionRegister.region(code.rawValue)?.level == .kommun {
+                        row[index] = .text(StableBytes(code.rawValue).bytesRetained(in: &retained))
+                    } else {
+                        fail(.unknownKommun(text.text))
+                    }
                 } else {
                     fail(.invalidKommun(text.text))
                 }

@@ -35,4 +35,17 @@ public enum RegionRegister {
     public static var lan: [Region] { all.filter { $0.level == .lan } }
 
     public static func region(_ code: String) -> Region? { byCode[code] }
+
+    /// The 290 municipality codes as their four ASCII bytes packed into an integer, for checking codes in the
+    /// import's hot path without making Strings.
+    private static let packedKommunCodes: Set<UInt32> = Set(kommuner.map { packed(Array($0.code.utf8)) })
+
+    private static func packed<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// Whether four bytes are the code of one of Sweden's municipalities.
+    static func isKommun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 4 && packedKommunCodes.contains(packed(bytes))
+    }
 }
