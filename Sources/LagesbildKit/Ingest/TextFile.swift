@@ -59,7 +59,12 @@ enum TextFile {
                         let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                         let highBits = word & 0x8080_8080_8080_8080
                         let zeroBytes = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-                        if highBits == 0 && zeroBytes == 0 { index += 8; continue }
+                        if zeroBytes == 0 {
+                            if highBits == 0 { index += 8; continue }
+                            // Skip the ASCII bytes before the first non-ASCII one (little-endian load).
+                            let asciiPrefix = highBits.trailingZeroBitCount >> 3
+                            if asciiPrefix > 0 { index += asciiPrefix; continue }
+                        }
                     }
                     let byte = bytes[index]
                     switch byte {
