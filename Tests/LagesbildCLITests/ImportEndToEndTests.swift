@@ -137,7 +137,7 @@ import Testing
     }
 }
 
-/// Files longer than one multi-row insert (32 rows): replacement, unchanged rows and duplicates inside a group.
+/// Files longer than one multi-row insert (128 rows): replacement, unchanged rows and duplicates inside a group.
 @Suite struct LargeFileImportTests {
     func signals(_ rows: [(area: String, count: Int)]) -> String {
         "år;kategori;område;antal\n" + rows.map { "2024;klotter;\($0.area);\($0.count)" }.joined(separator: "\n") + "\n"
@@ -146,27 +146,28 @@ import Testing
     @Test func replacementsAndUnchangedRowsInsideMultiRowGroups() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let first = (0..<100).map { (area: "Område \($0)", count: $0) }
+        let first = (0..<300).map { (area: "Område \($0)", count: $0) }
         try cli.succeed(["import", try cli.write("a.csv", signals(first))])
         var second = first
         second[5].count = 500
-        second[40].count = 400
-        second.append((area: "Område 100", count: 7))
+        second[140].count = 400
+        second.append((area: "Område 300", count: 7))
         let output = try cli.succeed(["import", try cli.write("b.csv", signals(second))])
-        #expect(output.stdout.contains("1 nya, 2 ersatta, 98 oförändrade rader."))
-        #expect(try cli.query("SELECT antal FROM signal_history ORDER BY antal", as: Int.self) == [5, 40])
-        #expect(try cli.query("SELECT SUM(antal) FROM signal", as: Int.self) == [(0..<100).reduce(0, +) - 5 - 40 + 500 + 400 + 7])
+        #expect(output.stdout.contains("1 nya, 2 ersatta, 298 oförändrade rader."))
+        #expect(try cli.query("SELECT antal FROM signal_history ORDER BY antal", as: Int.self) == [5, 140])
+        #expect(try cli.query("SELECT SUM(antal) FROM signal", as: Int.self) == [(0..<300).reduce(0, +) - 5 - 140 + 500 + 400 + 7])
     }
 
     @Test func duplicateKeysInsideOneGroupAreFound() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        var rows = (0..<64).map { (area: "Område \($0)", count: 1) }
-        rows[20].area = "Område 10"
+        var rows = (0..<300).map { (area: "Område \($0)", count: 1) }
+        // Rows 140 and 150 fall in the second group of 128 rows.
+        rows[150].area = "Område 140"
         let before = try cli.databaseContents()
         let output = try cli.run(["import", try cli.write("dubbel.csv", signals(rows))])
         #expect(output.status == 1)
-        #expect(output.stderr.contains("dubbel.csv:22: samma rad (samma nyckel) finns redan på rad 12 i filen"))
+        #expect(output.stderr.contains("dubbel.csv:152: samma rad (samma nyckel) finns redan på rad 142 i filen"))
         #expect(try cli.databaseContents() == before)
     }
 }
