@@ -115,7 +115,8 @@ struct SettingsCommand: ParsableCommand {
             let store = try database.open()
             if let maskThreshold { try store.setMaskThreshold(maskThreshold) }
             print("Kommun: \(try store.kommunName(store.ownKommun)) (\(store.ownKommun))")
-            print("Maskningsgräns: antal 1–\(try store.maskThreshold() - 1) visas som <\(try store.maskThreshold()) i publicerade siffror")
+            let threshold = try store.maskThreshold()
+            print("Maskningsgräns: antal 1–\(threshold - 1) visas som <\(threshold) i publicerade siffror")
         }
     }
 }

@@ -105,9 +105,6 @@ public struct IndicatorEngine: Sendable {
         if let previous {
             (result.pValue, result.trend) = Self.test(definition.measure, previous, current)
         }
-        if case .rate = definition.measure, current.value == nil, current.note == nil {
-            result.note = "befolkningsuppgift saknas för \(year)"
-        }
 
         for breakdown in definition.breakdowns {
             let cells = try query.breakdown(definition.measure, by: breakdown.field, years: [year, base])

@@ -69,6 +69,10 @@ struct ReportModel {
         FigureText.published(value, suppressed: masked && !exact, definition, threshold: threshold, separator: Self.space)
     }
 
+    func sentence(_ result: IndicatorResult) -> String {
+        Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space)
+    }
+
     func summary() -> [[String: Any]] {
         let chosen = report.indicators.filter { $0.definition.inSummary }
         return (chosen.isEmpty ? report.indicators : chosen).map { result in
@@ -78,7 +82,7 @@ struct ReportModel {
                 "value": text(result.value, masked: result.suppressed, result.definition),
                 "previous": result.previous == nil && result.trend == nil ? "–" : text(result.previous, masked: result.previousSuppressed, result.definition),
                 "trend": FigureText.trend(result.trend),
-                "sentence": Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space),
+                "sentence": sentence(result),
             ]
         }
     }
@@ -108,7 +112,7 @@ struct ReportModel {
             "change": masked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition, separator: Self.space),
             "trend": FigureText.trend(result.trend),
             "pValue": masked || previousMasked ? "–" : FigureText.pValue(result.pValue),
-            "sentence": Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space),
+            "sentence": sentence(result),
             "hasNote": result.note != nil,
             "note": result.note ?? "",
             "hasChart": result.series.count >= 1,
