@@ -45,7 +45,7 @@ struct InitCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan) – allt eller inget.",
+        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan, aktiviteter) – allt eller inget.",
         discussion: "Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och "
             + "avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in."
     )
@@ -55,7 +55,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Filer att läsa in.", valueName: "fil"))
     var files: [String]
 
-    @Option(help: ArgumentHelp("Filtyp, om den inte ska avgöras av rubrikraden: signaler, utbildning, befolkning eller samverkan.", valueName: "typ"))
+    @Option(help: ArgumentHelp("Filtyp, om den inte ska avgöras av rubrikraden: signaler, utbildning, befolkning, samverkan eller aktiviteter.", valueName: "typ"))
     var kind: String?
 
     @Flag(name: .customLong("dry-run"), help: "Kontrollera filerna och visa vad som skulle ändras, utan att skriva något.")
@@ -63,7 +63,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if let kind, DataKind(rawValue: kind) == nil {
-            throw ValidationError("--kind: \"\(kind)\" är ingen filtyp; välj signaler, utbildning, befolkning eller samverkan")
+            throw ValidationError("--kind: \"\(kind)\" är ingen filtyp; välj \(DataKind.listInSwedish)")
         }
     }
 

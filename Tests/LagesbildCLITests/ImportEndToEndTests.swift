@@ -195,3 +195,66 @@ import Testing
         #expect(unknown.stderr.contains("\"9999\" är ingen kommun i SCB:s kommunindelning"))
     }
 }
+
+/// The activity plan's follow-up (`aktiviteter`) in the files a coordinator keeps it in.
+@Suite struct ActivityImportEndToEndTests {
+    @Test func excelFileWithEveryStatusSpellingAndTargetAreasByName() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let output = try cli.succeed(["import", cli.fixture("import/aktiviteter-2024-excel.csv")])
+        #expect(output.stdout.contains("aktiviteter (Windows-1252) – 8 nya, 0 ersatta, 0 oförändrade rader."))
+        let rows = try cli.query("""
+            SELECT malomrade || '|' || status || '|' || insatsniva || '|' || aktivitet FROM aktivitet ORDER BY malomrade, aktivitet
+            """, as: String.self)
+        #expect(rows == [
+            "1|genomford|universell|Leda samverkansgruppen mot VBE",
+            "1|pagaende|selektiv|Samverkanskartläggning",
+            "2|ej-paborjad|selektiv|Fördjupad utbildning per förvaltning",
+            "2|genomford||Informationsmaterial till föreningar",
+            "2|pagaende|universell|Nano-utbildning för alla anställda",
+            "3|ej-paborjad|universell|Demokratidag för kommunmedborgare",
+            "3|installd|universell|Lägesbild till KS, KF och BRÅ",
+            "3|installd|indikerad|Rutin för ärenden som rör VBE",
+        ])
+        #expect(try cli.query("SELECT kommentar FROM aktivitet WHERE aktivitet LIKE 'Rutin%'", as: String.self) == ["Ersätts av regional rutin; se protokoll"])
+        let status = try cli.succeed(["status"]).stdout
+        #expect(status.contains("aktiviteter  2024      8  genomförda 2"))
+    }
+
+    @Test func englishHeadersAndACorrectedPlanReplaceWithHistory() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("import/aktiviteter-2024-excel.csv")])
+        let output = try cli.succeed(["import", cli.fixture("import/activities-2025-english.csv")])
+        #expect(output.stdout.contains("aktiviteter (UTF-8 med BOM) – 2 nya"))
+        #expect(try cli.query("SELECT count(*) FROM aktivitet WHERE ar = 2025 AND status = 'genomford'", as: Int.self) == [2])
+        // A corrected 2024 plan: the ongoing course is now done; the old row goes to history and undo restores it.
+        let corrected = try cli.write("aktiviteter-2024-rattad.csv", """
+            år;målområde;aktivitet;ansvarig;status
+            2024;2;Nano-utbildning för alla anställda;HR-chef;genomförd
+
+            """)
+        #expect(try cli.succeed(["import", corrected]).stdout.contains("0 nya, 1 ersatta"))
+        #expect(try cli.query("SELECT status FROM aktivitet_history", as: String.self) == ["pagaende"])
+        try cli.succeed(["undo", "3"])
+        #expect(try cli.query("SELECT status FROM aktivitet WHERE ar = 2024 AND aktivitet LIKE 'Nano%'", as: String.self) == ["pagaende"])
+    }
+
+    @Test func badActivityFileWritesNothing() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let bad = try cli.write("plan.csv", """
+            år;målområde;aktivitet;ansvarig;status
+            2024;1;Leda samverkan;Säkerhetssamordnare;genomförd
+            2024;4;Utbildning;HR-chef;genomförd
+            2024;2;Leda samverkan;HR-chef;klar ibland
+
+            """)
+        let before = try cli.databaseContents()
+        let result = try cli.run(["import", bad, cli.fixture("import/activities-2025-english.csv")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("plan.csv:3: kolumnen \"målområde\": okänt värde \"4\""))
+        #expect(result.stderr.contains("plan.csv:4: kolumnen \"status\": okänt värde \"klar ibland\""))
+        #expect(try cli.databaseContents() == before)
+    }
+}

@@ -17,7 +17,7 @@ import Testing
         #expect(json["kommun"] as? String == "2313")
         #expect(json["year"] as? Int == 2024)
         let indicators = try #require(json["indicators"] as? [[String: Any]])
-        #expect(indicators.count == 12)
+        #expect(indicators.count == 15)
         let signals = try #require(indicators.first { $0["id"] as? String == "MO1-01" })
         #expect(signals["value"] as? Double == 86)
         #expect(signals["previous"] as? Double == 45)

@@ -23,6 +23,7 @@ import Testing
     @Test func allRequiredIndicatorsAreShipped() throws {
         #expect(try DefinitionLoader.builtIn().map(\.id) == [
             "MO1-01", "MO1-02", "MO1-03", "MO1-04", "MO1-05", "MO1-06", "MO1-07", "MO1-08", "MO1-09", "MO2-01", "MO2-02", "MO2-03",
+            "MO3-01", "MO3-02", "MO3-03",
         ])
     }
 

@@ -58,7 +58,7 @@ public enum DefinitionLoader {
     }
 
     static let topLevelKeys: Set<String> = ["id", "title", "description", "target_area", "unit", "direction",
-                                            "mask_small_counts", "decimals", "measure", "breakdowns", "summary"]
+                                            "mask_small_counts", "decimals", "measure", "breakdowns", "summary", "trend_test"]
     static let measureKeys: Set<String> = ["type", "source", "field", "where", "numerator", "denominator", "per", "scale", "by"]
     static let selectionKeys: Set<String> = ["source", "field", "where"]
 
@@ -90,6 +90,7 @@ public enum DefinitionLoader {
         let masks = try reader.optionalBool(root, "mask_small_counts") ?? false
         let decimals = try reader.optionalInteger(root, "decimals", range: 0...3) ?? (unit == .antal ? 0 : 1)
         let inSummary = try reader.optionalBool(root, "summary") ?? false
+        let testsTrend = try reader.optionalBool(root, "trend_test") ?? true
 
         guard let measureNode = root["measure"]?.mapping else {
             throw reader.error("measure", root["measure"] == nil ? "saknas" : "ska vara en mappning med type, source, field …")
@@ -99,7 +100,14 @@ public enum DefinitionLoader {
         let measure: Measure
         switch type {
         case "sum":
+            measure = .sum(try reader.selection(measureNode, path: "measure.", fieldRequired: true))
+        case "count":
+            guard measureNode["field"] == nil else {
+                throw reader.error("measure.field", "byggstenen count räknar rader och tar inget fält; använd sum för att summera ett fält")
+            }
             measure = .sum(try reader.selection(measureNode, path: "measure."))
+        case "carried_over":
+            measure = .carriedOver(try reader.selection(measureNode, path: "measure.", fieldRequired: true))
         case "ratio":
             measure = .ratio(numerator: try reader.nestedSelection(measureNode, "numerator"),
                              denominator: try reader.nestedSelection(measureNode, "denominator"),
@@ -108,20 +116,20 @@ public enum DefinitionLoader {
             measure = .rate(numerator: try reader.nestedSelection(measureNode, "numerator"),
                             per: try reader.optionalNumber(measureNode, "per", path: "measure.") ?? 10_000)
         case "distinct":
-            let denominator = measureNode["denominator"] == nil ? nil : try reader.nestedSelection(measureNode, "denominator")
-            measure = .distinct(try reader.selection(measureNode, path: "measure."), denominator: denominator)
+            let denominator = measureNode["denominator"] == nil ? nil : try reader.nestedSelection(measureNode, "denominator", fieldRequired: true)
+            measure = .distinct(try reader.selection(measureNode, path: "measure.", fieldRequired: true), denominator: denominator)
         case "significant_increase":
-            let selection = try reader.selection(measureNode, path: "measure.")
+            let selection = try reader.selection(measureNode, path: "measure.", fieldRequired: true)
             let byName = try reader.string(measureNode, "by", path: "measure.")
             measure = .significantIncrease(selection, by: try reader.field(byName, kind: selection.kind, key: "measure.by"))
         default:
-            throw reader.error("measure.type", "\"\(type)\" är ingen byggsten; välj sum, ratio, rate, distinct eller significant_increase")
+            throw reader.error("measure.type", "\"\(type)\" är ingen byggsten; välj sum, count, ratio, rate, distinct, significant_increase eller carried_over")
         }
 
         var breakdowns: [Breakdown] = []
         if let node = root["breakdowns"] {
             switch measure {
-            case .rate, .significantIncrease:
+            case .rate, .significantIncrease, .carriedOver:
                 throw reader.error("breakdowns", "byggstenen \(type) kan inte delas upp; ta bort breakdowns")
             case .sum, .ratio, .distinct: break
             }
@@ -133,7 +141,8 @@ public enum DefinitionLoader {
         }
         return IndicatorDefinition(id: id, title: title, description: description.trimmingCharacters(in: .whitespacesAndNewlines),
                                    targetArea: targetArea, unit: unit, direction: direction, masksSmallCounts: masks,
-                                   decimals: decimals, measure: measure, breakdowns: breakdowns, inSummary: inSummary, file: file)
+                                   decimals: decimals, measure: measure, breakdowns: breakdowns, inSummary: inSummary,
+                                   testsTrend: testsTrend, file: file)
     }
 
     /// Typed access to a YAML mapping that reports the exact key that is wrong.
@@ -188,7 +197,7 @@ public enum DefinitionLoader {
 
         func kind(_ name: String, key: String) throws -> DataKind {
             guard let kind = DataKind(rawValue: TextKey.fold(name)) else {
-                throw error(key, "\"\(name)\" är ingen datakälla; välj signaler, utbildning, befolkning eller samverkan")
+                throw error(key, "\"\(name)\" är ingen datakälla; välj \(DataKind.listInSwedish)")
             }
             return kind
         }
@@ -203,17 +212,19 @@ public enum DefinitionLoader {
             return FieldReference(kind: kind, column: column.db, name: column.name, vocabulary: vocabulary)
         }
 
-        func nestedSelection(_ measure: Node.Mapping, _ key: String) throws -> Selection {
+        func nestedSelection(_ measure: Node.Mapping, _ key: String, fieldRequired: Bool = false) throws -> Selection {
             guard let node = measure[key]?.mapping else {
                 throw error("measure.\(key)", measure[key] == nil ? "saknas" : "ska vara en mappning med source, field och where")
             }
             try checkKeys(node, allowed: selectionKeys, path: "measure.\(key).")
-            return try selection(node, path: "measure.\(key).")
+            return try selection(node, path: "measure.\(key).", fieldRequired: fieldRequired)
         }
 
-        func selection(_ mapping: Node.Mapping, path: String) throws -> Selection {
+        /// Without `field`, each row counts one (a ratio's numerator and denominator may count rows).
+        func selection(_ mapping: Node.Mapping, path: String, fieldRequired: Bool = false) throws -> Selection {
             let kind = try kind(try string(mapping, "source", path: path), key: path + "source")
-            let field = try field(try string(mapping, "field", path: path), kind: kind, key: path + "field")
+            let field = fieldRequired || mapping["field"] != nil
+                ? try field(try string(mapping, "field", path: path), kind: kind, key: path + "field") : nil
             var conditions: [Selection.Condition] = []
             if let whereNode = mapping["where"] {
                 guard let conditionsMapping = whereNode.mapping else {

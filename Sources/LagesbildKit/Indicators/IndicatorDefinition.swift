@@ -24,6 +24,9 @@ public struct IndicatorDefinition: Sendable {
     public let breakdowns: [Breakdown]
     /// Whether the report's summary shows it (`summary: true`).
     public let inSummary: Bool
+    /// Whether the change from the year before is tested (`trend_test: false` for counts that are not
+    /// random events, such as the activities of a plan).
+    public let testsTrend: Bool
     /// The file it was read from, for messages and the report's method section.
     public let file: String
 }
@@ -48,7 +51,8 @@ public struct FieldReference: Sendable, Equatable {
     }
 }
 
-/// Rows of one kind that pass some conditions, and the field that is summed or counted.
+/// Rows of one kind that pass some conditions, and the field that is summed or counted (none: each row
+/// counts one, as for activities).
 public struct Selection: Sendable {
     public enum Condition: Sendable {
         case oneOf(FieldReference, [String])
@@ -57,7 +61,7 @@ public struct Selection: Sendable {
     }
 
     public let kind: DataKind
-    public let field: FieldReference
+    public let field: FieldReference?
     public let conditions: [Condition]
 }
 
@@ -73,10 +77,13 @@ public indirect enum Measure: Sendable {
     case distinct(Selection, denominator: Selection?)
     /// The number of values of `by` whose sum of the field rose from the year before with p < 0.05.
     case significantIncrease(Selection, by: FieldReference)
+    /// The values of the selection's field on rows of the year before that pass its conditions and stand
+    /// again (with any values) in the year: activities carried over from one plan to the next.
+    case carriedOver(Selection)
 
     var primary: Selection {
         switch self {
-        case .sum(let selection), .distinct(let selection, _), .significantIncrease(let selection, _): selection
+        case .sum(let selection), .distinct(let selection, _), .significantIncrease(let selection, _), .carriedOver(let selection): selection
         case .ratio(let numerator, _, _), .rate(let numerator, _): numerator
         }
     }

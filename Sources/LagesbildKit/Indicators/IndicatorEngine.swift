@@ -102,7 +102,7 @@ public struct IndicatorEngine: Sendable {
             result.changeAbs = Self.rounded(value - earlier, definition.decimals)
             result.changeRel = earlier == 0 ? nil : Self.rounded((value - earlier) / earlier, 4)
         }
-        if let previous {
+        if let previous, definition.testsTrend {
             (result.pValue, result.trend) = Self.test(definition.measure, previous, current)
         }
 
@@ -110,14 +110,14 @@ public struct IndicatorEngine: Sendable {
             let cells = try query.breakdown(definition.measure, by: breakdown.field, years: [year, base])
             var resultCells: [BreakdownCell] = []
             for key in cells.keys {
-                let now = cells[key]?[year] ?? Observation(value: 0)
+                let now = cells[key]?[year] ?? Observation(value: Self.zeroValue(definition.measure))
                 let then = cells[key]?[base]
                 var cell = BreakdownCell(key: key, label: breakdown.field.label(for: key),
                                          value: now.value.map { Self.rounded($0, definition.decimals) }, suppressed: false,
                                          previous: known.contains(base) ? (then?.value ?? Self.zeroValue(definition.measure)).map { Self.rounded($0, definition.decimals) } : nil,
                                          previousSuppressed: false, pValue: nil, trend: nil,
                                          numerator: now.numerator, previousNumerator: then?.numerator ?? 0)
-                if known.contains(base) {
+                if known.contains(base) && definition.testsTrend {
                     (cell.pValue, cell.trend) = Self.test(definition.measure, then ?? Observation(value: Self.zeroValue(definition.measure)), now)
                 }
                 resultCells.append(cell)
@@ -156,7 +156,7 @@ public struct IndicatorEngine: Sendable {
         case .rate:
             guard let e1 = earlier.exposure, let e2 = later.exposure else { return (nil, nil) }
             p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator, exposure1: e1, exposure2: e2)
-        case .sum, .distinct, .significantIncrease:
+        case .sum, .distinct, .significantIncrease, .carriedOver:
             p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator)
         }
         let trend: Trend = p < alpha ? (after > before ? .increase : after < before ? .decrease : .noSignificantChange) : .noSignificantChange
@@ -240,9 +240,10 @@ private final class Query {
         var present = [Bool](repeating: false, count: cells)
         var sums = [Int](repeating: 0, count: distinct ? 0 : cells)
         var sets = [Set<Int32>](repeating: [], count: distinct ? cells : 0)
-        let values = table.integers[selection.field.column]
-        let textValues = table.texts[selection.field.column]
-        let emptyID = table.id(of: "", in: selection.field.column)
+        let countsRows = selection.field == nil
+        let values = selection.field.flatMap { table.integers[$0.column] }
+        let textValues = selection.field.flatMap { table.texts[$0.column] }
+        let emptyID = selection.field.flatMap { table.id(of: "", in: $0.column) }
         for index in 0..<table.count {
             let yearIndex = Int(yearColumn[index]) - firstYear
             guard wantedYear[yearIndex], passes(index) else { continue }
@@ -251,6 +252,9 @@ private final class Query {
                 guard let textValues, textValues[index] != emptyID else { continue }
                 present[cell] = true
                 sets[cell].insert(textValues[index])
+            } else if countsRows {
+                present[cell] = true
+                sums[cell] += 1
             } else if let values {
                 present[cell] = true
                 // SQL's SUM: NULLs are skipped, but a group with rows still has a sum.
@@ -345,8 +349,37 @@ private final class Query {
                 }
                 result[year] = observation
             }
+        case .carriedOver(let selection):
+            for year in years where known.contains(year) {
+                guard known.contains(year - 1) else {
+                    result[year] = Observation(value: nil, note: "inget föregående år att jämföra med")
+                    continue
+                }
+                let carried = try carriedOver(selection, into: year)
+                var observation = Observation(value: Double(carried.count), numerator: carried.count)
+                observation.listed = carried
+                if !carried.isEmpty { observation.note = carried.joined(separator: ", ") }
+                result[year] = observation
+            }
         }
         return result
+    }
+
+    /// Values of the selection's field on rows of `year − 1` that pass its conditions and also stand, on
+    /// any row, in `year`; in Swedish order.
+    func carriedOver(_ selection: Selection, into year: Int) throws -> [String] {
+        guard let field = selection.field else { return [] }
+        let table = try facts(selection.kind)
+        guard let column = table.texts[field.column], let names = table.dictionary[field.column] else { return [] }
+        let years = table.integers["ar"] ?? []
+        let passes = predicate(selection, table)
+        var before = Set<Int32>(), after = Set<Int32>()
+        for index in 0..<table.count {
+            if Int(years[index]) == year - 1 && passes(index) { before.insert(column[index]) }
+            if Int(years[index]) == year { after.insert(column[index]) }
+        }
+        return before.intersection(after).map { names[Int($0)] }.filter { !$0.isEmpty }
+            .sorted { $0.compare($1, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
     }
 
     static func ratio(_ numerator: Int, _ denominator: Int, scale: Double) -> Observation {
@@ -373,7 +406,7 @@ private final class Query {
                     result[key, default: [:]][year] = Self.ratio(top[key]?[year] ?? 0, bottom[key]?[year] ?? 0, scale: scale)
                 }
             }
-        case .rate, .significantIncrease:
+        case .rate, .significantIncrease, .carriedOver:
             break // Refused when the definition is loaded.
         }
         return result

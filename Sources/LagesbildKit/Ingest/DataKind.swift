@@ -1,6 +1,6 @@
 /// The kinds of file lagesbild imports. Each maps to one table in the store.
 public enum DataKind: String, CaseIterable, Sendable, Codable {
-    case signaler, utbildning, befolkning, samverkan
+    case signaler, utbildning, befolkning, samverkan, aktiviteter
 
     /// The table holding this kind's facts; its history table is `<table>_history`.
     var table: String {
@@ -9,6 +9,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         case .utbildning: "utbildning"
         case .befolkning: "befolkning"
         case .samverkan: "samverkan"
+        case .aktiviteter: "aktivitet"
         }
     }
 
@@ -52,7 +53,25 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
                 ColumnSpec("typ", aliases: ["type"], db: "typ", type: .vocabulary(.samverkanstyp), required: true),
                 ColumnSpec("möten", aliases: ["meetings"], db: "moten", type: .optionalCount),
             ]
+        case .aktiviteter:
+            // The activity plan's follow-up. `ansvarig` names a function, never a person.
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("aktivitet", aliases: ["activity"], db: "aktivitet", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("målområde", aliases: ["target_area"], db: "malomrade", type: .vocabulary(.malomrade), required: true),
+                ColumnSpec("ansvarig", aliases: ["responsible"], db: "ansvarig", type: .requiredLabel, required: true, limit: 100),
+                ColumnSpec("insatsnivå", aliases: ["level"], db: "insatsniva", type: .vocabulary(.insatsniva)),
+                ColumnSpec("status", aliases: ["status"], db: "status", type: .vocabulary(.aktivitetsstatus), required: true),
+                ColumnSpec("kommentar", aliases: ["comment"], db: "kommentar", type: .label, limit: 500),
+            ]
         }
+    }
+
+    /// "signaler, utbildning, …, samverkan eller aktiviteter", for help and messages.
+    public static var listInSwedish: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " eller " + names.last!
     }
 
     var keyColumns: [ColumnSpec] { columns.filter(\.isKey) }
@@ -63,7 +82,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         switch self {
         case .signaler: [("orosanmalningar", "antal"), ("polisanmalningar", "antal")]
         case .utbildning: [("genomfort", "malgrupp")]
-        case .befolkning, .samverkan: []
+        case .befolkning, .samverkan, .aktiviteter: []
         }
     }
 }
@@ -78,14 +97,18 @@ struct ColumnSpec: Sendable {
     let type: ColumnType
     let required: Bool
     let isKey: Bool
+    /// The most characters a label column takes.
+    let limit: Int
 
-    init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false) {
+    init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false,
+         limit: Int = 200) {
         self.name = name
         self.aliases = aliases
         self.db = db
         self.type = type
         self.required = required
         self.isKey = isKey
+        self.limit = limit
     }
 
     var matchKeys: [String] { ([name] + aliases).map(TextKey.fold) }

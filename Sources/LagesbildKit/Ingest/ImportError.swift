@@ -77,7 +77,7 @@ extension ImportProblem {
         case .tooManyFields(let limit): "raden har fler än \(limit) fält"
         case .recordTooLong(let limit): "raden är längre än \(limit) byte"
         case .unknownKind(let headers):
-            "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade rubriker för signaler, utbildning, befolkning eller samverkan (se README), eller ange --kind"
+            "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade rubriker för \(DataKind.listInSwedish) (se README), eller ange --kind"
         case .kindMismatch(let expected, let detected):
             if let detected {
                 "rubrikerna ser ut som \(detected.rawValue), inte \(expected.rawValue) som angavs med --kind"

@@ -130,8 +130,6 @@ final class VocabularyCache {
 /// Turns one record into the values of a row, or the errors that stop it. Works on the record's bytes;
 /// Strings are made only for error messages and for vocabulary spellings not seen before.
 final class RecordValidator {
-    static let labelLimit = 200
-
     let mapping: HeaderMapping
     let file: String
     private let defaultKommun: StableBytes
@@ -209,8 +207,8 @@ final class RecordValidator {
                     fail(.unknownValue(text.text, allowed: caches[index]!.vocabulary.allowedList))
                 }
             case .label, .requiredLabel, .populationArea:
-                if text.count > Self.labelLimit && text.scalarCount > Self.labelLimit {
-                    fail(.labelTooLong(limit: Self.labelLimit))
+                if text.count > column.limit && text.scalarCount > column.limit {
+                    fail(.labelTooLong(limit: column.limit))
                 } else if text.isEmpty && column.type.isRequiredLabel {
                     fail(.emptyRequiredValue)
                 } else if column.type.isPopulationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {

@@ -5,10 +5,12 @@ public struct Vocabulary: Sendable {
     /// Codes in display order with their Swedish display label and accepted alternative spellings.
     public let entries: [(code: String, label: String, alternatives: [String])]
     private let lookup: [String: String]
+    private let allowedDescription: String?
 
-    init(name: String, entries: [(code: String, label: String, alternatives: [String])]) {
+    init(name: String, entries: [(code: String, label: String, alternatives: [String])], allowedDescription: String? = nil) {
         self.name = name
         self.entries = entries
+        self.allowedDescription = allowedDescription
         var lookup: [String: String] = [:]
         for entry in entries {
             for text in [entry.code, entry.label] + entry.alternatives {
@@ -26,7 +28,7 @@ public struct Vocabulary: Sendable {
         entries.first { $0.code == code }?.label ?? code
     }
 
-    var allowedList: String { entries.map(\.label).joined(separator: ", ") }
+    var allowedList: String { allowedDescription ?? entries.map(\.label).joined(separator: ", ") }
 
     public static let kategori = Vocabulary(name: "kategori", entries: [
         ("flygblad", "Flygblad", []),
@@ -59,5 +61,26 @@ public struct Vocabulary: Sendable {
         ("forening", "Förening", []),
         ("trossamfund", "Trossamfund", []),
         ("annan", "Annan", []),
+    ])
+
+    /// The action plan's three target areas, by number or by name.
+    public static let malomrade = Vocabulary(name: "målområde", entries: [
+        ("1", "Organisation och samordning", ["Målområde 1", "MO1"]),
+        ("2", "Kunskap och stöd", ["Målområde 2", "MO2"]),
+        ("3", "Situations- och behovsanpassade åtgärder", ["Målområde 3", "MO3"]),
+    ], allowedDescription: "1, 2 eller 3 (eller målområdets namn: Organisation och samordning, Kunskap och stöd, Situations- och behovsanpassade åtgärder)")
+
+    /// The crime-prevention intervention levels the action plan asks each activity to consider.
+    public static let insatsniva = Vocabulary(name: "insatsnivå", entries: [
+        ("universell", "Universell", ["universell insatsnivå"]),
+        ("selektiv", "Selektiv", ["selektiv insatsnivå"]),
+        ("indikerad", "Indikerad", ["indikerad insatsnivå"]),
+    ])
+
+    public static let aktivitetsstatus = Vocabulary(name: "status", entries: [
+        ("genomford", "Genomförd", ["genomfört", "klar"]),
+        ("pagaende", "Pågående", ["pågår"]),
+        ("ej-paborjad", "Ej påbörjad", ["inte påbörjad", "ej startad"]),
+        ("installd", "Inställd", ["inställt"]),
     ])
 }

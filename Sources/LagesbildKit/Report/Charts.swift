@@ -102,6 +102,70 @@ public enum Charts {
         return svg + "</svg>"
     }
 
+    /// One part of a stacked bar: a count and the series it belongs to.
+    public struct Segment: Sendable {
+        public let series: Int
+        public let value: Int
+        public init(series: Int, value: Int) {
+            self.series = series
+            self.value = value
+        }
+    }
+
+    /// Fills for up to four stacked series that stay apart in greyscale: dark, light, hatched, pale grey.
+    static let stackFills = [emphasisColour, "#56B4E9", "url(#hatch)", "#D9D9D9"]
+    static let stackText = ["#FFFFFF", textColour, textColour, textColour]
+
+    /// Horizontal stacked bars of counts, one row per bar, each part labelled with its count when it fits, and
+    /// a legend whose swatches carry the same fills. Parts differ by lightness and pattern, not by hue alone.
+    public static func stackedBars(id: String, title: String, description: String, series: [String],
+                                   rows: [(label: String, segments: [Segment])]) -> String {
+        let width = 640.0, rowHeight = 42.0, top = 8.0, left = 8.0, right = 48.0
+        let legendHeight = 26.0
+        let height = top + rowHeight * Double(rows.count) + legendHeight
+        let plotWidth = width - left - right
+        let largest = max(1, rows.map { $0.segments.reduce(0) { $0 + $1.value } }.max() ?? 1)
+        let hatch = "\(id)-hatch"
+        var svg = """
+            <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-title \(id)-desc">
+            <title id="\(id)-title">\(escape(title))</title>
+            <desc id="\(id)-desc">\(escape(description))</desc>
+            <defs><pattern id="\(hatch)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FFFFFF"/><line x1="0" y1="0" x2="0" y2="6" stroke="\(textColour)" stroke-width="2"/></pattern></defs>
+
+            """
+        func fill(_ series: Int) -> String {
+            let fill = stackFills[series % stackFills.count]
+            return fill == "url(#hatch)" ? "url(#\(hatch))" : fill
+        }
+        for (index, row) in rows.enumerated() {
+            let y = top + rowHeight * Double(index)
+            svg += "<text x=\"\(number(left))\" y=\"\(number(y + 12))\" font-size=\"12\" fill=\"\(textColour)\">\(escape(row.label))</text>\n"
+            var x = left
+            for segment in row.segments where segment.value > 0 {
+                let segmentWidth = plotWidth * Double(segment.value) / Double(largest)
+                svg += "<rect x=\"\(number(x))\" y=\"\(number(y + 17))\" width=\"\(number(segmentWidth))\" height=\"16\" fill=\"\(fill(segment.series))\" stroke=\"\(textColour)\" stroke-width=\"0.8\"/>\n"
+                if segmentWidth >= 18 {
+                    // Over hatching the count sits on a white plate, so it reads on every fill.
+                    if segment.series % stackFills.count == 2 {
+                        svg += "<rect x=\"\(number(x + segmentWidth / 2 - 8))\" y=\"\(number(y + 18.5))\" width=\"16\" height=\"13\" fill=\"#FFFFFF\"/>\n"
+                    }
+                    svg += "<text x=\"\(number(x + segmentWidth / 2))\" y=\"\(number(y + 29))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(stackText[segment.series % stackText.count])\">\(segment.value)</text>\n"
+                }
+                x += segmentWidth
+            }
+            let total = row.segments.reduce(0) { $0 + $1.value }
+            svg += "<text x=\"\(number(x + 6))\" y=\"\(number(y + 29))\" font-size=\"12\" font-weight=\"bold\" fill=\"\(textColour)\">\(total)</text>\n"
+        }
+        var legendX = left
+        let legendY = top + rowHeight * Double(rows.count) + 8
+        for (index, name) in series.enumerated() {
+            svg += "<rect x=\"\(number(legendX))\" y=\"\(number(legendY))\" width=\"14\" height=\"12\" fill=\"\(fill(index))\" stroke=\"\(textColour)\" stroke-width=\"0.8\"/>\n"
+            svg += "<text x=\"\(number(legendX + 19))\" y=\"\(number(legendY + 10.5))\" font-size=\"11\" fill=\"\(textColour)\">\(escape(name))</text>\n"
+            legendX += 30 + Double(name.count) * 6.5
+        }
+        return svg + "</svg>"
+    }
+
     /// 1, 2, 2.5, 5 × 10^n at or above the value, so axis labels are round numbers.
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0 else { return 4 }

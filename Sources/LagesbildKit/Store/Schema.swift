@@ -34,7 +34,7 @@ enum Schema {
             // Fact tables are keyed by their natural key (WITHOUT ROWID: the key is the row's storage
             // order). Indicators query by (kommun, ar) and then group by a column, which the key's prefix
             // serves.
-            for kind in DataKind.allCases {
+            for kind in firstKinds {
                 try db.execute(sql: factTableSQL(kind, name: kind.table, history: false))
                 try db.execute(sql: factTableSQL(kind, name: kind.table + "_history", history: true))
                 try db.execute(sql: "CREATE INDEX \(kind.table)_import ON \(kind.table)(import_id)")
@@ -44,7 +44,7 @@ enum Schema {
         // The per-import indexes cost a fifth of the import's time and serve only undo, which can afford a
         // scan; the history tables keep theirs.
         migrator.registerMigration("v2-drop-import-indexes") { db in
-            for kind in DataKind.allCases {
+            for kind in firstKinds {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(kind.table)_import")
             }
         }
@@ -56,8 +56,17 @@ enum Schema {
                 CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT NULL;
                 """)
         }
+        // The activity plan's follow-up: a fifth kind.
+        migrator.registerMigration("v4-aktiviteter") { db in
+            try db.execute(sql: factTableSQL(.aktiviteter, name: DataKind.aktiviteter.table, history: false))
+            try db.execute(sql: factTableSQL(.aktiviteter, name: DataKind.aktiviteter.table + "_history", history: true))
+            try db.execute(sql: "CREATE INDEX \(DataKind.aktiviteter.table)_history_replaced ON \(DataKind.aktiviteter.table)_history(replaced_by)")
+        }
         return migrator
     }
+
+    /// The kinds the first migration created; later kinds come with migrations of their own.
+    private static let firstKinds: [DataKind] = [.signaler, .utbildning, .befolkning, .samverkan]
 
     private static func factTableSQL(_ kind: DataKind, name: String, history: Bool) -> String {
         var columns: [String] = []

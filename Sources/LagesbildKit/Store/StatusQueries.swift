@@ -40,6 +40,7 @@ extension Store {
             .befolkning: [("invånare (hela kommunen)", "CASE WHEN omrade = '' THEN invanare END")],
             .utbildning: [("genomfört", "genomfort"), ("målgrupp", "malgrupp")],
             .samverkan: [("möten", "moten")],
+            .aktiviteter: [("genomförda", "status = 'genomford'")],
         ]
         return try read { db in
             var result: [LoadedSummary] = []

@@ -234,6 +234,61 @@ measure:
     where: {utbildning: förtroendevalda}
 
 """#,
+        "MO3-01.yaml": #"""
+id: MO3-01
+title: Andel genomförda aktiviteter
+description: >
+  Andelen av årets aktiviteter i aktivitetsplanen som genomförts, i procent. Inställda aktiviteter räknas
+  inte med i nämnaren. Förändringen från föregående år prövas med Fishers exakta test.
+target_area: 3
+unit: procent
+direction: higher
+decimals: 1
+summary: true
+measure:
+  type: ratio
+  numerator:
+    source: aktiviteter
+    where: {status: genomförd}
+  denominator:
+    source: aktiviteter
+    where: {status: {not: inställd}}
+breakdowns: [målområde, insatsnivå]
+
+"""#,
+        "MO3-02.yaml": #"""
+id: MO3-02
+title: Aktiviteter i aktivitetsplanen
+description: >
+  Antalet aktiviteter i årets aktivitetsplan, uppdelat på status. Aktiviteter är inga händelser som rör
+  personer: antalen maskas inte och förändringen prövas inte statistiskt.
+target_area: 3
+unit: antal
+direction: neutral
+trend_test: false
+measure:
+  type: count
+  source: aktiviteter
+breakdowns: [status]
+
+"""#,
+        "MO3-03.yaml": #"""
+id: MO3-03
+title: Överförda aktiviteter
+description: >
+  Aktiviteter från föregående års plan som varken genomfördes eller ställdes in och som står i årets plan
+  igen (samma aktivitet). Aktiviteterna räknas upp.
+target_area: 3
+unit: antal
+direction: lower
+trend_test: false
+measure:
+  type: carried_over
+  source: aktiviteter
+  field: aktivitet
+  where: {status: {not: [genomförd, inställd]}}
+
+"""#,
     ]
 
     static let reports: [String: String] = [
