@@ -82,7 +82,7 @@ import Testing
         }
         // Each main section starts a page: its heading is the first text after the page mark.
         for heading in ["Sammanfattning", "Målområde 1 – Organisation och samordning", "Målområde 2 – Kunskap och stöd",
-                        "Målområde 3 – Bedömning", "Utveckling över tid", "Metod och källor"] {
+                        "Uppföljning av aktivitetsplanen", "Samverkansgruppens bedömning", "Utveckling över tid", "Metod och källor"] {
             let starts = pageTexts.contains { page in
                 let lines = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 return lines.count > 1 && lines[1].hasPrefix(heading)

@@ -111,4 +111,18 @@ import Testing
         let output = try cli.succeed(["indicators", "--year", "2024"]).stdout
         #expect(output.contains("MO2-03  Andel förtroendevalda med kompetensutveckling"))
     }
+
+    @Test func activityIndicatorsInJSONListTheCarriedOverActivities() throws {
+        let cli = try loaded()
+        try cli.succeed(["import", cli.fixture("indicators/aktiviteter.csv")])
+        let output = try cli.succeed(["indicators", "--year", "2024", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let indicators = try #require(json["indicators"] as? [[String: Any]])
+        let done = try #require(indicators.first { $0["id"] as? String == "MO3-01" })
+        #expect(done["value"] as? Double == 66.7)
+        #expect(done["target_area"] as? Int == 3)
+        let carried = try #require(indicators.first { $0["id"] as? String == "MO3-03" })
+        #expect(carried["listed"] as? [String] == ["Kartlägga samverkan", "Nano-utbildning för alla anställda"])
+        #expect(carried["trend"] is NSNull)
+    }
 }

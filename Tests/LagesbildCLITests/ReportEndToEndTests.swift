@@ -46,7 +46,9 @@ import Testing
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:\">"))
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("//fonts"))
-        #expect(!html.contains("<link") && !html.contains("<img") && !html.contains("url("))
+        #expect(!html.contains("<link") && !html.contains("<img"))
+        // A chart may fill with a pattern defined in the same SVG (`url(#id)`), never with anything outside.
+        #expect(html.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#") })
         #expect(html.components(separatedBy: "<h1").count == 2)
     }
 
@@ -141,5 +143,42 @@ import Testing
         for label in labels {
             #expect(texts.contains(label), "\(label) is not in the report's text")
         }
+    }
+}
+
+/// The activity plan's follow-up in the report.
+extension ReportEndToEndTests {
+    @Test func activityPlanSectionWithStatusPerTargetAreaAndCarriedOverActivities() throws {
+        let cli = try loaded()
+        try cli.succeed(["import", cli.fixture("indicators/aktiviteter.csv")])
+        let html = try report(cli)
+        #expect(html.contains("<h2 id=\"aktivitetsplan-rubrik\">Uppföljning av aktivitetsplanen</h2>"))
+        // The summary's sentence: 4 of the 6 activities not cancelled were done; 1 ongoing, 1 not started.
+        let sentence = "4 av 6 aktiviteter i aktivitetsplanen för 2024 genomfördes, 1 pågår och 1 har inte påbörjats; de förs över till 2025. En aktivitet ställdes in."
+        #expect(html.components(separatedBy: sentence).count == 3) // in the summary and in the section
+        // The status table per target area, with the total row.
+        #expect(html.contains("<tr><th scope=\"row\">2 Kunskap och stöd</th><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">3</td></tr>"))
+        #expect(html.contains("<tr class=\"total\"><th scope=\"row\">Totalt</th><td class=\"num\">4</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">7</td></tr>"))
+        // The stacked chart reads without colour: a text alternative with every count.
+        #expect(html.contains("3 Situations- och behovsanpassade åtgärder: genomförd 1, pågående 0, ej påbörjad 0, inställd 1."))
+        // Activities carried over from 2023 are marked; the one done in 2023 is not.
+        #expect(html.contains("<th scope=\"row\">Kartlägga samverkan <span class=\"carried\">(överförd från 2023)</span></th><td>Lokal samordnare mot VBE</td><td>Selektiv</td><td>Genomförd</td>"))
+        #expect(html.contains("<th scope=\"row\">Leda samverkan</th>"))
+        #expect(html.contains("<td>Ersätts av regional rutin</td>"))
+        #expect(html.contains("MO3-01"))
+        // The section comes before the group's assessment.
+        let section = try #require(html.range(of: "id=\"aktivitetsplan\""))
+        let assessment = try #require(html.range(of: "id=\"bedomning\""))
+        #expect(section.lowerBound < assessment.lowerBound)
+    }
+
+    @Test func withoutActivitiesTheSectionSaysHowToAddThem() throws {
+        let cli = try loaded()
+        let html = try report(cli)
+        #expect(html.contains("Uppgifter om aktivitetsplanen saknas för 2024."))
+        #expect(html.contains("<code>lagesbild import aktiviteter-2024.csv</code>"))
+        // No indicator block, and no summary line, for a kind the store has never held.
+        #expect(!html.contains("id=\"ind-mo3-01\""))
+        #expect(!html.contains("Andel genomförda aktiviteter kan inte redovisas"))
     }
 }

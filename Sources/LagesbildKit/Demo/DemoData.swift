@@ -56,6 +56,7 @@ public enum DemoData {
         paths.append(try write(training(), to: folder.appendingPathComponent("utbildning-2022-2025.csv"), encoding: .utf8WithByteOrderMark))
         paths.append(try write(population(), to: folder.appendingPathComponent("befolkning.csv"), encoding: .utf8))
         paths.append(try write(collaboration(), to: folder.appendingPathComponent("samverkan-2022-2025.csv"), encoding: .utf8))
+        paths.append(try write(activities(), to: folder.appendingPathComponent("aktiviteter-2022-2025.csv"), encoding: .windows1252))
         return paths
     }
 
@@ -153,6 +154,56 @@ public enum DemoData {
         for year in years {
             for (index, actor) in actors.enumerated() where actor.2 <= year {
                 rows.append([String(year), actor.0, actor.1, String(2 + (index + year) % 5)])
+            }
+        }
+        return rows
+    }
+
+    /// The activity plan, drawn from the action plan's own activities (sections 2.1–2.3), with a status per
+    /// year: 2022 is the first plan, some activities run over several years, one is cancelled and moved.
+    static func activities() -> [[String]] {
+        typealias Plan = (area: String, name: String, responsible: String, level: String, statuses: [Int: (String, String)])
+        let plan: [Plan] = [
+            ("1", "Leda den lokala samverkansgruppen mot VBE", "Säkerhetssamordnare", "Universell",
+             [2022: ("Genomförd", "Fyra möten"), 2023: ("Genomförd", "Fyra möten"), 2024: ("Genomförd", "Fem möten"), 2025: ("Genomförd", "Fyra möten")]),
+            ("1", "Identifiera riskmiljöer och aktivera berörda aktörer", "Lokal samordnare mot VBE", "Selektiv",
+             [2022: ("Pågående", ""), 2023: ("Pågående", "Underlag från polisen saknas"), 2024: ("Genomförd", ""), 2025: ("Genomförd", "")]),
+            ("1", "Utveckla samverkan med företag och föreningsliv", "Lokal samordnare mot VBE", "Universell",
+             [2022: ("Ej påbörjad", ""), 2023: ("Pågående", ""), 2024: ("Pågående", "Två föreningar anslutna"), 2025: ("Genomförd", "")]),
+            ("1", "Samverkanskartläggning med Resurscentrums metodstöd", "Säkerhetssamordnare", "Universell",
+             [2023: ("Pågående", ""), 2024: ("Genomförd", "")]),
+            ("1", "Befästa samverkansgruppen som lokalt kompetensteam", "Kommundirektör", "Universell",
+             [2022: ("Pågående", ""), 2023: ("Genomförd", "Uppdraget beslutat i ledningsgruppen")]),
+            ("2", "Nano-utbildning för samtliga anställda", "HR-chef", "Universell",
+             [2022: ("Pågående", ""), 2023: ("Pågående", "Hälften av förvaltningarna klara"), 2024: ("Genomförd", ""), 2025: ("Genomförd", "Repetition för nyanställda")]),
+            ("2", "Kartläggning av förtroendevaldas kompetensbehov", "Kommunsekreterare", "Universell",
+             [2022: ("Ej påbörjad", ""), 2023: ("Genomförd", ""), 2025: ("Genomförd", "Ny mandatperiod")]),
+            ("2", "Fördjupad utbildning för en funktion per förvaltning", "Förvaltningschefer", "Selektiv",
+             [2022: ("Ej påbörjad", ""), 2023: ("Pågående", ""), 2024: ("Pågående", "Tre av fyra förvaltningar"), 2025: ("Genomförd", "")]),
+            ("2", "Rutiner för kontakt mellan skola, fritid, socialtjänst och polis", "Socialchef", "Selektiv",
+             [2023: ("Pågående", ""), 2024: ("Genomförd", "")]),
+            ("2", "Rutiner för informationsdelning och sekretess", "Säkerhetssamordnare", "Selektiv",
+             [2024: ("Ej påbörjad", ""), 2025: ("Pågående", "Remiss till förvaltningarna")]),
+            ("2", "Utbildningsdag för förtroendevalda", "Kommunsekreterare", "Universell",
+             [2024: ("Inställd", "Flyttad till 2025"), 2025: ("Genomförd", "")]),
+            ("3", "Årlig lägesbild till KS, KF och BRÅ", "Säkerhetssamordnare", "Universell",
+             [2022: ("Genomförd", ""), 2023: ("Genomförd", ""), 2024: ("Genomförd", ""), 2025: ("Genomförd", "")]),
+            ("3", "Rutin för ärenden som rör VBE", "Socialchef", "Indikerad",
+             [2022: ("Pågående", ""), 2023: ("Genomförd", "")]),
+            ("3", "Informationsmaterial till aktörer utanför kommunen", "Kommunikationschef", "Universell",
+             [2023: ("Ej påbörjad", ""), 2024: ("Pågående", ""), 2025: ("Pågående", "Översätts till fler språk")]),
+            ("3", "Demokratiaktiviteter för kommunmedborgare", "Kultur- och fritidschef", "Universell",
+             [2022: ("Inställd", "Ingen lokal"), 2023: ("Genomförd", ""), 2024: ("Genomförd", ""), 2025: ("Genomförd", "")]),
+            ("3", "Information om kommunens strategi mot VBE på webben", "Kommunikationschef", "Universell",
+             [2024: ("Genomförd", "")]),
+            ("3", "Stöd till den som vill lämna en våldsbejakande miljö", "Socialchef", "Indikerad",
+             [2025: ("Ej påbörjad", "Väntar på regional modell")]),
+        ]
+        var rows: [[String]] = [["År", "Målområde", "Aktivitet", "Ansvarig", "Insatsnivå", "Status", "Kommentar"]]
+        for year in years {
+            for activity in plan {
+                guard let (status, comment) = activity.statuses[year] else { continue }
+                rows.append([String(year), activity.area, activity.name, activity.responsible, activity.level, status, comment])
             }
         }
         return rows

@@ -357,8 +357,8 @@ private final class Query {
                 }
                 let carried = try carriedOver(selection, into: year)
                 var observation = Observation(value: Double(carried.count), numerator: carried.count)
+                // The names are listed (JSON `listed`, the report's sentence), not repeated as a note.
                 observation.listed = carried
-                if !carried.isEmpty { observation.note = carried.joined(separator: ", ") }
                 result[year] = observation
             }
         }

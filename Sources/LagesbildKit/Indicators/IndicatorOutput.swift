@@ -58,7 +58,10 @@ extension IndicatorResult: Encodable {
             try breakdownContainer.encode(breakdown.cells, forKey: DynamicKey(breakdown.field.column))
         }
         try container.encode(note, forKey: .note)
-        if case .significantIncrease = definition.measure { try container.encode(listed, forKey: .listed) }
+        switch definition.measure {
+        case .significantIncrease, .carriedOver: try container.encode(listed, forKey: .listed)
+        case .sum, .ratio, .rate, .distinct: break
+        }
     }
 }
 

@@ -50,7 +50,8 @@ public struct ReportBuilder {
         let (templates, css) = try self.templates(options)
         let assessment = try assessmentHTML(options)
         let model = ReportModel(report: report, definitions: definitions, exact: options.isInternal, demo: try store.isDemo(),
-                                date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment)
+                                date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
+                                activities: try store.activities(kommun: kommun, year: options.year))
         var context = model.context()
         context["css"] = css
         var library = MustacheLibrary()

@@ -11,6 +11,8 @@ struct ReportModel {
     let date: String
     let sources: [ImportLogEntry]
     let assessment: (html: String, source: String)?
+    /// The activity plan of the report's year.
+    let activities: [Activity]
 
     /// A no-break space keeps "1 234" and "45 %" on one line.
     static let space = "\u{00A0}"
@@ -42,6 +44,9 @@ struct ReportModel {
             "targetArea2": report.indicators.filter { $0.definition.targetArea == 2 }.map(block),
             "targetArea3": report.indicators.filter { $0.definition.targetArea == 3 }.map(block),
             "hasTargetArea3Indicators": report.indicators.contains { $0.definition.targetArea == 3 },
+            "activityPlan": activityPlan.context(),
+            "hasActivities": !activities.isEmpty,
+            "activitySentence": activities.isEmpty ? "" : activityPlan.sentence,
             "hasAssessment": assessment != nil,
             "assessmentHTML": assessment?.html ?? "",
             "assessmentSource": assessment?.source ?? "",
@@ -55,6 +60,8 @@ struct ReportModel {
             "anyMasked": !exact && anyMasked,
         ]
     }
+
+    var activityPlan: ActivityPlanSection { ActivityPlanSection(activities: activities, year: report.year) }
 
     static let recipientsText = ReportBuilder.recipients.joined(separator: ", ")
 
@@ -74,7 +81,8 @@ struct ReportModel {
     }
 
     func summary() -> [[String: Any]] {
-        let chosen = report.indicators.filter { $0.definition.inSummary }
+        // An indicator whose source the store has never held (no year at all) has nothing to summarise.
+        let chosen = report.indicators.filter { $0.definition.inSummary && !$0.series.isEmpty }
         return (chosen.isEmpty ? report.indicators : chosen).map { result in
             [
                 "id": result.definition.id,

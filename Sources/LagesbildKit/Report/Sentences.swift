@@ -15,7 +15,12 @@ enum Sentences {
             detail = " (\(note))"
         }
         var sentence: String
-        if let previous = result.previous, let trend = result.trend {
+        if let previous = result.previous, !definition.testsTrend, !masked, !previousMasked {
+            // Not a random count (the activities of a plan): the change is stated, not tested.
+            let before = FigureText.value(previous, definition, separator: space)
+            sentence = value == previous ? "\(title) var \(now)\(detail), samma som \(baseYear)."
+                : "\(title): \(now) år \(year)\(detail) mot \(before) år \(baseYear)."
+        } else if let previous = result.previous, let trend = result.trend {
             if masked || previousMasked {
                 sentence = "\(title): \(now) år \(year) (\(previousMasked ? "färre än \(threshold)" : FigureText.value(previous, definition, separator: space)) år \(baseYear)); små antal redovisas inte exakt"
                 sentence += trend == .noSignificantChange ? ", och skillnaden kan bero på slumpen." : (trend == .increase ? ", men ökningen är statistiskt säkerställd." : ", men minskningen är statistiskt säkerställd.")
@@ -37,6 +42,9 @@ enum Sentences {
         }
         if case .significantIncrease = definition.measure, !result.listed.isEmpty {
             sentence += " Områden: \(result.listed.joined(separator: ", "))."
+        }
+        if case .carriedOver = definition.measure, !result.listed.isEmpty {
+            sentence += " Aktiviteter: \(result.listed.joined(separator: ", "))."
         }
         return sentence
     }

@@ -413,6 +413,13 @@ tbody th { font-weight: normal; }
 .strong { font-weight: bold; }
 .hash, .file { font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em; }
 .development th[scope="row"] { width: 45%; }
+/* Whole words in the activity tables: breaking anywhere would let the columns shrink mid-word. */
+.activities th, .activities td { overflow-wrap: break-word; }
+.activities thead th:nth-child(1) { width: 30%; }
+.activities thead th:nth-child(2) { width: 21%; }
+.activities thead th:nth-child(3), .activities thead th:nth-child(4) { width: 12%; }
+.carried { font-style: italic; color: var(--muted); white-space: nowrap; }
+tr.total th, tr.total td { font-weight: bold; border-top: 2px solid var(--text); }
 
 figure { margin: 0.6rem 0; }
 figcaption { font-size: 0.85rem; color: var(--muted); }
@@ -446,7 +453,7 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
   .title-page { min-height: 0; }
   .chapter { break-before: page; }
   h2, h3 { break-after: avoid; }
-  tr, figure, svg, .keyfigures, .placeholder, .notice, dt, .indicator-head, .series, .breakdown-block { break-inside: avoid; }
+  tr, figure, svg, .keyfigures, .placeholder, .notice, dt, .indicator-head, .series, .breakdown-block, .activity-status { break-inside: avoid; }
   svg.chart { max-height: 62mm; }
   thead { display: table-header-group; }
   a { color: var(--text); text-decoration: none; }
@@ -500,7 +507,8 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
       <li><a href="#sammanfattning">Sammanfattning</a></li>
       <li><a href="#malomrade-1">Målområde 1 – Organisation och samordning</a></li>
       <li><a href="#malomrade-2">Målområde 2 – Kunskap och stöd</a></li>
-      <li><a href="#bedomning">Målområde 3 – Bedömning</a></li>
+      <li><a href="#aktivitetsplan">Uppföljning av aktivitetsplanen</a></li>
+      <li><a href="#bedomning">Samverkansgruppens bedömning</a></li>
       <li><a href="#utveckling">Utveckling över tid</a></li>
       <li><a href="#metod">Metod och källor</a></li>
     </ol>
@@ -516,6 +524,9 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
     {{#summary}}
     <li>{{sentence}}</li>
     {{/summary}}
+    {{#hasActivities}}
+    <li>{{activitySentence}}</li>
+    {{/hasActivities}}
   </ul>
   <table class="figures">
     <caption>Nyckeltal {{year}} och {{baseYear}}</caption>
@@ -551,11 +562,69 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
   {{/targetArea2}}
 </section>
 
-<section class="chapter" id="bedomning" aria-labelledby="bedomning-rubrik">
-  <h2 id="bedomning-rubrik">Målområde 3 – Bedömning</h2>
+<section class="chapter" id="aktivitetsplan" aria-labelledby="aktivitetsplan-rubrik">
+  <h2 id="aktivitetsplan-rubrik">Uppföljning av aktivitetsplanen</h2>
+  <p>Handlingsplanens mål omsätts varje år i en aktivitetsplan med aktiviteter inom de tre målområdena, var och en med en
+  ansvarig funktion och en insatsnivå (universell, selektiv eller indikerad). Här redovisas vad kommunen gjorde, bredvid
+  vad siffrorna i lägesbilden visar.</p>
+  {{#activityPlan}}
+  {{#hasActivities}}
+  <p class="sentence">{{sentence}}</p>
+  <figure class="chart-figure">
+    {{{chart}}}
+    <figcaption>Aktiviteter {{year}} per målområde och status. Siffrorna står i tabellen nedan.</figcaption>
+  </figure>
+  <table class="figures activity-status">
+    <caption>Aktiviteter {{year}} per målområde och status</caption>
+    <thead>
+      <tr><th scope="col">Målområde</th>{{#statusHeaders}}<th scope="col" class="num">{{label}}</th>{{/statusHeaders}}<th scope="col" class="num">Totalt</th></tr>
+    </thead>
+    <tbody>
+      {{#statusRows}}
+      <tr{{#isTotal}} class="total"{{/isTotal}}><th scope="row">{{label}}</th>{{#cells}}<td class="num">{{value}}</td>{{/cells}}<td class="num">{{total}}</td></tr>
+      {{/statusRows}}
+    </tbody>
+  </table>
+  {{/hasActivities}}
+  {{^hasActivities}}
+  <div class="placeholder">
+    <p><strong>Uppgifter om aktivitetsplanen saknas för {{year}}.</strong></p>
+    <p>Här visas vilka aktiviteter i aktivitetsplanen som genomförts, pågår, inte påbörjats eller ställts in. Lägg in
+    årets aktiviteter i en fil med kolumnerna år, målområde, aktivitet, ansvarig, insatsnivå, status och kommentar och
+    läs in den med <code>lagesbild import aktiviteter-{{year}}.csv</code> (se README).</p>
+  </div>
+  {{/hasActivities}}
+  {{/activityPlan}}
+  {{#hasActivities}}
   {{#targetArea3}}
   {{> indicator}}
   {{/targetArea3}}
+  {{/hasActivities}}
+  {{#activityPlan}}
+  {{#areas}}
+  <div class="activity-area">
+  <h3>{{heading}}</h3>
+  <table class="figures activities">
+    <caption>{{caption}}</caption>
+    <thead>
+      <tr><th scope="col">Aktivitet</th><th scope="col">Ansvarig</th><th scope="col">Insatsnivå</th><th scope="col">Status</th><th scope="col">Kommentar</th></tr>
+    </thead>
+    <tbody>
+      {{#activities}}
+      <tr><th scope="row">{{name}}{{#carriedOver}} <span class="carried">(överförd från {{previousYear}})</span>{{/carriedOver}}</th><td>{{responsible}}</td><td>{{level}}</td><td>{{status}}</td><td>{{comment}}</td></tr>
+      {{/activities}}
+    </tbody>
+  </table>
+  </div>
+  {{/areas}}
+  {{#hasCarriedOver}}
+  <p class="legend">Överförd från {{previousYear}} = aktiviteten stod i {{previousYear}} års plan utan att genomföras eller ställas in.</p>
+  {{/hasCarriedOver}}
+  {{/activityPlan}}
+</section>
+
+<section class="chapter" id="bedomning" aria-labelledby="bedomning-rubrik">
+  <h2 id="bedomning-rubrik">Samverkansgruppens bedömning</h2>
   {{#hasAssessment}}
   <div class="assessment">
   {{{assessmentHTML}}}
