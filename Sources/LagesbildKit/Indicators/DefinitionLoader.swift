@@ -196,8 +196,10 @@ public enum DefinitionLoader {
         }
 
         func kind(_ name: String, key: String) throws -> DataKind {
-            guard let kind = DataKind(rawValue: TextKey.fold(name)) else {
-                throw error(key, "\"\(name)\" är ingen datakälla; välj \(DataKind.listInSwedish)")
+            guard let kind = DataKind(rawValue: TextKey.fold(name)), kind != .referens else {
+                let local = DataKind.allCases.filter { $0 != .referens }.map(\.rawValue)
+                throw error(key, "\"\(name)\" är ingen datakälla; välj \(local.dropLast().joined(separator: ", ")) eller \(local.last!)"
+                    + (TextKey.fold(name) == "referens" ? " (referensserier deklareras med nyckeln reference)" : ""))
             }
             return kind
         }

@@ -1,6 +1,8 @@
 /// The kinds of file lagesbild imports. Each maps to one table in the store.
 public enum DataKind: String, CaseIterable, Sendable, Codable {
     case signaler, utbildning, befolkning, samverkan, aktiviteter
+    /// Official statistics beside the local figures (Kolada, SCB): one value per measure, year, area and gender.
+    case referens
 
     /// The table holding this kind's facts; its history table is `<table>_history`.
     var table: String {
@@ -10,6 +12,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         case .befolkning: "befolkning"
         case .samverkan: "samverkan"
         case .aktiviteter: "aktivitet"
+        case .referens: "referens"
         }
     }
 
@@ -40,7 +43,8 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
             ]
         case .befolkning:
             [
-                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                // Any area of SCB's scheme: "00" riket, "LL" län, "KKKK" kommun (the column keeps its name).
+                ColumnSpec("kommun", aliases: ["municipality", "region"], db: "kommun", type: .region, isKey: true),
                 ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
                 ColumnSpec("område", aliases: ["area"], db: "omrade", type: .populationArea, isKey: true),
                 ColumnSpec("invånare", aliases: ["population"], db: "invanare", type: .count, required: true),
@@ -65,6 +69,15 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
                 ColumnSpec("status", aliases: ["status"], db: "status", type: .vocabulary(.aktivitetsstatus), required: true),
                 ColumnSpec("kommentar", aliases: ["comment"], db: "kommentar", type: .label, limit: 500),
             ]
+        case .referens:
+            [
+                ColumnSpec("område", aliases: ["region", "kommun", "municipality"], db: "kommun", type: .region, required: true, isKey: true),
+                ColumnSpec("år", aliases: ["year", "period"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("mått", aliases: ["measure", "kpi"], db: "matt", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("kön", aliases: ["gender"], db: "kon", type: .vocabulary(.kon), isKey: true, defaultCode: "T"),
+                ColumnSpec("värde", aliases: ["value"], db: "varde", type: .decimal),
+            ]
         }
     }
 
@@ -82,7 +95,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         switch self {
         case .signaler: [("orosanmalningar", "antal"), ("polisanmalningar", "antal")]
         case .utbildning: [("genomfort", "malgrupp")]
-        case .befolkning, .samverkan, .aktiviteter: []
+        case .befolkning, .samverkan, .aktiviteter, .referens: []
         }
     }
 }
@@ -99,9 +112,11 @@ struct ColumnSpec: Sendable {
     let isKey: Bool
     /// The most characters a label column takes.
     let limit: Int
+    /// The code stored when a vocabulary column is left empty ("" unless given).
+    let defaultCode: String
 
     init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false,
-         limit: Int = 200) {
+         limit: Int = 200, defaultCode: String = "") {
         self.name = name
         self.aliases = aliases
         self.db = db
@@ -109,6 +124,7 @@ struct ColumnSpec: Sendable {
         self.required = required
         self.isKey = isKey
         self.limit = limit
+        self.defaultCode = defaultCode
     }
 
     var matchKeys: [String] { ([name] + aliases).map(TextKey.fold) }
@@ -116,6 +132,8 @@ struct ColumnSpec: Sendable {
 
 enum ColumnType: Sendable {
     case kommun
+    /// SCB's area code: "00" riket, "LL" län, "KKKK" kommun.
+    case region
     case year
     /// 1–12; empty means the whole year, stored as 0.
     case month
@@ -129,4 +147,6 @@ enum ColumnType: Sendable {
     case count
     /// A count that may be left empty (stored as NULL: not reported).
     case optionalCount
+    /// A decimal number (a reference value); empty is stored as NULL (no value published).
+    case decimal
 }

@@ -65,3 +65,21 @@ enum CountParser {
         return copy.withUTF8 { parse($0) }
     }
 }
+
+/// Decimal numbers as Swedish and English files write them: "12,5", "12.5", "-3", "1 234,5".
+enum DecimalParser {
+    static func parse(_ text: String) -> Double? {
+        var cleaned = ""
+        for character in text {
+            switch character {
+            case " ", "\u{00A0}", "\u{202F}": continue
+            case ",": cleaned.append(".")
+            case "0"..."9", ".", "-", "+": cleaned.append(character)
+            default: return nil
+            }
+        }
+        guard cleaned.filter({ $0 == "." }).count <= 1, cleaned.contains(where: \.isNumber),
+              let value = Double(cleaned), value.isFinite else { return nil }
+        return value
+    }
+}

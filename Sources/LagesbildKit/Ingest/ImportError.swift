@@ -28,6 +28,8 @@ public enum ImportProblem: Equatable, Sendable {
     case emptyRequiredValue
     case invalidKommun(String)
     case unknownKommun(String)
+    case unknownRegion(String)
+    case notANumber(String)
     case partExceedsWhole(part: String, partValue: Int, whole: String, wholeValue: Int)
     case personalIdentityNumber
     case labelTooLong(limit: Int)
@@ -99,6 +101,9 @@ extension ImportProblem {
         case .emptyRequiredValue: "värdet saknas men är obligatoriskt"
         case .invalidKommun(let value): "\"\(value)\" är inte en kommunkod med fyra siffror (t.ex. 2313)"
         case .unknownKommun(let value): "\"\(value)\" är ingen kommun i SCB:s kommunindelning (290 kommuner, t.ex. 2313 Strömsund)"
+        case .unknownRegion(let value):
+            "\"\(value)\" är ingen regionkod i SCB:s indelning (00 riket, två siffror för ett län, t.ex. 23, fyra för en kommun, t.ex. 2313)"
+        case .notANumber(let value): "\"\(value)\" är inte ett tal (t.ex. 12,5)"
         case .partExceedsWhole(let part, let partValue, let whole, let wholeValue):
             "\(part) (\(partValue)) är större än \(whole) (\(wholeValue))"
         case .personalIdentityNumber:

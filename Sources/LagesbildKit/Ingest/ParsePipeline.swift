@@ -8,6 +8,7 @@ final class RowBatch: @unchecked Sendable {
     enum StoredValue {
         case null
         case integer(Int64)
+        case real(Double)
         case text(offset: Int, count: Int)
     }
 
@@ -33,6 +34,7 @@ final class RowBatch: @unchecked Sendable {
             switch value {
             case .null: values.append(.null)
             case .integer(let integer): values.append(.integer(integer))
+            case .real(let real): values.append(.real(real))
             case .text(let bytes):
                 values.append(.text(offset: arena.count, count: bytes.count))
                 arena.append(contentsOf: bytes)
@@ -58,6 +60,7 @@ final class RowBatch: @unchecked Sendable {
                 switch values[row * columns + column] {
                 case .null: return .null
                 case .integer(let integer): return .integer(integer)
+                case .real(let real): return .real(real)
                 case .text(let offset, let count): return .text(UnsafeBufferPointer(rebasing: arenaBytes[offset..<(offset + count)]))
                 }
             }, { lines[$0] })

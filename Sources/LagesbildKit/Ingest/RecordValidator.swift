@@ -69,6 +69,7 @@ struct HeaderMapping {
 enum BindValue {
     case null
     case integer(Int64)
+    case real(Double)
     case text(UnsafeBufferPointer<UInt8>)
 }
 
@@ -134,6 +135,8 @@ final class RecordValidator {
     let file: String
     private let defaultKommun: StableBytes
     private let empty = StableBytes("")
+    /// Per column: the bytes stored for an empty vocabulary value.
+    private let defaults: [StableBytes]
     private let columns: [ColumnSpec]
     private let caches: [VocabularyCache?]
     /// Indices into the row of (part, whole) pairs that must satisfy part ≤ whole.
@@ -144,6 +147,7 @@ final class RecordValidator {
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
         columns = mapping.kind.columns
+        defaults = columns.map { StableBytes($0.defaultCode) }
         caches = columns.map { column in
             if case .vocabulary(let vocabulary) = column.type { return VocabularyCache(vocabulary) }
             return nil
@@ -186,6 +190,22 @@ final class RecordValidator {
                 } else {
                     fail(.invalidKommun(text.text))
                 }
+            case .region:
+                if let code = RegionRegister.areaCode(text.text) {
+                    row[index] = .text(StableBytes(code).bytesRetained(in: &retained))
+                } else if text.isEmpty {
+                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaultKommun.bytes) }
+                } else {
+                    fail(.unknownRegion(text.text))
+                }
+            case .decimal:
+                if text.isEmpty {
+                    row[index] = .null
+                } else if let value = DecimalParser.parse(text.text) {
+                    row[index] = .real(value)
+                } else {
+                    fail(.notANumber(text.text))
+                }
             case .year:
                 switch CountParser.parse(text) {
                 case .value(let year) where (1990...2100).contains(year): row[index] = .integer(Int64(year))
@@ -200,7 +220,7 @@ final class RecordValidator {
                 }
             case .vocabulary:
                 if text.isEmpty {
-                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(empty.bytes) }
+                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
                 } else if let code = caches[index]!.code(for: text) {
                     row[index] = .text(code)
                 } else {

@@ -83,4 +83,11 @@ public struct Vocabulary: Sendable {
         ("ej-paborjad", "Ej påbörjad", ["inte påbörjad", "ej startad"]),
         ("installd", "Inställd", ["inställt"]),
     ])
+
+    /// Kolada's genders; "T" (totalt) is both.
+    public static let kon = Vocabulary(name: "kön", entries: [
+        ("T", "Totalt", ["alla", "båda könen", "män och kvinnor", "1+2"]),
+        ("K", "Kvinnor", ["kvinna", "2"]),
+        ("M", "Män", ["man", "1"]),
+    ])
 }

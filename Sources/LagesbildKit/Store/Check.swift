@@ -32,7 +32,8 @@ extension Store {
                 ("utbildning", "genomfort > malgrupp"),
             ]
             for kind in DataKind.allCases {
-                rules.append((kind.table, "length(kommun) <> 4 OR kommun GLOB '*[^0-9]*'"))
+                let lengths = kind.columns.contains { if case .region = $0.type { true } else { false } } ? "(2, 4)" : "(4)"
+                rules.append((kind.table, "length(kommun) NOT IN \(lengths) OR kommun GLOB '*[^0-9]*'"))
                 rules.append((kind.table, "ar NOT BETWEEN 1990 AND 2100"))
                 rules.append((kind.table, "import_id NOT IN (SELECT id FROM import_log WHERE action = 'import')"))
             }

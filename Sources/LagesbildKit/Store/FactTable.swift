@@ -20,7 +20,10 @@ final class FactTable {
 
     init(db: Database, kind: DataKind, kommun: KommunCode) throws {
         self.kind = kind
-        let columns = kind.columns.filter { $0.db != "kommun" }
+        let columns = kind.columns.filter { column in
+            if case .decimal = column.type { return false }
+            return column.db != "kommun"
+        }
         let statement = try db.makeStatement(sql: "SELECT \(columns.map(\.db).joined(separator: ", ")) FROM \(kind.table) WHERE kommun = ?")
         try statement.setArguments([kommun.rawValue])
         let handle = statement.sqliteStatement
@@ -30,7 +33,7 @@ final class FactTable {
             case .year, .month, .count, .optionalCount:
                 isText.append(false)
                 integers[column.db] = []
-            case .kommun, .vocabulary, .label, .requiredLabel, .populationArea:
+            case .kommun, .region, .vocabulary, .label, .requiredLabel, .populationArea, .decimal:
                 isText.append(true)
                 texts[column.db] = []
             }

@@ -145,6 +145,7 @@ final class FactWriter {
         switch value {
         case .null: sqlite3_bind_null(statement, index)
         case .integer(let integer): sqlite3_bind_int64(statement, index, integer)
+        case .real(let real): sqlite3_bind_double(statement, index, real)
         case .text(let bytes):
             // SQLITE_STATIC: SQLite uses the bytes in place. They belong to the record being handled, and every
             // statement is stepped and reset before the next record replaces them.
@@ -166,6 +167,7 @@ final class FactWriter {
         switch value {
         case .null: return type == SQLITE_NULL
         case .integer(let integer): return type == SQLITE_INTEGER && sqlite3_column_int64(statement, column) == integer
+        case .real(let real): return (type == SQLITE_FLOAT || type == SQLITE_INTEGER) && sqlite3_column_double(statement, column) == real
         case .text(let bytes):
             guard type == SQLITE_TEXT else { return false }
             let length = Int(sqlite3_column_bytes(statement, column))

@@ -35,8 +35,8 @@ enum Schema {
             // order). Indicators query by (kommun, ar) and then group by a column, which the key's prefix
             // serves.
             for kind in firstKinds {
-                try db.execute(sql: factTableSQL(kind, name: kind.table, history: false))
-                try db.execute(sql: factTableSQL(kind, name: kind.table + "_history", history: true))
+                try db.execute(sql: factTableSQL(kind, name: kind.table, history: false, regions: false))
+                try db.execute(sql: factTableSQL(kind, name: kind.table + "_history", history: true, regions: false))
                 try db.execute(sql: "CREATE INDEX \(kind.table)_import ON \(kind.table)(import_id)")
                 try db.execute(sql: "CREATE INDEX \(kind.table)_history_replaced ON \(kind.table)_history(replaced_by)")
             }
@@ -62,18 +62,47 @@ enum Schema {
             try db.execute(sql: factTableSQL(.aktiviteter, name: DataKind.aktiviteter.table + "_history", history: true))
             try db.execute(sql: "CREATE INDEX \(DataKind.aktiviteter.table)_history_replaced ON \(DataKind.aktiviteter.table)_history(replaced_by)")
         }
+        // Reference data: befolkning takes any area of SCB's scheme ("00" riket, "LL" län, "KKKK" kommun), so its
+        // table is rebuilt without the four-character check (SQLite cannot alter a CHECK); reference series
+        // get a table of their own, and the titles of their measures one more.
+        migrator.registerMigration("v5-referens") { db in
+            for name in ["befolkning", "befolkning_history"] {
+                let history = name.hasSuffix("_history")
+                try db.execute(sql: factTableSQL(.befolkning, name: name + "_new", history: history))
+                try db.execute(sql: "INSERT INTO \(name)_new SELECT * FROM \(name)")
+                try db.execute(sql: "DROP TABLE \(name)")
+                try db.execute(sql: "ALTER TABLE \(name)_new RENAME TO \(name)")
+            }
+            try db.execute(sql: "CREATE INDEX befolkning_history_replaced ON befolkning_history(replaced_by)")
+            try db.execute(sql: factTableSQL(.referens, name: DataKind.referens.table, history: false))
+            try db.execute(sql: factTableSQL(.referens, name: DataKind.referens.table + "_history", history: true))
+            try db.execute(sql: "CREATE INDEX referens_history_replaced ON referens_history(replaced_by)")
+            // Titles from Kolada's KPI metadata: replaced by a later metadata file, removed by undoing it.
+            try db.execute(sql: """
+                CREATE TABLE referens_titel (
+                    kalla TEXT NOT NULL,
+                    matt TEXT NOT NULL,
+                    titel TEXT NOT NULL,
+                    import_id INTEGER NOT NULL REFERENCES import_log(id),
+                    PRIMARY KEY (kalla, matt)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 
     /// The kinds the first migration created; later kinds come with migrations of their own.
     private static let firstKinds: [DataKind] = [.signaler, .utbildning, .befolkning, .samverkan]
 
-    private static func factTableSQL(_ kind: DataKind, name: String, history: Bool) -> String {
+    /// `regions: false` writes tables as the first migration did, when every area was a municipality.
+    private static func factTableSQL(_ kind: DataKind, name: String, history: Bool, regions: Bool = true) -> String {
         var columns: [String] = []
         for column in kind.columns {
             let type: String
             switch column.type {
             case .kommun: type = "TEXT NOT NULL CHECK (length(kommun) = 4)"
+            case .region: type = regions ? "TEXT NOT NULL CHECK (length(\(column.db)) IN (2, 4))" : "TEXT NOT NULL CHECK (length(kommun) = 4)"
+            case .decimal: type = "REAL"
             case .year: type = "INTEGER NOT NULL CHECK (\(column.db) BETWEEN 1990 AND 2100)"
             case .month: type = "INTEGER NOT NULL CHECK (\(column.db) BETWEEN 0 AND 12)"
             case .vocabulary, .requiredLabel, .label, .populationArea: type = "TEXT NOT NULL"

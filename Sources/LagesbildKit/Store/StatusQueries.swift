@@ -41,13 +41,14 @@ extension Store {
             .utbildning: [("genomfört", "genomfort"), ("målgrupp", "malgrupp")],
             .samverkan: [("möten", "moten")],
             .aktiviteter: [("genomförda", "status = 'genomford'")],
+            .referens: [],
         ]
         return try read { db in
             var result: [LoadedSummary] = []
             for kind in DataKind.allCases {
-                let sums = totals[kind]!.map { "COALESCE(SUM(\($0.1)), 0)" }.joined(separator: ", ")
+                let sums = ([""] + totals[kind]!.map { "COALESCE(SUM(\($0.1)), 0)" }).joined(separator: ", ")
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT ar, COUNT(*), \(sums) FROM \(kind.table) WHERE kommun = ? GROUP BY ar ORDER BY ar
+                    SELECT ar, COUNT(*)\(sums) FROM \(kind.table) WHERE kommun = ? GROUP BY ar ORDER BY ar
                     """, arguments: [kommun.rawValue])
                 for row in rows {
                     let values = totals[kind]!.enumerated().map { index, total in (label: total.0, value: row[index + 2] as Int) }
@@ -77,10 +78,11 @@ extension Store {
     public func kommunerWithData() throws -> [KommunCode] {
         try read { db in
             var codes = Set<String>()
-            for kind in DataKind.allCases {
+            // Local facts only: reference series and county or national population are not a municipality's data.
+            for kind in DataKind.allCases where kind != .referens {
                 var last = ""
                 while let next = try String.fetchOne(db, sql: "SELECT MIN(kommun) FROM \(kind.table) WHERE kommun > ?", arguments: [last]) {
-                    codes.insert(next)
+                    if next.count == 4 { codes.insert(next) }
                     last = next
                 }
             }

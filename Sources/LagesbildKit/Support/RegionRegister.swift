@@ -36,6 +36,24 @@ public enum RegionRegister {
 
     public static func region(_ code: String) -> Region? { byCode[code] }
 
+    /// The register's code for an area as files write it: "00", "23", "2313"; Kolada's "0000" (riket) and
+    /// "0023" (a county); a municipality whose leading zero a spreadsheet dropped ("180"); PxWeb's
+    /// "2313 Strömsund" and "23 Jämtlands län". Nil when no region has the code.
+    public static func areaCode(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = String(trimmed.prefix { $0.isASCII && $0.isNumber })
+        // PxWeb writes the code and the name; anything after the code must then start with a space.
+        guard !digits.isEmpty, digits.count == trimmed.count || trimmed.dropFirst(digits.count).first == " " else { return nil }
+        let code: String
+        switch digits.count {
+        case 4 where digits == "0000": code = "00"
+        case 4 where digits.hasPrefix("00"): code = String(digits.dropFirst(2))
+        case 3: code = "0" + digits
+        default: code = digits
+        }
+        return byCode[code] == nil ? nil : code
+    }
+
     /// The 290 municipality codes as their four ASCII bytes packed into an integer, for checking codes in the
     /// import's hot path without making Strings.
     private static let packedKommunCodes: Set<UInt32> = Set(kommuner.map { packed(Array($0.code.utf8)) })
