@@ -45,7 +45,7 @@ struct InitCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan, aktiviteter) – allt eller inget.",
+        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan, aktiviteter) och officiell statistik (SCB, Kolada) – allt eller inget.",
         discussion: "Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och "
             + "avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in."
     )
@@ -79,7 +79,7 @@ struct ImportCommand: ParsableCommand {
                 if let earlier = file.alreadyImportedAs {
                     print("\(file.fileName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
                 } else {
-                    let encoding = file.encoding?.swedishName ?? ""
+                    let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
                     print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
                 }
             }

@@ -34,6 +34,17 @@ public enum ImportProblem: Equatable, Sendable {
     case personalIdentityNumber
     case labelTooLong(limit: Int)
     case duplicateKey(firstLine: Int)
+    // Official statistics (JSON-stat, Kolada, PxWeb CSV).
+    case invalidJSON(String)
+    case unknownJSON
+    case jsonStatField(String)
+    case jsonStatSizeMismatch(dimensions: String, expected: Int, found: Int)
+    case ambiguousDimension(String, categories: String)
+    case mixedPopulationAndOther
+    case duplicateValue(firstPlace: String)
+    case notAYear(String)
+    case pxwebMissingColumn(String)
+    case fileTooLarge(limit: Int)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -43,17 +54,21 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The Swedish column name as the user knows it.
     public let column: String?
     public let problem: ImportProblem
+    /// Where in a file without lines (JSON) the problem is, e.g. `värde 17 (område 2313, år 2024)`.
+    public let place: String?
 
-    public init(file: String, line: Int? = nil, column: String? = nil, problem: ImportProblem) {
+    public init(file: String, line: Int? = nil, column: String? = nil, place: String? = nil, problem: ImportProblem) {
         self.file = file
         self.line = line
         self.column = column
+        self.place = place
         self.problem = problem
     }
 
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }
+        if let place { location += ": \(place)" }
         if let column { location += ": kolumnen \"\(column)\"" }
         return "\(location): \(problem.sentence)"
     }
@@ -110,6 +125,20 @@ extension ImportProblem {
             "värdet ser ut som ett personnummer eller samordningsnummer; lagesbild tar bara emot antal, aldrig uppgifter om personer. Ta bort det ur filen"
         case .labelTooLong(let limit): "texten är längre än \(limit) tecken"
         case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
+        case .invalidJSON(let reason): "filen är inte giltig JSON (\(reason))"
+        case .unknownJSON:
+            "JSON-filen är varken JSON-stat 2.0 från SCB:s statistikdatabas (\"version\": \"2.0\", \"class\": \"dataset\") eller data eller nyckeltalsbeskrivningar från Kolada (\"values\" med \"kpi\", \"municipality\", \"period\"); se README om hur filerna laddas ner"
+        case .jsonStatField(let what): "JSON-stat: \(what)"
+        case .jsonStatSizeMismatch(let dimensions, let expected, let found):
+            "JSON-stat: dimensionernas storlekar (\(dimensions) = \(expected)) stämmer inte med antalet värden (\(found)); filen är trasig eller ändrad"
+        case .ambiguousDimension(let name, let categories):
+            "dimensionen \"\(name)\" har flera kategorier (\(categories)) och ingen av dem är en summa; välj en kategori, t.ex. totalt, när tabellen laddas ner"
+        case .mixedPopulationAndOther:
+            "filen blandar folkmängd (BE0101N1) med andra mått; ladda ner folkmängden och de andra måtten som separata filer"
+        case .duplicateValue(let firstPlace): "samma område, år, mått och kön finns redan (\(firstPlace))"
+        case .notAYear(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
+        case .pxwebMissingColumn(let what): "PxWeb-filen saknar \(what)"
+        case .fileTooLarge(let limit): "filen är större än \(limit / 1_000_000) MB; ladda ner ett mindre urval"
         }
     }
 }

@@ -7,6 +7,8 @@ public struct FileImportResult: Sendable, Equatable {
     public let kind: DataKind?
     public let sha256: String
     public let encoding: TextEncoding?
+    /// For official statistics: "JSON-stat 2.0", "Kolada", "PxWeb-CSV"; nil for the local CSV kinds.
+    public var format: String? = nil
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
@@ -96,7 +98,7 @@ public struct Importer {
 
 /// The import of one file inside the command's transaction: a second thread reads and validates the file
 /// (``ParsePipeline``) while this one writes the rows; a third computes the checksum.
-private final class FileLoad {
+final class FileLoad {
     let path: String
     let db: Database
     let store: Store
@@ -128,6 +130,9 @@ private final class FileLoad {
         } catch {
             try log.report(error)
             return nil
+        }
+        if let format = try officialFormat(encoding: encoding) {
+            return try runOfficial(format, encoding: encoding, timestamp: timestamp)
         }
         let checksum = Checksum(path: path, displayName: name)
         var outcome: FileImportResult?
@@ -211,6 +216,139 @@ private final class FileLoad {
             return .commit
         }
         return outcome
+    }
+}
+
+extension FileLoad {
+    /// JSON (SCB's JSON-stat, Kolada) or PxWeb's CSV, told from the file's first characters.
+    func officialFormat(encoding: TextEncoding) throws -> OfficialFormat? {
+        var prefix: [UInt8] = []
+        do {
+            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
+                prefix.append(contentsOf: chunk.prefix(8192 - prefix.count))
+                if prefix.count >= 8192 { throw StopReading() }
+            }
+        } catch is StopReading {
+        } catch let error as ImportError {
+            try log.report(error)
+            return nil
+        }
+        return OfficialStatistics.detect(prefix: String(decoding: prefix, as: UTF8.self))
+    }
+
+    private struct StopReading: Error {}
+
+    /// Official statistics are small (a table of regions and years): read whole, mapped to rows, and written
+    /// through the same writer, with the same history, idempotency and import log as every other file.
+    func runOfficial(_ format: OfficialFormat, encoding: TextEncoding, timestamp: String) throws -> FileImportResult? {
+        var bytes: [UInt8] = []
+        do {
+            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
+                bytes.append(contentsOf: chunk)
+                if bytes.count > OfficialStatistics.sizeLimit {
+                    throw ImportError(file: name, problem: .fileTooLarge(limit: OfficialStatistics.sizeLimit))
+                }
+            }
+        } catch let error as ImportError {
+            try log.report(error)
+            return nil
+        }
+        let (parsed, errors) = OfficialStatistics.read(format, text: String(decoding: bytes, as: UTF8.self), file: name)
+        for error in errors { try log.report(error) }
+        guard let table = parsed, errors.isEmpty else { return nil }
+        let sha256: String
+        do {
+            sha256 = try TextFile.sha256(path, displayName: name)
+        } catch {
+            try log.report(error)
+            return nil
+        }
+        if let earlier = try Int64.fetchOne(db, sql: """
+            SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
+            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+            """, arguments: [sha256]) {
+            return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding, format: format.swedishName,
+                                    inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+        }
+        if table.rows.isEmpty && table.titles.isEmpty {
+            try log.report(ImportError(file: name, problem: .headerOnly))
+            return nil
+        }
+        var outcome: FileImportResult?
+        try db.inSavepoint {
+            try db.execute(sql: """
+                INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [timestamp, table.kind.rawValue, URL(fileURLWithPath: path).lastPathComponent, sha256,
+                                 "\(format.swedishName), \(encoding.swedishName)"])
+            let importID = db.lastInsertedRowID
+            let writer = try FactWriter(db: db, kind: table.kind, importID: importID)
+            var counts = (inserted: 0, replaced: 0, unchanged: 0)
+            let batch = RowBatch(columns: table.kind.columns.count)
+            var places: [Int: String] = [:]
+            func flush() throws {
+                try writer.write(batch) { result, line in
+                    switch result {
+                    case .inserted: counts.inserted += 1
+                    case .replaced: counts.replaced += 1
+                    case .unchanged: counts.unchanged += 1
+                    case .duplicate(let firstLine):
+                        try log.report(ImportError(file: name, line: format == .pxwebCSV ? line : nil,
+                                                   place: format == .pxwebCSV ? nil : places[line],
+                                                   problem: .duplicateValue(firstPlace: places[firstLine] ?? "rad \(firstLine)")))
+                    }
+                }
+                batch.reset()
+            }
+            for row in table.rows {
+                if !row.place.isEmpty { places[row.line] = row.place }
+                // The batch copies texts into its own storage, so the pointers need live only for `append`.
+                Self.withBindValues(row.values) { batch.append($0, line: row.line) }
+                if batch.isFull { try flush() }
+            }
+            try flush()
+            for title in table.titles {
+                try db.execute(sql: """
+                    INSERT INTO referens_titel (kalla, matt, titel, import_id) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (kalla, matt) DO UPDATE SET titel = excluded.titel, import_id = excluded.import_id
+                    WHERE titel <> excluded.titel
+                    """, arguments: [title.source, title.measure, title.title, importID])
+            }
+            guard fileIsClean else { return .rollback }
+            try db.execute(sql: "UPDATE import_log SET rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
+                           arguments: [counts.inserted, counts.replaced, counts.unchanged, importID])
+            outcome = FileImportResult(fileName: name, kind: table.kind, sha256: sha256, encoding: encoding, format: format.swedishName,
+                                       inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                       alreadyImportedAs: nil, importID: importID)
+            return .commit
+        }
+        return outcome
+    }
+
+    /// Calls `body` with the row as bind values; texts point into one buffer that lives for the call.
+    private static func withBindValues(_ values: [OfficialRow.Value], _ body: ([BindValue]) -> Void) {
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for value in values {
+            if case .text(let text) = value {
+                let start = storage.count
+                storage.append(contentsOf: text.utf8)
+                ranges.append(start..<storage.count)
+            }
+        }
+        storage.withUnsafeBufferPointer { buffer in
+            var textIndex = 0
+            let bound = values.map { value -> BindValue in
+                switch value {
+                case .null: return .null
+                case .integer(let integer): return .integer(integer)
+                case .real(let real): return .real(real)
+                case .text:
+                    defer { textIndex += 1 }
+                    return .text(UnsafeBufferPointer(rebasing: buffer[ranges[textIndex]]))
+                }
+            }
+            body(bound)
+        }
     }
 }
 

@@ -63,6 +63,10 @@ extension Store {
                                arguments: [importID])
                 let restored = db.changesCount
                 try db.execute(sql: "DELETE FROM \(table)_history WHERE replaced_by = ?", arguments: [importID])
+                if kind == .referens {
+                    // Titles have no history: a title the import wrote goes; the one it replaced is not restored.
+                    try db.execute(sql: "DELETE FROM referens_titel WHERE import_id = ?", arguments: [importID])
+                }
                 try db.execute(sql: """
                     INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding, rows_inserted, rows_replaced, rows_unchanged, action, undoes)
                     VALUES (?, ?, ?, '', '', 0, 0, 0, 'undo', ?)

@@ -1,0 +1,521 @@
+import Foundation
+
+/// The formats official statistics are downloaded in.
+enum OfficialFormat: Equatable {
+    /// SCB's Statistikdatabasen (PxWeb), JSON-stat 2.0.
+    case jsonStat
+    /// Kolada's data API (v3, or a file saved from v2): values per KPI, municipality and period.
+    case kolada
+    /// Kolada's KPI metadata: titles of the measures.
+    case koladaMetadata
+    /// PxWeb's "semicolon/comma delimited with heading" CSV: regions as "2313 Strömsund", years as columns.
+    case pxwebCSV
+
+    var swedishName: String {
+        switch self {
+        case .jsonStat: "JSON-stat 2.0"
+        case .kolada: "Kolada"
+        case .koladaMetadata: "Kolada, nyckeltal"
+        case .pxwebCSV: "PxWeb-CSV"
+        }
+    }
+}
+
+/// One row for the store, owning its values (official files are small; the streaming path is for CSV).
+struct OfficialRow {
+    enum Value {
+        case text(String)
+        case integer(Int64)
+        case real(Double)
+        case null
+    }
+
+    var values: [Value]
+    /// Where the row came from, for messages: a line (CSV) or a place (JSON).
+    var line: Int
+    var place: String
+}
+
+/// What an official file holds, in the store's terms.
+struct OfficialTable {
+    /// `.befolkning` (SCB's population, BE0101N1) or `.referens`.
+    var kind: DataKind
+    var rows: [OfficialRow] = []
+    /// Titles of measures, by (source, measure), from the file's own labels or Kolada's KPI metadata.
+    var titles: [(source: String, measure: String, title: String)] = []
+}
+
+/// Reads SCB's and Kolada's files into rows of `befolkning` and `referens`. Parsing JSON is left to
+/// Foundation's JSONSerialization; what is written here is only the mapping of each format's structure to
+/// rows, with errors that say where in the file a value is wrong.
+enum OfficialStatistics {
+    static let sizeLimit = 100_000_000
+    static let scbPopulation = "BE0101N1"
+
+    /// The format of a file whose first bytes are given (after any byte order mark), or nil for ordinary CSV.
+    static func detect(prefix: String) -> OfficialFormat? {
+        let trimmed = prefix.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        if trimmed.first == "{" || trimmed.first == "[" {
+            if prefix.contains("\"dataset\"") || prefix.contains("\"version\"") && prefix.contains("\"dimension\"") { return .jsonStat }
+            if prefix.contains("\"kpi\"") && prefix.contains("\"municipality\"") { return .kolada }
+            if prefix.contains("\"title\"") && prefix.contains("\"values\"") { return .koladaMetadata }
+            // Decided on the whole file: the interesting keys may come late.
+            return .kolada
+        }
+        if PxWebCSV.headerLine(in: prefix) != nil { return .pxwebCSV }
+        return nil
+    }
+
+    static func read(_ format: OfficialFormat, text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+        switch format {
+        case .pxwebCSV:
+            return PxWebCSV.read(text, file: file)
+        case .jsonStat, .kolada, .koladaMetadata:
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            } catch {
+                let reason = (error as NSError).userInfo["NSDebugDescription"] as? String ?? "\(error)"
+                return (nil, [ImportError(file: file, problem: .invalidJSON(reason))])
+            }
+            guard let root = object as? [String: Any] else { return (nil, [ImportError(file: file, problem: .unknownJSON)]) }
+            if root["class"] as? String == "dataset" || (root["version"] != nil && root["dimension"] != nil) {
+                return JSONStat.read(root, file: file)
+            }
+            if let values = root["values"] as? [[String: Any]] {
+                if values.isEmpty || values.first?["kpi"] != nil { return Kolada.read(values, file: file) }
+                if values.first?["title"] != nil && values.first?["id"] != nil { return Kolada.readMetadata(values, file: file) }
+            }
+            return (nil, [ImportError(file: file, problem: .unknownJSON)])
+        }
+    }
+}
+
+/// SCB's JSON-stat 2.0 datasets. The value array runs over the dimensions in `id` order, the last fastest.
+enum JSONStat {
+    struct Dimension {
+        let id: String
+        let label: String
+        /// Category codes in index order, with their labels.
+        let codes: [String]
+        let labels: [String: String]
+    }
+
+    static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+        func fail(_ what: String) -> (OfficialTable?, [ImportError]) { (nil, [ImportError(file: file, problem: .jsonStatField(what))]) }
+        guard root["version"] as? String == "2.0" else { return fail("\"version\" ska vara \"2.0\" (spara tabellen som JSON-stat 2)") }
+        guard let ids = root["id"] as? [String], !ids.isEmpty else { return fail("\"id\" saknas eller är ingen lista") }
+        guard let sizes = root["size"] as? [Int], sizes.count == ids.count else { return fail("\"size\" saknas eller har inte lika många tal som \"id\"") }
+        guard let dimensionObjects = root["dimension"] as? [String: Any] else { return fail("\"dimension\" saknas") }
+        var dimensions: [Dimension] = []
+        for (position, id) in ids.enumerated() {
+            guard let object = dimensionObjects[id] as? [String: Any], let category = object["category"] as? [String: Any] else {
+                return fail("dimensionen \"\(id)\" saknas eller har ingen \"category\"")
+            }
+            var codes: [String]
+            if let list = category["index"] as? [String] {
+                codes = list
+            } else if let map = category["index"] as? [String: Any] {
+                codes = Array(repeating: "", count: map.count)
+                for (code, index) in map {
+                    guard let index = StatisticsNumber.integer(index), index >= 0, index < map.count, codes[index].isEmpty else {
+                        return fail("dimensionen \"\(id)\" har ett ogiltigt category.index")
+                    }
+                    codes[index] = code
+                }
+            } else if let labels = category["label"] as? [String: Any], labels.count == 1 {
+                codes = Array(labels.keys)
+            } else {
+                return fail("dimensionen \"\(id)\" saknar category.index")
+            }
+            guard codes.count == sizes[position] else {
+                return fail("dimensionen \"\(id)\" har \(codes.count) kategorier men \"size\" säger \(sizes[position])")
+            }
+            let labels = (category["label"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+            dimensions.append(Dimension(id: id, label: object["label"] as? String ?? id, codes: codes, labels: labels))
+        }
+        let expected = sizes.reduce(1, *)
+        let description = sizes.map(String.init).joined(separator: " × ")
+
+        // Values: a dense array (null for missing) or a sparse object from position to value.
+        var values: [Int: Any] = [:]
+        if let array = root["value"] as? [Any] {
+            guard array.count == expected else {
+                return (nil, [ImportError(file: file, problem: .jsonStatSizeMismatch(dimensions: description, expected: expected, found: array.count))])
+            }
+            for (index, value) in array.enumerated() { values[index] = value }
+        } else if let object = root["value"] as? [String: Any] {
+            for (key, value) in object {
+                guard let index = Int(key), index >= 0, index < expected else {
+                    return (nil, [ImportError(file: file, problem: .jsonStatSizeMismatch(dimensions: description, expected: expected, found: Int(key).map { $0 + 1 } ?? 0))])
+                }
+                values[index] = value
+            }
+        } else {
+            return fail("\"value\" saknas")
+        }
+
+        // Roles, where the file gives them; otherwise SCB's usual dimension names.
+        let role = root["role"] as? [String: Any] ?? [:]
+        func find(_ roleName: String, _ names: [String]) -> Int? {
+            if let id = (role[roleName] as? [String])?.first, let index = ids.firstIndex(of: id) { return index }
+            return ids.firstIndex { names.contains(TextKey.fold($0)) }
+        }
+        guard let geo = find("geo", ["region", "omrade", "kommun"]) else { return fail("ingen regiondimension (role.geo eller \"Region\")") }
+        guard let time = find("time", ["tid", "ar", "year", "time"]) else { return fail("ingen tidsdimension (role.time eller \"Tid\")") }
+        let metric = find("metric", ["contentscode", "tabellinnehall"])
+        let gender = ids.firstIndex { ["kon", "sex", "gender"].contains(TextKey.fold($0)) }
+
+        // A measure per metric category; population (BE0101N1) goes to befolkning, anything else to referens.
+        let metricCodes = metric.map { dimensions[$0].codes } ?? [root["label"] as? String ?? "SCB"]
+        let isPopulation = metricCodes.map { code in
+            code == OfficialStatistics.scbPopulation || (metric.flatMap { dimensions[$0].labels[code] } ?? "").lowercased().hasPrefix("folkmängd")
+                || (metric == nil && (root["label"] as? String ?? "").lowercased().hasPrefix("folkmängd"))
+        }
+        if isPopulation.contains(true) && isPopulation.contains(false) {
+            return (nil, [ImportError(file: file, problem: .mixedPopulationAndOther)])
+        }
+        let population = isPopulation.allSatisfy { $0 }
+        var table = OfficialTable(kind: population ? .befolkning : .referens)
+        var errors: [ImportError] = []
+
+        // Other dimensions (age, civil status, ...): one category is fine; several are summed for population
+        // when none is a total, and must be narrowed to one (a total) for any other measure.
+        var fixedCategory: [Int: Int] = [:]
+        for (index, dimension) in dimensions.enumerated() where ![geo, time, metric, population ? nil : gender].contains(index) {
+            if dimension.codes.count == 1 { fixedCategory[index] = 0; continue }
+            if let total = dimension.codes.firstIndex(where: { isTotal($0, dimension.labels[$0]) }) {
+                fixedCategory[index] = total
+            } else if !population {
+                return (nil, [ImportError(file: file, problem: .ambiguousDimension(dimension.label, categories: dimension.codes.prefix(4).joined(separator: ", ") + (dimension.codes.count > 4 ? ", …" : "")))])
+            }
+        }
+
+        // Walk every cell; accumulate per (region, year, metric, gender).
+        struct Key: Hashable { let region: String; let year: Int; let metric: Int; let gender: String }
+        var sums: [Key: (value: Double?, place: String, ordinal: Int)] = [:]
+        var order: [Key] = []
+        var regionCodes: [String: String?] = [:]
+        var position = [Int](repeating: 0, count: dimensions.count)
+        for flat in 0..<expected {
+            var remainder = flat
+            for index in stride(from: dimensions.count - 1, through: 0, by: -1) {
+                position[index] = remainder % sizes[index]
+                remainder /= sizes[index]
+            }
+            if fixedCategory.contains(where: { position[$0.key] != $0.value }) { continue }
+            let regionText = dimensions[geo].codes[position[geo]]
+            let yearText = dimensions[time].codes[position[time]]
+            let place = "värde \(flat) (\(dimensions[geo].label) \(regionText), \(dimensions[time].label) \(yearText))"
+            let region: String?
+            if let known = regionCodes[regionText] { region = known } else {
+                region = RegionRegister.areaCode(regionText)
+                regionCodes[regionText] = region
+                if region == nil { errors.append(ImportError(file: file, place: place, problem: .unknownRegion(regionText))) }
+            }
+            guard let region else { continue }
+            guard yearText.count >= 4, let year = Int(yearText.prefix(4)), (1990...2100).contains(year) else {
+                errors.append(ImportError(file: file, place: place, problem: .notAYear(yearText)))
+                continue
+            }
+            var genderCode = "T"
+            if !population, let gender {
+                let code = dimensions[gender].codes[position[gender]]
+                genderCode = Vocabulary.kon.code(for: code) ?? Vocabulary.kon.code(for: dimensions[gender].labels[code] ?? "") ?? "T"
+            }
+            let raw = values[flat]
+            var value: Double?
+            if raw == nil || raw is NSNull {
+                value = nil
+            } else if let number = StatisticsNumber.double(raw) {
+                value = number
+            } else {
+                errors.append(ImportError(file: file, place: place, problem: .notANumber("\(raw!)")))
+                continue
+            }
+            let key = Key(region: region, year: year, metric: metric.map { position[$0] } ?? 0, gender: genderCode)
+            if let existing = sums[key] {
+                // Summed over the categories of a dimension that has no total (population only).
+                if let value { sums[key] = ((existing.value ?? 0) + value, existing.place, existing.ordinal) }
+            } else {
+                sums[key] = (value, place, order.count + 1)
+                order.append(key)
+            }
+            if errors.count >= Importer.errorLimit { break }
+        }
+        guard errors.isEmpty else { return (nil, errors) }
+
+        let source = "SCB"
+        for key in order {
+            let (value, place, ordinal) = sums[key]!
+            if population {
+                // Population is a count: whole and not negative.
+                guard let value, value >= 0, value == value.rounded(), value < 2_147_483_648 else {
+                    errors.append(ImportError(file: file, column: "invånare", place: place, problem: .notANonNegativeInteger(value.map { SwedishFormat.decimal($0, decimals: 1) } ?? "null")))
+                    continue
+                }
+                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(""), .integer(Int64(value))], line: ordinal, place: place))
+            } else {
+                let measure = metricCodes[key.metric]
+                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(source), .text(measure),
+                                                       .text(key.gender), value.map { .real($0) } ?? .null], line: ordinal, place: place))
+            }
+        }
+        if !population {
+            for code in metricCodes {
+                let title = metric.flatMap { dimensions[$0].labels[code] } ?? root["label"] as? String ?? code
+                table.titles.append((source, code, title))
+            }
+        }
+        return (errors.isEmpty ? table : nil, errors)
+    }
+
+    /// A category that is the sum of the others: SCB's "tot", "totalt ålder", "1+2" (both sexes).
+    static func isTotal(_ code: String, _ label: String?) -> Bool {
+        let folded = TextKey.fold(code), labelFolded = TextKey.fold(label ?? "")
+        return folded == "tot" || folded == "totalt" || folded == "1+2" || folded == "t" || labelFolded.hasPrefix("totalt")
+            || labelFolded == "mänochkvinnor" || labelFolded == "bådakönen"
+    }
+}
+
+/// Numbers as JSONSerialization hands them over.
+enum StatisticsNumber {
+    static func double(_ value: Any?) -> Double? {
+        guard let value, !(value is NSNull), !(value is String) else { return nil }
+        if type(of: value) == Bool.self { return nil }
+        if let number = value as? NSNumber {
+            // NSNumber wraps booleans too; JSON's true/false are not values.
+            if String(cString: number.objCType) == "c" { return nil }
+            let double = number.doubleValue
+            return double.isFinite ? double : nil
+        }
+        return nil
+    }
+
+    static func integer(_ value: Any?) -> Int? {
+        guard let double = double(value), double == double.rounded(), abs(double) < 1e15 else { return nil }
+        return Int(double)
+    }
+}
+
+/// Kolada's data and KPI metadata.
+enum Kolada {
+    static let source = "Kolada"
+
+    static func read(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+        var table = OfficialTable(kind: .referens)
+        var errors: [ImportError] = []
+        var seen: [String: String] = [:]
+        var ordinal = 0
+        for (index, entry) in values.enumerated() {
+            let kpi = entry["kpi"] as? String ?? ""
+            let municipalityText = (entry["municipality"] as? String) ?? StatisticsNumber.integer(entry["municipality"]).map { String($0) } ?? ""
+            let periodText = (entry["period"] as? String) ?? StatisticsNumber.integer(entry["period"]).map { String($0) } ?? ""
+            let place = "values[\(index)] (kpi \(kpi), municipality \(municipalityText), period \(periodText))"
+            guard !kpi.isEmpty, kpi.count <= 200 else {
+                errors.append(ImportError(file: file, place: place, problem: .jsonStatField("\"kpi\" saknas")))
+                continue
+            }
+            guard let region = RegionRegister.areaCode(municipalityText) else {
+                errors.append(ImportError(file: file, column: "municipality", place: place, problem: .unknownRegion(municipalityText)))
+                continue
+            }
+            guard let year = Int(periodText), (1990...2100).contains(year) else {
+                errors.append(ImportError(file: file, column: "period", place: place, problem: .notAYear(periodText)))
+                continue
+            }
+            for (valueIndex, item) in (entry["values"] as? [[String: Any]] ?? []).enumerated() {
+                let itemPlace = "values[\(index)].values[\(valueIndex)] (kpi \(kpi), municipality \(municipalityText), period \(periodText))"
+                let genderText = item["gender"] as? String ?? "T"
+                guard let gender = Vocabulary.kon.code(for: genderText) else {
+                    errors.append(ImportError(file: file, column: "gender", place: itemPlace, problem: .unknownValue(genderText, allowed: "T, K, M")))
+                    continue
+                }
+                var value: OfficialRow.Value = .null
+                if let raw = item["value"], !(raw is NSNull) {
+                    guard let number = StatisticsNumber.double(raw) else {
+                        errors.append(ImportError(file: file, column: "value", place: itemPlace, problem: .notANumber("\(raw)")))
+                        continue
+                    }
+                    value = .real(number)
+                }
+                let key = "\(region)|\(year)|\(kpi)|\(gender)"
+                if let first = seen[key] {
+                    errors.append(ImportError(file: file, place: itemPlace, problem: .duplicateValue(firstPlace: first)))
+                    continue
+                }
+                seen[key] = itemPlace
+                ordinal += 1
+                table.rows.append(OfficialRow(values: [.text(region), .integer(Int64(year)), .text(source), .text(kpi), .text(gender), value],
+                                              line: ordinal, place: itemPlace))
+            }
+            if errors.count >= Importer.errorLimit { break }
+        }
+        return (errors.isEmpty ? table : nil, errors)
+    }
+
+    /// KPI metadata (`/kpi?id=…`): the title of each KPI. It has no unit; the `Indicators/` file that declares
+    /// a series gives that.
+    static func readMetadata(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+        var table = OfficialTable(kind: .referens)
+        for (index, entry) in values.enumerated() {
+            guard let id = entry["id"] as? String, !id.isEmpty, let title = entry["title"] as? String, !title.isEmpty else {
+                return (nil, [ImportError(file: file, place: "values[\(index)]", problem: .jsonStatField("nyckeltalet saknar \"id\" eller \"title\""))])
+            }
+            if PersonalIdentityNumber.appears(in: title) {
+                return (nil, [ImportError(file: file, place: "values[\(index)]", problem: .personalIdentityNumber)])
+            }
+            table.titles.append((source, id, String(title.prefix(500))))
+        }
+        return (table, [])
+    }
+}
+
+/// PxWeb's CSV: an optional title line, a header whose first columns are variables ("region", "kön", ...)
+/// and whose other columns are years (or "Folkmängd 2024" when the content is in the heading), then one
+/// line per region with its values; ".." marks a missing value.
+enum PxWebCSV {
+    /// The index of the header line among the first lines of the text, when it is a PxWeb heading.
+    static func headerLine(in text: String) -> Int? {
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).prefix(5).enumerated() {
+            let cells = cells(of: String(line))
+            guard cells.count >= 2, cells.contains(where: { TextKey.fold($0) == "region" }) else { continue }
+            if cells.contains(where: { year(in: $0) != nil }) { return index }
+        }
+        return nil
+    }
+
+    static func cells(of line: String) -> [String] {
+        let separator: Character = line.contains(";") ? ";" : line.contains("\t") ? "\t" : ","
+        var cells: [String] = [], current = "", quoted = false
+        var iterator = line.makeIterator()
+        var pendingQuote = false
+        while let character = iterator.next() {
+            if pendingQuote {
+                pendingQuote = false
+                if character == "\"" { current.append("\""); continue }
+                quoted = false
+            }
+            if quoted {
+                if character == "\"" { pendingQuote = true } else { current.append(character) }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == separator {
+                cells.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        cells.append(current.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
+    /// "2024" or "Folkmängd 2024": the year and the content before it.
+    static func year(in cell: String) -> (year: Int, content: String)? {
+        let trimmed = cell.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 4 else { return nil }
+        let tail = trimmed.suffix(4)
+        guard tail.allSatisfy(\.isNumber), let year = Int(tail), (1900...2100).contains(year) else { return nil }
+        let head = trimmed.dropLast(4)
+        guard head.isEmpty || head.last == " " else { return nil }
+        return (year, head.trimmingCharacters(in: .whitespaces))
+    }
+
+    static func read(_ text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        guard let headerIndex = headerLine(in: text) else {
+            return (nil, [ImportError(file: file, problem: .pxwebMissingColumn("en rubrikrad med \"region\" och år"))])
+        }
+        // The title line, when there is one, names the table ("Folkmängd efter region och år").
+        let title = headerIndex > 0 ? cells(of: lines[0]).first ?? "" : ""
+        let header = cells(of: lines[headerIndex])
+        let regionColumn = header.firstIndex { TextKey.fold($0) == "region" }!
+        let yearColumns = header.indices.compactMap { index in year(in: header[index]).map { (index, $0.year, $0.content) } }
+        let variableColumns = header.indices.filter { index in index != regionColumn && !yearColumns.contains { $0.0 == index } }
+        let contents = Set(yearColumns.map { $0.2.isEmpty ? title : $0.2 })
+        func isPopulation(_ content: String) -> Bool { TextKey.fold(content).hasPrefix("folkmangd") }
+        if contents.contains(where: isPopulation) && contents.contains(where: { !isPopulation($0) }) {
+            return (nil, [ImportError(file: file, problem: .mixedPopulationAndOther)])
+        }
+        let population = contents.allSatisfy(isPopulation)
+        var table = OfficialTable(kind: population ? .befolkning : .referens)
+        var errors: [ImportError] = []
+        struct Key: Hashable { let region: String; let year: Int; let content: String; let gender: String }
+        var sums: [Key: (value: Double?, line: Int)] = [:]
+        var order: [Key] = []
+        let genderColumn = variableColumns.first { ["kon", "kön"].contains(TextKey.fold(header[$0])) }
+
+        for lineIndex in (headerIndex + 1)..<lines.count {
+            let line = lines[lineIndex]
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            let cells = cells(of: line)
+            let lineNumber = lineIndex + 1
+            // Footnotes after the table ("Källa: SCB") have no values in the year columns.
+            if cells.count < header.count {
+                if cells.count <= 1 { continue }
+                errors.append(ImportError(file: file, line: lineNumber, problem: .fieldCount(expected: header.count, found: cells.count)))
+                continue
+            }
+            guard let region = RegionRegister.areaCode(cells[regionColumn]) else {
+                errors.append(ImportError(file: file, line: lineNumber, column: header[regionColumn], problem: .unknownRegion(cells[regionColumn])))
+                continue
+            }
+            // Other variables: a total category is kept; for population, categories without a total are summed.
+            var skip = false
+            var gender = "T"
+            for column in variableColumns {
+                let value = cells[column]
+                if column == genderColumn && !population {
+                    gender = Vocabulary.kon.code(for: value) ?? (JSONStat.isTotal(value, value) ? "T" : "T")
+                    continue
+                }
+                if !population && !JSONStat.isTotal(value, value) { skip = true }
+            }
+            if skip {
+                errors.append(ImportError(file: file, line: lineNumber, problem: .ambiguousDimension(variableColumns.map { header[$0] }.joined(separator: ", "), categories: variableColumns.map { cells[$0] }.joined(separator: ", "))))
+                continue
+            }
+            for (column, year, content) in yearColumns {
+                let text = cells[column]
+                var value: Double?
+                if text.isEmpty || text == ".." || text == "." || text == "-" {
+                    value = nil
+                } else if let number = DecimalParser.parse(text) {
+                    value = number
+                } else {
+                    errors.append(ImportError(file: file, line: lineNumber, column: header[column], problem: .notANumber(text)))
+                    continue
+                }
+                guard (1990...2100).contains(year) else { continue }
+                let key = Key(region: region, year: year, content: content.isEmpty ? title : content, gender: gender)
+                if let existing = sums[key] {
+                    if let value { sums[key] = ((existing.value ?? 0) + value, existing.line) }
+                } else {
+                    sums[key] = (value, lineNumber)
+                    order.append(key)
+                }
+            }
+            if errors.count >= Importer.errorLimit { break }
+        }
+        guard errors.isEmpty else { return (nil, errors) }
+        for key in order {
+            let (value, line) = sums[key]!
+            if population {
+                guard let value, value >= 0, value == value.rounded(), value < 2_147_483_648 else {
+                    errors.append(ImportError(file: file, line: line, column: "\(key.year)", problem: .notANonNegativeInteger(value.map { "\($0)" } ?? "..")))
+                    continue
+                }
+                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(""), .integer(Int64(value))], line: line, place: ""))
+            } else {
+                let measure = String(key.content.prefix(200))
+                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text("SCB"), .text(measure), .text(key.gender),
+                                                       value.map { .real($0) } ?? .null], line: line, place: ""))
+            }
+        }
+        if !population {
+            for content in Set(order.map(\.content)) { table.titles.append(("SCB", String(content.prefix(200)), content)) }
+        }
+        return (errors.isEmpty ? table : nil, errors)
+    }
+}
