@@ -80,6 +80,10 @@ struct ImportCommand: ParsableCommand {
                     print("\(file.fileName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
                 } else {
                     let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
+                    if file.titles > 0 && file.inserted + file.replaced + file.unchanged == 0 {
+                        print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(file.titles) \(file.titles == 1 ? "nyckeltalsnamn" : "nyckeltalsnamn").")
+                        continue
+                    }
                     print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
                 }
             }

@@ -9,6 +9,8 @@ public struct FileImportResult: Sendable, Equatable {
     public let encoding: TextEncoding?
     /// For official statistics: "JSON-stat 2.0", "Kolada", "PxWeb-CSV"; nil for the local CSV kinds.
     public var format: String? = nil
+    /// Titles of reference measures the file gave (Kolada's KPI metadata).
+    public var titles: Int = 0
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
@@ -317,7 +319,7 @@ extension FileLoad {
             try db.execute(sql: "UPDATE import_log SET rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
                            arguments: [counts.inserted, counts.replaced, counts.unchanged, importID])
             outcome = FileImportResult(fileName: name, kind: table.kind, sha256: sha256, encoding: encoding, format: format.swedishName,
-                                       inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                       titles: format == .koladaMetadata ? table.titles.count : 0, inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
                                        alreadyImportedAs: nil, importID: importID)
             return .commit
         }
