@@ -23,7 +23,8 @@ struct IndicatorOptions: ParsableArguments {
     func engine(_ database: DatabaseOptions) throws -> (IndicatorEngine, KommunCode) {
         let store = try database.open()
         let definitions = try DefinitionLoader.resolve(explicit: indicators, databasePath: database.path)
-        return (IndicatorEngine(store: store, definitions: definitions), try resolveKommun(kommun, store: store))
+        let references = try DefinitionLoader.resolveReferences(explicit: indicators, databasePath: database.path)
+        return (IndicatorEngine(store: store, definitions: definitions, references: references), try resolveKommun(kommun, store: store))
     }
 
     func printAll(_ reports: [IndicatorReport]) throws {

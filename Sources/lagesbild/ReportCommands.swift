@@ -30,7 +30,8 @@ struct ReportCommand: ParsableCommand {
             options.date = date
             options.templateDirectory = templates
             let definitions = try DefinitionLoader.resolve(explicit: indicators, databasePath: database.path)
-            let html = try ReportBuilder(store: store, definitions: definitions).render(options)
+            let references = try DefinitionLoader.resolveReferences(explicit: indicators, databasePath: database.path)
+            let html = try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
             let path = output ?? "lagesbild-\(code)-\(year).html"
             do {
                 try Data(html.utf8).write(to: URL(fileURLWithPath: path))

@@ -27,7 +27,8 @@ public enum Demo {
         let imported = try Importer(store: store).importFiles(files)
         var options = ReportOptions(year: reportYear)
         options.date = date
-        let html = try ReportBuilder(store: store, definitions: DefinitionLoader.builtIn()).render(options)
+        let html = try ReportBuilder(store: store, definitions: DefinitionLoader.builtIn(),
+                                     references: DefinitionLoader.resolveReferences(explicit: nil, databasePath: databasePath)).render(options)
         let reportURL = folder.appendingPathComponent("lagesbild-\(DemoData.kommun)-\(reportYear).html")
         try Data(html.utf8).write(to: reportURL)
         return Result(databasePath: databasePath, files: files, reportPath: reportURL.path, import_: imported)

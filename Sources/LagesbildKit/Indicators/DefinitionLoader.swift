@@ -47,6 +47,11 @@ public enum DefinitionLoader {
         var seen: [String: String] = [:]
         var result: [IndicatorDefinition] = []
         for (name, text) in sources {
+            // Reference series are declared beside the indicators (see ``ReferenceDefinition``).
+            if declaresReference(text) {
+                _ = try parseReference(text, file: name)
+                continue
+            }
             let definition = try parse(text, file: name)
             if let other = seen[definition.id] {
                 throw DefinitionError(file: name, key: "id", message: "\"\(definition.id)\" används redan i \(other)")
@@ -272,12 +277,18 @@ extension DefinitionLoader {
     /// The definitions a command uses: `--indicators DIR` if given, else an `Indicators/` folder beside the
     /// database (where a coordinator keeps edited copies), else the shipped ones.
     public static func resolve(explicit directory: String?, databasePath: String) throws -> [IndicatorDefinition] {
-        if let directory { return try load(directory: directory) }
+        if let folder = try definitionFolder(explicit: directory, databasePath: databasePath) { return try load(directory: folder) }
+        return try builtIn()
+    }
+
+    /// `--indicators DIR`, else `Indicators/` beside the database when it exists; nil for the shipped files.
+    static func definitionFolder(explicit directory: String?, databasePath: String) throws -> String? {
+        if let directory { return directory }
         let beside = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("Indicators").path
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: beside, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try load(directory: beside)
+            return beside
         }
-        return try builtIn()
+        return nil
     }
 }

@@ -5,10 +5,12 @@ import GRDB
 public struct IndicatorEngine: Sendable {
     public let store: Store
     public let definitions: [IndicatorDefinition]
+    public let references: [ReferenceDefinition]
 
-    public init(store: Store, definitions: [IndicatorDefinition]) {
+    public init(store: Store, definitions: [IndicatorDefinition], references: [ReferenceDefinition] = []) {
         self.store = store
         self.definitions = definitions
+        self.references = references
     }
 
     /// The significance level for every test.
@@ -32,9 +34,16 @@ public struct IndicatorEngine: Sendable {
     public func evaluate(kommun: KommunCode, year: Int, baseYear: Int? = nil) throws -> IndicatorReport {
         let threshold = try store.maskThreshold()
         let name = try store.kommunName(kommun)
-        return try store.read { db in
-            try evaluate(db: db, kommun: kommun, name: name, threshold: threshold, year: year, base: baseYear ?? year - 1)
+        var report = try store.read { db in
+            try evaluate(query: Query(db: db, kommun: kommun), name: name, threshold: threshold, year: year, base: baseYear ?? year - 1)
         }
+        // County and national figures need every municipality's counts; a store of one municipality has none.
+        let kommuner = try store.kommunerWithData()
+        if kommuner.count > 1 && definitions.contains(where: Self.isComparable) {
+            Self.attachComparisons(to: &report, table: try allContributions(year: year, kommuner: kommuner), threshold: threshold)
+        }
+        report.references = try store.referenceValues(references, kommun: kommun, year: year)
+        return report
     }
 
     /// Every municipality with data in the store, on as many threads as there are cores (each with its own
@@ -44,7 +53,7 @@ public struct IndicatorEngine: Sendable {
         let threshold = try store.maskThreshold()
         let names = try kommuner.map { try store.kommunName($0) }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
-        let results = LockedResults<IndicatorReport>(count: kommuner.count)
+        let results = LockedResults<(IndicatorReport, [Contribution?])>(count: kommuner.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 var configuration = Configuration()
@@ -52,19 +61,28 @@ public struct IndicatorEngine: Sendable {
                 let connection = try DatabaseQueue(path: store.path, configuration: configuration)
                 try connection.read { db in
                     for index in stride(from: worker, to: kommuner.count, by: workers) {
-                        results.set(index, .success(try evaluate(db: db, kommun: kommuner[index], name: names[index], threshold: threshold,
-                                                                 year: year, base: baseYear ?? year - 1)))
+                        // One read of each municipality's rows serves both its report and its part of the comparisons.
+                        let query = Query(db: db, kommun: kommuner[index])
+                        let report = try evaluate(query: query, name: names[index], threshold: threshold, year: year, base: baseYear ?? year - 1)
+                        results.set(index, .success((report, try contributions(query: query, kommun: kommuner[index], year: year))))
                     }
                 }
             } catch {
                 results.fail(error)
             }
         }
-        return try results.values()
+        let evaluated = try results.values()
+        let table = evaluated.map(\.1)
+        return try evaluated.map { entry in
+            var report = entry.0
+            Self.attachComparisons(to: &report, table: table, threshold: threshold)
+            report.references = try store.referenceValues(references, kommun: report.kommun, year: year)
+            return report
+        }
     }
 
-    private func evaluate(db: Database, kommun: KommunCode, name: String, threshold: Int, year: Int, base: Int) throws -> IndicatorReport {
-        let query = Query(db: db, kommun: kommun)
+    private func evaluate(query: Query, name: String, threshold: Int, year: Int, base: Int) throws -> IndicatorReport {
+        let kommun = query.kommun
         let years = try Array(Set(DataKind.allCases.flatMap { try query.years(of: $0) })).sorted()
         var results: [IndicatorResult] = []
         for definition in definitions {
@@ -171,7 +189,7 @@ public struct IndicatorEngine: Sendable {
 
 /// The SQL behind the building blocks. Column names come from the kinds' declared columns, never from
 /// the definition files' text, and every value is bound.
-private final class Query {
+final class Query {
     typealias Observation = IndicatorEngine.Observation
     let db: Database
     let kommun: KommunCode
@@ -414,7 +432,7 @@ private final class Query {
 }
 
 /// Results filled in by several threads, each at its own index.
-private final class LockedResults<Value>: @unchecked Sendable {
+final class LockedResults<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<Value, Error>?]
     private var failure: Error?

@@ -4,7 +4,7 @@ import Foundation
 /// Exact values always, with the mask as flags; null where a value does not exist.
 extension IndicatorReport: Encodable {
     enum CodingKeys: String, CodingKey {
-        case kommun, kommunName = "kommun_name", year, baseYear = "base_year", maskThreshold = "mask_threshold", indicators
+        case kommun, kommunName = "kommun_name", year, baseYear = "base_year", maskThreshold = "mask_threshold", indicators, reference
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -15,6 +15,7 @@ extension IndicatorReport: Encodable {
         try container.encode(baseYear, forKey: .baseYear)
         try container.encode(maskThreshold, forKey: .maskThreshold)
         try container.encode(indicators, forKey: .indicators)
+        try container.encode(references, forKey: .reference)
     }
 
     public func jsonData() throws -> Data { try Self.encoder.encode(self) }
@@ -34,7 +35,7 @@ extension IndicatorResult: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, title, unit, targetArea = "target_area", direction, value, suppressed, previous
         case previousSuppressed = "previous_suppressed", changeAbs = "change_abs", changeRel = "change_rel"
-        case pValue = "p_value", trend, series, breakdowns, note, listed
+        case pValue = "p_value", trend, series, breakdowns, note, listed, comparison
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -58,6 +59,7 @@ extension IndicatorResult: Encodable {
             try breakdownContainer.encode(breakdown.cells, forKey: DynamicKey(breakdown.field.column))
         }
         try container.encode(note, forKey: .note)
+        try container.encode(comparison, forKey: .comparison)
         switch definition.measure {
         case .significantIncrease, .carriedOver: try container.encode(listed, forKey: .listed)
         case .sum, .ratio, .rate, .distinct: break
@@ -247,5 +249,60 @@ public enum CSVCell {
             return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return cell
+    }
+}
+
+extension Comparison: Encodable {
+    enum CodingKeys: String, CodingKey { case lan, riket }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lan, forKey: .lan)
+        try container.encode(RiketArea(area: riket), forKey: .riket)
+    }
+
+    /// Riket carries no code, name or test.
+    private struct RiketArea: Encodable {
+        let area: ComparisonArea
+        enum CodingKeys: String, CodingKey { case value, suppressed, municipalities, of }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(area.value, forKey: .value)
+            try container.encode(area.suppressed, forKey: .suppressed)
+            try container.encode(area.municipalities, forKey: .municipalities)
+            try container.encode(area.of, forKey: .of)
+        }
+    }
+}
+
+extension ComparisonArea: Encodable {
+    enum CodingKeys: String, CodingKey { case code, name, value, suppressed, municipalities, of, pValue = "p_value", result }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(name, forKey: .name)
+        try container.encode(value, forKey: .value)
+        try container.encode(suppressed, forKey: .suppressed)
+        try container.encode(municipalities, forKey: .municipalities)
+        try container.encode(of, forKey: .of)
+        try container.encode(pValue, forKey: .pValue)
+        try container.encode(result, forKey: .result)
+    }
+}
+
+extension ReferenceValue: Encodable {
+    enum CodingKeys: String, CodingKey { case id, title, unit, source, year, kommun, lan, riket }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(source, forKey: .source)
+        try container.encode(year, forKey: .year)
+        try container.encode(kommun, forKey: .kommun)
+        try container.encode(lan, forKey: .lan)
+        try container.encode(riket, forKey: .riket)
     }
 }

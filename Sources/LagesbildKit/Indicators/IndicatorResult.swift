@@ -54,6 +54,9 @@ public struct IndicatorResult: Sendable {
     var previousNumerator: Int
     /// For MO1-04-style measures: the values of `by` with a significant increase.
     public var listed: [String]
+    /// The county's and the country's figures over the municipalities in the store; nil when the store holds
+    /// no other municipality, or the measure is not a count or a rate.
+    public var comparison: Comparison? = nil
 }
 
 /// Every indicator of one municipality for one year.
@@ -66,6 +69,8 @@ public struct IndicatorReport: Sendable {
     /// The years the store holds any data for, for this municipality.
     public let years: [Int]
     public var indicators: [IndicatorResult]
+    /// The reference series declared in `Indicators/`, for the year.
+    public var references: [ReferenceValue] = []
 
     public func indicator(_ id: String) -> IndicatorResult? { indicators.first { $0.definition.id == id } }
 }

@@ -31,17 +31,19 @@ public struct ReportError: Error, Equatable, UserFacingError {
 public struct ReportBuilder {
     public let store: Store
     public let definitions: [IndicatorDefinition]
+    public let references: [ReferenceDefinition]
 
-    public init(store: Store, definitions: [IndicatorDefinition]) {
+    public init(store: Store, definitions: [IndicatorDefinition], references: [ReferenceDefinition] = []) {
         self.store = store
         self.definitions = definitions
+        self.references = references
     }
 
     static let recipients = ["Kommunstyrelsen", "Kommunfullmäktige", "Lokala brottsförebyggande rådet (BRÅ)"]
 
     public func render(_ options: ReportOptions) throws -> String {
         let kommun = options.kommun ?? store.ownKommun
-        let report = try IndicatorEngine(store: store, definitions: definitions).evaluate(kommun: kommun, year: options.year)
+        let report = try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: kommun, year: options.year)
         guard report.years.contains(options.year) else {
             let known = report.years.map(String.init).joined(separator: ", ")
             throw ReportError(message: "databasen har inga uppgifter för \(kommun) år \(options.year)" + (known.isEmpty ? "; läs in data med lagesbild import" : " (år med uppgifter: \(known))"))

@@ -289,6 +289,21 @@ measure:
   where: {status: {not: [genomförd, inställd]}}
 
 """#,
+        "REF-01.yaml": #"""
+# Referensserie: officiell statistik som står bredvid kommunens egna siffror i rapporten ("Jämförelse med
+# omvärlden"). Byt measure mot det nyckeltal i Kolada (kolada.se, nyckeltalets id) eller det tabellinnehåll i
+# SCB:s statistikdatabas (innehållskod) som samverkansgruppen vill jämföra med, och läs in data med
+# lagesbild import. Utan title används titeln från Koladas nyckeltalsbeskrivning om den lästs in.
+id: REF-01
+description: Anmälda våldsbrott per 100 000 invånare i kommunen, länet och riket (BRÅ och SCB via Kolada).
+reference:
+  source: Kolada
+  measure: N07403
+  title: Anmälda våldsbrott per 100 000 invånare
+  unit: per 100 000 invånare
+  decimals: 1
+
+"""#,
     ]
 
     static let reports: [String: String] = [

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// Comparisons on Tests/Fixtures/comparison: three municipalities, worked out by hand.
+///
+/// 2024: Strömsund (2313, Jämtlands län) 3 signals, 11 500 inhabitants; Östersund (2380, Jämtlands län) 100
+/// signals, 65 500; Sundsvall (2281, Västernorrlands län) 60 signals, 99 500.
+/// Jämtlands län in the store: 103 signals, 77 000 inhabitants → 13.376 → 13.4 per 10 000; 2 of 8 municipalities.
+/// Riket in the store: 163 signals, 176 500 inhabitants → 9.235 → 9.2 per 10 000; 3 of 290.
+/// Östersund against the rest of the county (Strömsund): x1 = 100, e1 = 65 500; x2 = 3, e2 = 11 500;
+/// SciPy binomtest(3, 103, 11500/77000) gives p = 0.00013650199380279247: Östersund higher, Strömsund lower.
+@Suite struct ComparisonEndToEndTests {
+    func loaded() throws -> CLI {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("comparison/signaler-tre-kommuner.csv"), cli.fixture("comparison/befolkning-tre-kommuner.csv")])
+        return cli
+    }
+
+    func indicators(_ cli: CLI, kommun: String) throws -> (json: [String: Any], byID: [String: [String: Any]]) {
+        let output = try cli.succeed(["indicators", "--year", "2024", "--kommun", kommun, "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let list = try #require(json["indicators"] as? [[String: Any]])
+        return (json, Dictionary(uniqueKeysWithValues: list.map { ($0["id"] as! String, $0) }))
+    }
+
+    @Test func countyAndNationalValuesAndTheTestAgainstTheRestOfTheCounty() throws {
+        let cli = try loaded()
+        let ostersund = try indicators(cli, kommun: "2380").byID
+        let rate = try #require(ostersund["MO1-02"]?["comparison"] as? [String: Any])
+        let lan = try #require(rate["lan"] as? [String: Any]), riket = try #require(rate["riket"] as? [String: Any])
+        #expect(lan["code"] as? String == "23")
+        #expect(lan["name"] as? String == "Jämtlands län")
+        #expect(lan["value"] as? Double == 13.4)
+        #expect(lan["municipalities"] as? Int == 2 && lan["of"] as? Int == 8)
+        #expect(abs((lan["p_value"] as? Double ?? 0) - 0.00013650199380279247) < 1e-12)
+        #expect(lan["result"] as? String == "higher")
+        #expect(riket["value"] as? Double == 9.2)
+        #expect(riket["municipalities"] as? Int == 3 && riket["of"] as? Int == 290)
+        #expect(riket["p_value"] == nil && riket["code"] == nil)
+        // The county's count, 103, less Östersund's published 100 would reveal Strömsund's 3: masked.
+        #expect(lan["suppressed"] as? Bool == true)
+        #expect(riket["suppressed"] as? Bool == false)
+        let count = try #require(ostersund["MO1-01"]?["comparison"] as? [String: Any])
+        #expect((count["lan"] as? [String: Any])?["value"] as? Double == 103)
+        #expect((count["riket"] as? [String: Any])?["value"] as? Double == 163)
+        // Shares and distinct counts are not compared.
+        #expect(ostersund["MO1-03"]?["comparison"] is NSNull)
+
+        let stromsund = try indicators(cli, kommun: "2313").byID
+        let stromsundRate = try #require((stromsund["MO1-02"]?["comparison"] as? [String: Any])?["lan"] as? [String: Any])
+        #expect(stromsundRate["result"] as? String == "lower")
+        // The rest of the county is Östersund's 100: nothing to protect.
+        #expect(stromsundRate["suppressed"] as? Bool == false)
+
+        // Sundsvall is alone in its county in the store: no one to test against.
+        let sundsvall = try indicators(cli, kommun: "2281").byID
+        let alone = try #require((sundsvall["MO1-02"]?["comparison"] as? [String: Any])?["lan"] as? [String: Any])
+        #expect(alone["municipalities"] as? Int == 1 && alone["of"] as? Int == 7)
+        #expect(alone["p_value"] is NSNull && alone["result"] is NSNull)
+    }
+
+    @Test func aStoreOfOneMunicipalityHasNoComparison() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
+        let report = try indicators(cli, kommun: "2313")
+        #expect(report.byID["MO1-02"]?["comparison"] is NSNull)
+        // The shipped reference series is listed, with null where nothing is imported.
+        let references = try #require(report.json["reference"] as? [[String: Any]])
+        #expect(references.map { $0["id"] as? String } == ["REF-01"])
+        #expect(references.first?["kommun"] is NSNull && references.first?["riket"] is NSNull)
+    }
+
+    @Test func referenceSeriesBesideTheMunicipality() throws {
+        let cli = try loaded()
+        try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
+        let references = try #require(try indicators(cli, kommun: "2313").json["reference"] as? [[String: Any]])
+        let series = try #require(references.first)
+        #expect(series["id"] as? String == "REF-01")
+        #expect(series["source"] as? String == "Kolada")
+        #expect(series["unit"] as? String == "per 100 000 invånare")
+        #expect(series["year"] as? Int == 2024)
+        #expect(series["kommun"] as? Double == 812.5)
+        #expect(series["lan"] as? Double == 905.3)
+        #expect(series["riket"] as? Double == 962.1)
+    }
+}
