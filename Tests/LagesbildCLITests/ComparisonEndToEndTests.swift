@@ -86,3 +86,46 @@ import Testing
         #expect(series["riket"] as? Double == 962.1)
     }
 }
+
+/// The report's "Jämförelse med omvärlden".
+extension ComparisonEndToEndTests {
+    @Test func reportSectionSetsTheMunicipalityBesideCountyAndSwedenWithSources() throws {
+        let cli = try loaded()
+        try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
+        let path = cli.directory.appendingPathComponent("ostersund.html").path
+        try cli.succeed(["report", "--year", "2024", "--kommun", "2380", "--date", "2025-03-01", "--output", path])
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        let nbsp = "\u{00A0}"
+        #expect(html.contains("<h2 id=\"jamforelse-rubrik\">Jämförelse med omvärlden</h2>"))
+        // After Målområde 1, before Målområde 2.
+        let section = try #require(html.range(of: "id=\"jamforelse\""))
+        #expect(try #require(html.range(of: "id=\"malomrade-1\"")).lowerBound < section.lowerBound)
+        #expect(section.lowerBound < (try #require(html.range(of: "id=\"malomrade-2\""))).lowerBound)
+        // The honest sentence, with the county's small remainder masked.
+        #expect(html.contains("Signaler per 10 000 invånare: Östersund 15,3 per 10 000 invånare, Jämtlands län &lt;5 (2 av 8 kommuner i databasen), riket 9,2 (3 av 290 kommuner). Östersund ligger högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd (p &lt;\(nbsp)0,001)."))
+        #expect(html.contains("<td class=\"num\">15,3</td><td class=\"num\">&lt;5</td><td class=\"num\">9,2</td><td>högre, säkerställt</td>"))
+        #expect(!html.contains(">13,4<"))
+        // The reference series and the attribution its licence asks for.
+        #expect(html.contains("<th scope=\"row\">Anmälda våldsbrott per 100 000 invånare <span class=\"unit\">(per 100 000 invånare)</span></th><td class=\"num\">–</td><td class=\"num\">905,3</td><td class=\"num\">962,1</td><td>Kolada</td>"))
+        #expect(html.contains("Källa: Kolada (RKA), CC BY 4.0"))
+
+        // Strömsund: the difference is a significant "lower"; the county value is then published.
+        let own = cli.directory.appendingPathComponent("stromsund.html").path
+        try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", own])
+        let stromsund = try String(contentsOfFile: own, encoding: .utf8)
+        #expect(stromsund.contains("Strömsund ligger lägre än övriga kommuner i länet; skillnaden är statistiskt säkerställd"))
+        #expect(stromsund.contains("<td class=\"num\">13,4</td><td class=\"num\">9,2</td><td>lägre, säkerställt</td>"))
+        #expect(stromsund.contains("<td class=\"num\">812,5</td><td class=\"num\">905,3</td><td class=\"num\">962,1</td>"))
+    }
+
+    @Test func withoutOtherMunicipalitiesOrReferenceDataOneLineSaysHowToAddThem() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
+        let path = cli.directory.appendingPathComponent("r.html").path
+        try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", path])
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(html.contains("Här ställs kommunens siffror bredvid länets och rikets."))
+        #expect(!html.contains("Källa: Kolada"))
+    }
+}

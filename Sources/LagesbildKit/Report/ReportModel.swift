@@ -45,6 +45,7 @@ struct ReportModel {
             "targetArea3": report.indicators.filter { $0.definition.targetArea == 3 }.map(block),
             "hasTargetArea3Indicators": report.indicators.contains { $0.definition.targetArea == 3 },
             "activityPlan": activityPlan.context(),
+            "comparison": ComparisonSection(report: report, exact: exact, space: Self.space).context(),
             "hasActivities": !activities.isEmpty,
             "activitySentence": activities.isEmpty ? "" : activityPlan.sentence,
             "hasAssessment": assessment != nil,

@@ -468,7 +468,7 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
   .title-page { min-height: 0; }
   .chapter { break-before: page; }
   h2, h3 { break-after: avoid; }
-  tr, figure, svg, .keyfigures, .placeholder, .notice, dt, .indicator-head, .series, .breakdown-block, .activity-status { break-inside: avoid; }
+  tr, figure, svg, .keyfigures, .placeholder, .notice, dt, .indicator-head, .series, .breakdown-block, .activity-status, .comparison-block { break-inside: avoid; }
   svg.chart { max-height: 62mm; }
   thead { display: table-header-group; }
   a { color: var(--text); text-decoration: none; }
@@ -521,6 +521,7 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
     <ol class="toc">
       <li><a href="#sammanfattning">Sammanfattning</a></li>
       <li><a href="#malomrade-1">Målområde 1 – Organisation och samordning</a></li>
+      <li><a href="#jamforelse">Jämförelse med omvärlden</a></li>
       <li><a href="#malomrade-2">Målområde 2 – Kunskap och stöd</a></li>
       <li><a href="#aktivitetsplan">Uppföljning av aktivitetsplanen</a></li>
       <li><a href="#bedomning">Samverkansgruppens bedömning</a></li>
@@ -566,6 +567,59 @@ svg.chart { width: 100%; height: auto; display: block; font-family: "Liberation 
   {{#targetArea1}}
   {{> indicator}}
   {{/targetArea1}}
+</section>
+
+<section class="chapter" id="jamforelse" aria-labelledby="jamforelse-rubrik">
+  <h2 id="jamforelse-rubrik">Jämförelse med omvärlden</h2>
+  {{#comparison}}
+  {{#isEmpty}}
+  <p class="placeholder">Här ställs kommunens siffror bredvid länets och rikets. Det kräver andra kommuners data i
+  databasen (t.ex. från länets nätverk mot VBE) eller officiell statistik från Kolada eller SCB som läses in med
+  <code>lagesbild import</code> (se README, avsnittet Referensdata).</p>
+  {{/isEmpty}}
+  {{#hasComparisons}}
+  <p>Länets och rikets värden räknas på de kommuner som finns i databasen, inte på hela länet eller landet. Kommunen
+  prövas mot övriga kommuner i länet med samma exakta test som används mellan åren, med folkmängden som exponering.
+  Små antal i andra kommuner redovisas inte.</p>
+  {{#charts}}
+  <div class="comparison-block">
+  <p class="sentence">{{sentence}}</p>
+  <figure class="chart-figure">
+    {{{chart}}}
+    <figcaption>{{caption}} Siffrorna står i tabellen nedan.</figcaption>
+  </figure>
+  </div>
+  {{/charts}}
+  <table class="figures comparison">
+    <caption>{{kommunName}}, {{lanName}} och riket {{year}}</caption>
+    <thead>
+      <tr><th scope="col">Mätpunkt</th><th scope="col" class="num">{{kommunName}}</th><th scope="col" class="num">{{lanName}}</th><th scope="col" class="num">Riket</th><th scope="col">Mot övriga länet</th></tr>
+    </thead>
+    <tbody>
+      {{#rows}}
+      <tr><th scope="row">{{title}} <span class="unit">({{unit}})</span></th><td class="num">{{kommun}}</td><td class="num">{{lan}}</td><td class="num">{{riket}}</td><td>{{result}}</td></tr>
+      {{/rows}}
+    </tbody>
+  </table>
+  {{/hasComparisons}}
+  {{#hasReferences}}
+  <h3>Officiell statistik</h3>
+  <table class="figures references">
+    <caption>Referensserier {{year}}</caption>
+    <thead>
+      <tr><th scope="col">Mått</th><th scope="col" class="num">{{kommunName}}</th><th scope="col" class="num">{{lanName}}</th><th scope="col" class="num">Riket</th><th scope="col">Källa</th></tr>
+    </thead>
+    <tbody>
+      {{#references}}
+      <tr><th scope="row">{{title}} <span class="unit">({{unit}})</span></th><td class="num">{{kommun}}</td><td class="num">{{lan}}</td><td class="num">{{riket}}</td><td>{{source}}</td></tr>
+      {{/references}}
+    </tbody>
+  </table>
+  {{#attributions}}
+  <p class="source-note">{{text}}</p>
+  {{/attributions}}
+  {{/hasReferences}}
+  {{/comparison}}
 </section>
 
 <section class="chapter" id="malomrade-2" aria-labelledby="malomrade-2-rubrik">
