@@ -60,6 +60,54 @@ import Testing
         #expect(alone["p_value"] is NSNull && alone["result"] is NSNull)
     }
 
+    @Test func allMunicipalitiesAtOnceGiveTheSameComparisons() throws {
+        let cli = try loaded()
+        // `--all` sums the rows it reads into memory; one municipality's report asks SQL for the year's sums.
+        let output = try cli.succeed(["indicators", "--year", "2024", "--all", "--format", "json"])
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
+        #expect(all.map { $0["kommun"] as? String } == ["2281", "2313", "2380"])
+        for entry in all {
+            let single = try indicators(cli, kommun: entry["kommun"] as! String).byID
+            for indicator in try #require(entry["indicators"] as? [[String: Any]]) {
+                let id = indicator["id"] as! String
+                let fromAll = try JSONSerialization.data(withJSONObject: ["c": indicator["comparison"]!], options: .sortedKeys)
+                let fromOne = try JSONSerialization.data(withJSONObject: ["c": single[id]!["comparison"]!], options: .sortedKeys)
+                #expect(fromAll == fromOne, "\(entry["kommun"]!) \(id)")
+            }
+        }
+    }
+
+    @Test func conditionsSelectTheSameRowsInBothWays() throws {
+        let cli = try loaded()
+        let folder = cli.directory.appendingPathComponent("egna")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+            id: X-01
+            title: Klotter och flygblad utom islamistiska, rader med minst 2
+            description: Test.
+            target_area: 1
+            unit: antal
+            direction: neutral
+            measure:
+              type: sum
+              source: signaler
+              field: antal
+              where: {kategori: [klotter, flygblad], miljö: {not: islamistisk}, antal: {min: 2}}
+            """.write(to: folder.appendingPathComponent("X-01.yaml"), atomically: true, encoding: .utf8)
+        // Strömsund 2 (klotter; flygblad 1 is below the minimum), Östersund 60, Sundsvall 35 (flygblad is islamistisk).
+        func comparison(_ arguments: [String]) throws -> Any {
+            let output = try cli.succeed(["indicators", "--year", "2024", "--indicators", folder.path, "--format", "json"] + arguments)
+            let json = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8))
+            let report = (json as? [[String: Any]])?.first { $0["kommun"] as? String == "2380" } ?? json as! [String: Any]
+            return ((report["indicators"] as! [[String: Any]])[0])["comparison"]!
+        }
+        let single = try #require(try comparison(["--kommun", "2380"]) as? [String: Any])
+        #expect((single["lan"] as? [String: Any])?["value"] as? Double == 62)
+        #expect((single["riket"] as? [String: Any])?["value"] as? Double == 97)
+        let fromAll = try comparison(["--all"])
+        #expect(try JSONSerialization.data(withJSONObject: fromAll, options: .sortedKeys) == JSONSerialization.data(withJSONObject: single, options: .sortedKeys))
+    }
+
     @Test func aStoreOfOneMunicipalityHasNoComparison() throws {
         let cli = try CLI()
         try cli.initDatabase()

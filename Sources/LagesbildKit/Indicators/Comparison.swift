@@ -62,6 +62,40 @@ extension IndicatorEngine {
         }
     }
 
+    /// The same contributions straight from SQL: one range seek on the key's (kommun, ar) prefix per
+    /// indicator, touching only the year's rows. This keeps one municipality's report fast on a national
+    /// database, where reading every municipality's rows into memory would take seconds.
+    func contributionsFromSQL(db: Database, kommun: KommunCode, year: Int) throws -> [Contribution?] {
+        let population = try Int.fetchOne(db, sql: "SELECT invanare FROM befolkning WHERE kommun = ? AND ar = ? AND omrade = ''",
+                                          arguments: [kommun.rawValue, year])
+        return try definitions.map { definition in
+            guard Self.isComparable(definition) else { return nil }
+            let selection = definition.measure.primary
+            var arguments: [DatabaseValueConvertible] = []
+            var conditions: [String] = []
+            for condition in selection.conditions {
+                switch condition {
+                case .oneOf(let field, let values), .noneOf(let field, let values):
+                    let negated = if case .noneOf = condition { "NOT " } else { "" }
+                    conditions.append("\(field.column) \(negated)IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+                    arguments += values
+                case .atLeast(let field, let minimum):
+                    conditions.append("(\(field.column) IS NOT NULL AND \(field.column) >= ?)")
+                    arguments.append(minimum)
+                }
+            }
+            let passes = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+            // Like the in-memory engine: NULLs are skipped; without a field each row counts one.
+            let value = selection.field.map { "CASE WHEN \(passes) THEN \($0.column) END" } ?? "CASE WHEN \(passes) THEN 1 END"
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COALESCE(SUM(\(value)), 0) FROM \(selection.kind.table) WHERE kommun = ? AND ar = ?
+                """, arguments: StatementArguments(arguments + [kommun.rawValue, year])), (row[0] as Int) > 0 else {
+                return nil
+            }
+            return Contribution(kommun: kommun.rawValue, numerator: row[1], population: population)
+        }
+    }
+
     /// Every municipality's contributions, read on as many threads as there are cores.
     func allContributions(year: Int, kommuner: [KommunCode]) throws -> [[Contribution?]] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
@@ -73,8 +107,7 @@ extension IndicatorEngine {
                 let connection = try DatabaseQueue(path: store.path, configuration: configuration)
                 try connection.read { db in
                     for index in stride(from: worker, to: kommuner.count, by: workers) {
-                        let query = Query(db: db, kommun: kommuner[index])
-                        results.set(index, .success(try contributions(query: query, kommun: kommuner[index], year: year)))
+                        results.set(index, .success(try contributionsFromSQL(db: db, kommun: kommuner[index], year: year)))
                     }
                 }
             } catch {
