@@ -20,6 +20,11 @@ struct CSVRecordView {
 
     /// A record whose fields are all empty: a blank line, or Excel's ";;;;" after the data.
     var isBlank: Bool { (0..<count).allSatisfy { fields[$0].start == fields[$0].end } }
+
+    /// A record made by another reader (a workbook's row): fields are ranges of `buffer`.
+    static func make(line: Int, fields: UnsafeBufferPointer<CSVScanner.FieldRange>, buffer: UnsafeBufferPointer<UInt8>) -> CSVRecordView {
+        CSVRecordView(line: line, count: fields.count, fields: fields, buffer: buffer, scratch: buffer)
+    }
 }
 
 /// Splits UTF-8 text into records, following RFC 4180 as Excel writes it: a separator of `;`, `,` or TAB,

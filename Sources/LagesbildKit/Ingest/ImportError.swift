@@ -45,6 +45,20 @@ public enum ImportProblem: Equatable, Sendable {
     case notAYear(String)
     case pxwebMissingColumn(String)
     case fileTooLarge(limit: Int)
+    // Excel workbooks.
+    case workbookEncryptedOrOld
+    case notAWorkbook(String)
+    case workbookWithMacros
+    case zipBomb(path: String, size: UInt64)
+    case tooManySharedStrings(limit: Int)
+    case tooManyCells(limit: Int)
+    case columnBeyondExcel(String)
+    case errorCell(String)
+    case booleanCell(String)
+    case formulaWithoutValue
+    case cellOutsideHeader(lastColumn: String)
+    case sheetNotFound(String, available: [String])
+    case sheetNotAKind(String)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -56,6 +70,8 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     public let problem: ImportProblem
     /// Where in a file without lines (JSON) the problem is, e.g. `värde 17 (område 2313, år 2024)`.
     public let place: String?
+    /// For a workbook: `blad "Signaler", cell G57` (or just the sheet).
+    public var sheetCell: String? = nil
 
     public init(file: String, line: Int? = nil, column: String? = nil, place: String? = nil, problem: ImportProblem) {
         self.file = file
@@ -67,7 +83,7 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var location = file
-        if let line { location += ":\(line)" }
+        if let sheetCell { location += ", \(sheetCell)" } else if let line { location += ":\(line)" }
         if let place { location += ": \(place)" }
         if let column { location += ": kolumnen \"\(column)\"" }
         return "\(location): \(problem.sentence)"
@@ -139,6 +155,23 @@ extension ImportProblem {
         case .notAYear(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
         case .pxwebMissingColumn(let what): "PxWeb-filen saknar \(what)"
         case .fileTooLarge(let limit): "filen är större än \(limit / 1_000_000) MB; ladda ner ett mindre urval"
+        case .workbookEncryptedOrOld:
+            "arbetsboken är krypterad (lösenordsskyddad) eller sparad i det gamla .xls-formatet; spara den utan lösenord som Excel-arbetsbok (.xlsx)"
+        case .notAWorkbook(let reason): "filen kan inte läsas som Excel-arbetsbok (.xlsx): \(reason)"
+        case .workbookWithMacros:
+            "arbetsboken innehåller makron (VBA) fast den heter .xlsx; lagesbild läser inte makroarbetsböcker. Spara den som vanlig Excel-arbetsbok (.xlsx) utan makron"
+        case .zipBomb(let path, let size):
+            "delen \(path) packas upp till orimligt mycket (\(size / 1_000_000) MB eller mer); filen ser ut som en zip-bomb och läses inte"
+        case .tooManySharedStrings(let limit): "arbetsboken har fler än \(SwedishFormat.integer(limit)) olika texter; dela upp den"
+        case .tooManyCells(let limit): "bladet har fler än \(SwedishFormat.integer(limit)) celler; dela upp det"
+        case .columnBeyondExcel(let reference): "cellen \(reference) ligger utanför Excels största kolumn (XFD)"
+        case .errorCell(let value): "cellen innehåller felet \(value) i stället för ett värde; rätta formeln"
+        case .booleanCell(let value): "cellen är ett sanningsvärde (\(value == "1" ? "SANT" : "FALSKT")), inte ett tal eller en text"
+        case .formulaWithoutValue: "formeln har inget beräknat värde; öppna arbetsboken i Excel eller LibreOffice, räkna om och spara"
+        case .cellOutsideHeader(let lastColumn): "cellen ligger till höger om rubrikraden (sista rubriken står i kolumn \(lastColumn))"
+        case .sheetNotFound(let name, let available):
+            "arbetsboken har inget blad \"\(name)\"; bladen är \(available.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .sheetNotAKind(let name): "bladet \"\(name)\" har ingen rubrikrad som lagesbild känner igen (se README för kolumnerna)"
         }
     }
 }

@@ -109,6 +109,8 @@ final class FileLoad {
     let progress: ImportProgress?
     private(set) var rowsSoFar: Int
     private let errorsBefore: Int
+    /// The command's time, written to the import log.
+    private(set) var timestamp = ""
 
     init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
          rowsBefore: Int, progress: ImportProgress?) {
@@ -126,6 +128,7 @@ final class FileLoad {
     private var fileIsClean: Bool { log.errors.count == errorsBefore }
 
     func run(timestamp: String) throws -> FileImportResult? {
+        self.timestamp = timestamp
         let encoding: TextEncoding
         do {
             encoding = try TextFile.inspect(path, displayName: name).encoding
@@ -137,9 +140,42 @@ final class FileLoad {
             return try runOfficial(format, encoding: encoding, timestamp: timestamp)
         }
         let checksum = Checksum(path: path, displayName: name)
-        var outcome: FileImportResult?
+        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun)
+        let outcome = try load(pipeline, logName: URL(fileURLWithPath: path).lastPathComponent, encodingName: encoding.swedishName,
+                               sha256: { try checksum.wait() }, mapError: { $0 })
+        switch outcome {
+        case .loaded(let kind, let importID, let counts, let sha256):
+            return FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
+                                    inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                    alreadyImportedAs: nil, importID: importID)
+        case .alreadyImported(let earlier, let sha256):
+            return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
+                                    inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+        case .failed, .headerOnly, .notAKind:
+            if case .headerOnly = outcome { try log.report(ImportError(file: name, problem: .headerOnly)) }
+            return nil
+        }
+    }
+
+    enum LoadOutcome {
+        case loaded(DataKind, importID: Int64, counts: (inserted: Int, replaced: Int, unchanged: Int), sha256: String)
+        case alreadyImported(Int64, sha256: String)
+        /// Errors were reported; nothing of this source was kept.
+        case failed
+        /// A header and no data rows.
+        case headerOnly
+        /// The first record is not a header of any kind (its errors were not reported).
+        case notAKind([ImportError])
+    }
+
+    /// Writes one source of records (a delimited file, or one sheet of a workbook) inside its own savepoint,
+    /// while the pipeline reads and validates it on another thread. `sha256` is asked for once the rows are
+    /// in (nil: do not check for an earlier import of the same content); `mapError` places an error (a
+    /// workbook turns line and column into a sheet and cell).
+    func load(_ pipeline: ParsePipeline, logName: String, encodingName: String, sha256 computeSHA: () throws -> String?,
+              mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true) throws -> LoadOutcome {
+        var outcome: LoadOutcome = .failed
         try db.inSavepoint {
-            let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun)
             var kind: DataKind?
             var importID: Int64 = 0
             var writer: FactWriter?
@@ -153,7 +189,7 @@ final class FileLoad {
                         kind = mapping.kind
                         try db.execute(sql: """
                             INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, '', ?)
-                            """, arguments: [timestamp, mapping.kind.rawValue, URL(fileURLWithPath: path).lastPathComponent, encoding.swedishName])
+                            """, arguments: [timestamp, mapping.kind.rawValue, logName, encodingName])
                         importID = db.lastInsertedRowID
                         writer = try FactWriter(db: db, kind: mapping.kind, importID: importID)
                     case .batch(let batch):
@@ -172,11 +208,15 @@ final class FileLoad {
                         let errors = duplicates.isEmpty ? batch.errors : (batch.errors + duplicates).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
                         rowsSoFar += batch.count
                         pipeline.recycle(batch)
-                        for error in errors { try log.report(error) }
+                        for error in errors { try log.report(mapError(error)) }
                         if rowsSoFar % 65_536 < RowBatch.capacity { progress?(rowsSoFar) }
                     case .failed(let errors):
                         failed = true
-                        for error in errors { try log.report(error) }
+                        if kind == nil, !reportsUnknownKind, errors.contains(where: { if case .unknownKind = $0.problem { true } else { false } }) {
+                            outcome = .notAKind(errors)
+                            break receiving
+                        }
+                        for error in errors { try log.report(mapError(error)) }
                         break receiving
                     case .finished(let rows):
                         dataRows = rows
@@ -189,32 +229,29 @@ final class FileLoad {
             }
             pipeline.cancel()
             if failed { return .rollback }
-            let sha256: String
+            let sha256: String?
             do {
-                sha256 = try checksum.wait()
+                sha256 = try computeSHA()
             } catch let error as ImportError {
                 try log.report(error)
                 return .rollback
             }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if let earlier = try Int64.fetchOne(db, sql: """
+            if let sha256, let earlier = try Int64.fetchOne(db, sql: """
                 SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
                 AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
-                """,
-                                                arguments: [sha256, importID]) {
-                outcome = FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
-                                           inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+                """, arguments: [sha256, importID]) {
+                outcome = .alreadyImported(earlier, sha256: sha256)
                 return .rollback
             }
             if kind != nil && dataRows == 0 && fileIsClean {
-                try log.report(ImportError(file: name, problem: .headerOnly))
+                outcome = .headerOnly
+                return .rollback
             }
             guard fileIsClean, let kind else { return .rollback }
             try db.execute(sql: "UPDATE import_log SET sha256 = ?, rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
-                           arguments: [sha256, counts.inserted, counts.replaced, counts.unchanged, importID])
-            outcome = FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
-                                       inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
-                                       alreadyImportedAs: nil, importID: importID)
+                           arguments: [sha256 ?? "", counts.inserted, counts.replaced, counts.unchanged, importID])
+            outcome = .loaded(kind, importID: importID, counts: counts, sha256: sha256 ?? "")
             return .commit
         }
         return outcome

@@ -89,12 +89,27 @@ final class ParsePipeline: @unchecked Sendable {
     private var done = false
     private static let depth = 4
 
-    init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
+    /// Records come from `source`, which calls its argument once per record (header first) and throws
+    /// ``ImportError`` for a file it cannot read.
+    typealias RecordSource = @Sendable (_ emit: (CSVRecordView) throws -> Void) throws -> Void
+
+    init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, source: @escaping RecordSource) {
         let thread = Thread { [self] in
-            parse(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: defaultKommun)
+            parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, source: source)
         }
         thread.stackSize = 1 << 20
         thread.start()
+    }
+
+    /// A delimited text file.
+    convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
+        self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun) { emit in
+            var reader = CSVReader(fileName: name)
+            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
+                try reader.feed(chunk, emit: emit)
+            }
+            try reader.finish(emit: emit)
+        }
     }
 
     /// The next message, waiting for the parser if needed.
@@ -141,7 +156,7 @@ final class ParsePipeline: @unchecked Sendable {
         return spare.popLast() ?? RowBatch(columns: columns)
     }
 
-    private func parse(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
+    private func parse(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, source: RecordSource) {
         defer {
             condition.lock()
             done = true
@@ -177,11 +192,7 @@ final class ParsePipeline: @unchecked Sendable {
             }
         }
         do {
-            var reader = CSVReader(fileName: name)
-            try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
-                try reader.feed(chunk, emit: handle)
-            }
-            try reader.finish(emit: handle)
+            try source(handle)
             if let batch { try send(.batch(batch)) }
             try send(.finished(dataRows: dataRows))
         } catch let error as ImportError {

@@ -1,0 +1,277 @@
+import Foundation
+
+/// Turns a worksheet's cells into records for the same validator as CSV rows: the one piece of the workbook
+/// path written by hand, because no library maps cells to rows the way lagesbild needs (byte-level values,
+/// the cell reference of every value for messages).
+///
+/// What Excel and LibreOffice write: `<row r="5"><c r="A5" t="s"><v>3</v></c><c r="C5"><v>70</v></c></row>`.
+/// Cells are shared strings (`t="s"`), inline strings (`t="inlineStr"`, with rich-text runs), formula results
+/// (`t="str"`, or a number with its cached `<v>`), numbers (no `t`, or `t="n"`), ISO dates (`t="d"`),
+/// booleans (`t="b"`) and errors (`t="e"`). Empty cells are left out; the reference tells the column.
+final class SheetReader: XMLStreamHandler {
+    /// Excel's last column, XFD.
+    static let columnLimit = 16_384
+    static let cellLimit = 200_000_000
+
+    /// How a data cell's number is to be read, per field of the record (set once the header is known).
+    enum NumberUse { case text, year, month }
+
+    let workbook: Workbook
+    let sheet: String
+    let emit: (CSVRecordView) throws -> Void
+    /// Called with the header's fields so the caller can say how numbers in each column are used.
+    let numberUses: ([String]) -> [NumberUse]
+    var failure: Error?
+
+    // The row being read.
+    private var rowNumber = 0
+    private var cells: [(column: Int, range: Range<Int>)] = []
+    private var arena: [UInt8] = []
+    private var nextColumn = 0
+    private var cellCount = 0
+
+    // The cell being read.
+    private var inCell = false
+    private var cellColumn = 0
+    private var cellType: UInt8 = 0
+    private var cellStyle = 0
+    private var value: [UInt8] = []
+    private var inValue = false
+    private var inText = false
+    private var phonetic = 0
+    private var hasFormula = false
+
+    // The header, once read: its first and last column and how numbers are used per field.
+    private var headerStart = -1
+    private var headerEnd = -1
+    private var uses: [NumberUse] = []
+    private var fieldRanges: [CSVScanner.FieldRange] = []
+
+    init(workbook: Workbook, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
+        self.workbook = workbook
+        self.sheet = sheet
+        self.numberUses = numberUses
+        self.emit = emit
+        arena.reserveCapacity(4096)
+        value.reserveCapacity(256)
+    }
+
+    /// "A", "Z", "AA" … for a zero-based column.
+    static func columnName(_ index: Int) -> String {
+        var name = "", number = index + 1
+        while number > 0 {
+            let remainder = (number - 1) % 26
+            name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+            number = (number - 1) / 26
+        }
+        return name
+    }
+
+    /// The place of a cell for messages: `blad "Signaler", cell G57`.
+    func place(column: Int, row: Int) -> String { "blad \"\(sheet)\", cell \(Self.columnName(column))\(row)" }
+
+    /// The column of the field at `position` of this sheet's records.
+    func column(ofField position: Int) -> Int { max(headerStart, 0) + position }
+
+    private func fail(_ problem: ImportProblem, column: Int) {
+        var error = ImportError(file: workbook.file, problem: problem)
+        error.sheetCell = place(column: column, row: rowNumber)
+        failure = error
+    }
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        if name == "c" {
+            inCell = true
+            value.removeAll(keepingCapacity: true)
+            hasFormula = false
+            cellType = attributes.value("t").flatMap { $0.first.map { $0 } } ?? 0
+            // "inlineStr" and "str" both start with s/i; tell them apart by their second byte.
+            if let type = attributes.value("t"), type.count >= 2, type[0] == UInt8(ascii: "s"), type[1] == UInt8(ascii: "t") { cellType = UInt8(ascii: "S") }
+            cellStyle = attributes.value("s").map { Self.integer($0) } ?? 0
+            if let reference = attributes.value("r") {
+                var column = 0
+                for byte in reference where byte >= 65 && byte <= 90 { column = column * 26 + Int(byte - 64) }
+                cellColumn = column - 1
+            } else {
+                cellColumn = nextColumn
+            }
+            nextColumn = cellColumn + 1
+            if cellColumn >= Self.columnLimit || cellColumn < 0 {
+                fail(.columnBeyondExcel(attributes.value("r").map { String(decoding: $0, as: UTF8.self) } ?? "?"), column: 0)
+            }
+            cellCount += 1
+            if cellCount > Self.cellLimit { fail(.tooManyCells(limit: Self.cellLimit), column: cellColumn) }
+        } else if name == "row" {
+            rowNumber = attributes.value("r").map { Self.integer($0) } ?? rowNumber + 1
+            nextColumn = 0
+            cells.removeAll(keepingCapacity: true)
+            arena.removeAll(keepingCapacity: true)
+        } else if inCell {
+            if name == "v" {
+                inValue = true
+            } else if name == "t" && phonetic == 0 {
+                inText = true
+            } else if name == "rPh" {
+                phonetic += 1
+            } else if name == "f" {
+                hasFormula = true
+            }
+        }
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if inValue || inText { value.append(contentsOf: bytes) }
+    }
+
+    func end(_ name: XMLName) {
+        if name == "v" {
+            inValue = false
+        } else if name == "t" {
+            inText = false
+        } else if name == "rPh" {
+            phonetic -= 1
+        } else if name == "c" {
+            inCell = false
+            finishCell()
+        } else if name == "row" {
+            finishRow()
+        }
+    }
+
+    private func finishCell() {
+        let start = arena.count
+        switch cellType {
+        case UInt8(ascii: "s"):
+            let index = Self.integer(UnsafeBufferPointer(start: value, count: value.count))
+            guard value.count > 0, index < workbook.stringRanges.count else {
+                fail(.notAWorkbook("cellen pekar på en text som inte finns"), column: cellColumn)
+                return
+            }
+            arena.append(contentsOf: workbook.stringBytes[workbook.stringRanges[index]])
+        case UInt8(ascii: "i"), UInt8(ascii: "S"):
+            // Inline string or a formula's text result.
+            arena.append(contentsOf: value)
+        case UInt8(ascii: "b"):
+            fail(.booleanCell(String(decoding: value, as: UTF8.self)), column: cellColumn)
+            return
+        case UInt8(ascii: "e"):
+            fail(.errorCell(String(decoding: value, as: UTF8.self)), column: cellColumn)
+            return
+        case UInt8(ascii: "d"):
+            appendDate(isoText: value)
+        default:
+            if value.isEmpty {
+                if hasFormula { fail(.formulaWithoutValue, column: cellColumn) }
+                return
+            }
+            appendNumber()
+        }
+        if arena.count > start || cellType != 0 {
+            cells.append((cellColumn, start..<arena.count))
+        }
+    }
+
+    /// The use of numbers in the field of the cell being read.
+    private var currentUse: NumberUse {
+        let position = cellColumn - headerStart
+        guard headerStart >= 0, position >= 0, position < uses.count else { return .text }
+        return uses[position]
+    }
+
+    /// A number cell: "70", "70.0" and "7E1" are the integer 70, written as digits; other values keep their
+    /// decimals (and then fail where a count is expected). A date-formatted number is a date.
+    private func appendNumber() {
+        let isDate = cellStyle < workbook.dateStyles.count && workbook.dateStyles[cellStyle]
+        if !isDate && value.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            arena.append(contentsOf: value)
+            return
+        }
+        guard let number = Double(String(decoding: value, as: UTF8.self)), number.isFinite else {
+            arena.append(contentsOf: value)
+            return
+        }
+        if isDate {
+            appendDate(serial: number)
+            return
+        }
+        if number == number.rounded() && abs(number) < 1e15 {
+            arena.append(contentsOf: String(Int64(number)).utf8)
+        } else {
+            arena.append(contentsOf: "\(number)".utf8)
+        }
+    }
+
+    /// A date as the column needs it: the year for `år`, the month for `månad`, else ISO `YYYY-MM-DD`.
+    private func appendDate(serial: Double) {
+        // Serial day 1 is 1900-01-01 (with Excel's phantom 1900-02-29), or 1904-01-02 in the 1904 system.
+        let epoch = workbook.date1904 ? -24_107.0 : -25_569.0
+        let date = Date(timeIntervalSince1970: (serial.rounded(.down) + epoch) * 86_400)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        appendDate(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0)
+    }
+
+    private func appendDate(isoText: [UInt8]) {
+        let text = String(decoding: isoText, as: UTF8.self)
+        let parts = text.prefix(10).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { arena.append(contentsOf: isoText); return }
+        appendDate(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    private func appendDate(year: Int, month: Int, day: Int) {
+        switch currentUse {
+        case .year: arena.append(contentsOf: String(year).utf8)
+        case .month: arena.append(contentsOf: String(month).utf8)
+        case .text: arena.append(contentsOf: String(format: "%04d-%02d-%02d", year, month, day).utf8)
+        }
+    }
+
+    private func finishRow() {
+        guard failure == nil else { return }
+        let nonEmpty = cells.filter { !$0.range.isEmpty }
+        guard !nonEmpty.isEmpty else { return }
+        if headerStart < 0 {
+            // The header is the first non-empty row; its span is from its first to its last non-empty cell.
+            headerStart = nonEmpty.map(\.column).min()!
+            headerEnd = nonEmpty.map(\.column).max()!
+            let headers = (headerStart...headerEnd).map { column in
+                cells.first { $0.column == column }.map { String(decoding: arena[$0.range], as: UTF8.self) } ?? ""
+            }
+            uses = numberUses(headers)
+        } else if let outside = nonEmpty.first(where: { $0.column > headerEnd || $0.column < headerStart }) {
+            fail(.cellOutsideHeader(lastColumn: Self.columnName(headerEnd)), column: outside.column)
+            return
+        }
+        fieldRanges.removeAll(keepingCapacity: true)
+        var next = 0
+        let sorted = cells.sorted { $0.column < $1.column }
+        for column in headerStart...headerEnd {
+            if next < sorted.count, sorted[next].column == column {
+                let range = sorted[next].range
+                fieldRanges.append(CSVScanner.FieldRange(start: range.lowerBound, end: range.upperBound, inScratch: false))
+                next += 1
+            } else {
+                fieldRanges.append(CSVScanner.FieldRange(start: 0, end: 0, inScratch: false))
+            }
+        }
+        do {
+            try arena.withUnsafeBufferPointer { buffer in
+                try fieldRanges.withUnsafeBufferPointer { fields in
+                    try emit(CSVRecordView.make(line: rowNumber, fields: fields, buffer: buffer))
+                }
+            }
+        } catch {
+            failure = error
+        }
+    }
+
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var result = 0
+        for byte in bytes where byte >= 48 && byte <= 57 {
+            result = result &* 10 &+ Int(byte - 48)
+            if result > 1 << 40 { return Int.max }
+        }
+        return result
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import ZIPFoundation
+
+/// An .xlsx workbook opened for reading: its sheets, shared strings and date styles. A workbook is a zip of
+/// XML written by whoever sent it, so every part is read with limits: no part may inflate beyond
+/// ``entryLimit`` (a zip bomb), the shared strings are capped, and sheets are streamed, never held.
+final class Workbook: @unchecked Sendable {
+    struct Sheet {
+        let name: String
+        let hidden: Bool
+        /// The part's path inside the zip, e.g. `xl/worksheets/sheet1.xml`.
+        let path: String
+    }
+
+    static let entryLimit: UInt64 = 1 << 30
+    /// Inflating more than this many times the compressed size is a zip bomb, not a spreadsheet (XML of a
+    /// sheet compresses 10–30 times).
+    static let ratioLimit: UInt64 = 1000
+    static let sharedStringLimit = 5_000_000
+    static let sharedStringBytesLimit = 256 << 20
+
+    let file: String
+    let archive: Archive
+    private(set) var sheets: [Sheet] = []
+    /// Whether serial dates count from 1904 (old Mac Excel) rather than 1900.
+    private(set) var date1904 = false
+    /// Shared strings, as one arena of UTF-8 with each string's range.
+    private(set) var stringBytes: [UInt8] = []
+    private(set) var stringRanges: [Range<Int>] = []
+    /// Per cell style (`s` attribute): whether its number format shows a date.
+    private(set) var dateStyles: [Bool] = []
+
+    /// Opens and checks a workbook; the error says in Swedish what is wrong with the file.
+    init(path: String, file: String) throws(ImportError) {
+        self.file = file
+        func fail(_ problem: ImportProblem) -> ImportError { ImportError(file: file, problem: problem) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail(.fileNotFound) }
+        let magic = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        try? handle.close()
+        // Office encrypts a workbook by wrapping it in an OLE compound file, the same container as old .xls.
+        if magic.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw fail(.workbookEncryptedOrOld) }
+        guard magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) || magic.starts(with: [0x50, 0x4B, 0x05, 0x06]) else {
+            throw fail(.notAWorkbook("filen är inget zip-arkiv"))
+        }
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw fail(.notAWorkbook("zip-arkivet är trasigt eller avkortat"))
+        }
+        do {
+            try readStructure()
+        } catch let error as ImportError {
+            throw error
+        } catch let error as XMLStreamError {
+            throw fail(.notAWorkbook(error.message))
+        } catch {
+            throw fail(.notAWorkbook("\(error)"))
+        }
+    }
+
+    /// Streams one zip entry through `body`, refusing sizes that only a zip bomb has.
+    func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let entry = archive[path] else { throw ImportError(file: file, problem: .notAWorkbook("delen \(path) saknas")) }
+        let compressed = max(entry.compressedSize, 1)
+        if entry.uncompressedSize > Self.entryLimit || (entry.uncompressedSize > 1 << 20 && entry.uncompressedSize / compressed > Self.ratioLimit) {
+            throw ImportError(file: file, problem: .zipBomb(path: path, size: entry.uncompressedSize))
+        }
+        var inflated: UInt64 = 0
+        do {
+            _ = try archive.extract(entry, bufferSize: 1 << 16) { data in
+                inflated += UInt64(data.count)
+                // The declared size may lie: count what actually comes out.
+                if inflated > Self.entryLimit || (inflated > 1 << 20 && inflated / compressed > Self.ratioLimit) {
+                    throw ImportError(file: file, problem: .zipBomb(path: path, size: inflated))
+                }
+                try data.withUnsafeBytes { try body($0) }
+            }
+        } catch let error as ImportError {
+            throw error
+        } catch let error as XMLStreamError {
+            throw error
+        } catch let error as WorkbookStop {
+            throw error
+        } catch {
+            throw ImportError(file: file, problem: .notAWorkbook("delen \(path) kan inte packas upp (\(error))"))
+        }
+    }
+
+    /// Parses a whole part with a handler.
+    func parse(_ path: String, with handler: XMLStreamHandler) throws {
+        let stream = XMLStream(handler: handler)
+        do {
+            try self.stream(path) { try stream.feed($0) }
+            try stream.finish()
+        } catch let error as XMLStreamError {
+            throw ImportError(file: file, problem: .notAWorkbook("\(path): \(error.message)"))
+        }
+    }
+
+    private func readStructure() throws {
+        if archive["xl/vbaProject.bin"] != nil { throw ImportError(file: file, problem: .workbookWithMacros) }
+        let types = ContentTypes()
+        if archive["[Content_Types].xml"] != nil { try parse("[Content_Types].xml", with: types) }
+        if types.macroEnabled { throw ImportError(file: file, problem: .workbookWithMacros) }
+        guard let workbookPath = types.workbookPath ?? (archive["xl/workbook.xml"] != nil ? "xl/workbook.xml" : nil) else {
+            throw ImportError(file: file, problem: .notAWorkbook("xl/workbook.xml saknas; filen är ingen Excel-arbetsbok"))
+        }
+        let folder = (workbookPath as NSString).deletingLastPathComponent
+        let book = WorkbookPart()
+        try parse(workbookPath, with: book)
+        date1904 = book.date1904
+        let relations = Relations()
+        let relationsPath = folder + "/_rels/" + (workbookPath as NSString).lastPathComponent + ".rels"
+        if archive[relationsPath] != nil { try parse(relationsPath, with: relations) }
+        func resolve(_ target: String) -> String {
+            if target.hasPrefix("/") { return String(target.dropFirst()) }
+            return ((folder as NSString).appendingPathComponent(target) as NSString).standardizingPath
+        }
+        for sheet in book.sheets {
+            guard let target = relations.targets[sheet.relation] else {
+                throw ImportError(file: file, problem: .notAWorkbook("bladet \"\(sheet.name)\" saknar sin del i arbetsboken"))
+            }
+            sheets.append(Sheet(name: sheet.name, hidden: sheet.hidden, path: resolve(target)))
+        }
+        if let path = relations.sharedStrings.map(resolve) ?? (archive["xl/sharedStrings.xml"] != nil ? "xl/sharedStrings.xml" : nil) {
+            let strings = SharedStrings(file: file)
+            try parse(path, with: strings)
+            stringBytes = strings.bytes
+            stringRanges = strings.ranges
+        }
+        if let path = relations.styles.map(resolve) ?? (archive["xl/styles.xml"] != nil ? "xl/styles.xml" : nil) {
+            let styles = Styles()
+            try parse(path, with: styles)
+            dateStyles = styles.cellFormats.map { styles.isDateFormat($0) }
+        }
+    }
+}
+
+/// Thrown by a sheet's consumer to stop reading early (the writer has stopped listening).
+struct WorkbookStop: Error {}
+
+/// `[Content_Types].xml`: where the workbook part is and whether it carries macros.
+private final class ContentTypes: XMLStreamHandler {
+    var workbookPath: String?
+    var macroEnabled = false
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        guard name == "Override", let type = attributes.string("ContentType") else { return }
+        if type.contains("macroEnabled") || type.contains("vbaProject") { macroEnabled = true }
+        if type.hasSuffix(".sheet.main+xml") || type.hasSuffix(".main+xml") && type.contains("spreadsheetml"), workbookPath == nil {
+            workbookPath = attributes.string("PartName").map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+        }
+    }
+    func end(_ name: XMLName) {}
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// `xl/workbook.xml`: the sheets in tab order, and the date system.
+private final class WorkbookPart: XMLStreamHandler {
+    var sheets: [(name: String, hidden: Bool, relation: String)] = []
+    var date1904 = false
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        if name == "sheet", let sheetName = attributes.string("name"), let relation = attributes.string("id") {
+            let state = attributes.string("state") ?? "visible"
+            sheets.append((sheetName, state != "visible", relation))
+        } else if name == "workbookPr", let value = attributes.string("date1904") {
+            date1904 = value == "1" || value == "true"
+        }
+    }
+    func end(_ name: XMLName) {}
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// A part's relationships: id to target, and the workbook's shared strings and styles.
+private final class Relations: XMLStreamHandler {
+    var targets: [String: String] = [:]
+    var sharedStrings: String?
+    var styles: String?
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        guard name == "Relationship", let id = attributes.string("Id"), let target = attributes.string("Target") else { return }
+        targets[id] = target
+        let type = attributes.string("Type") ?? ""
+        if type.hasSuffix("/sharedStrings") { sharedStrings = target }
+        if type.hasSuffix("/styles") { styles = target }
+    }
+    func end(_ name: XMLName) {}
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// `xl/sharedStrings.xml`: each `<si>` is one string, its text the `<t>` of the item or of its rich-text runs
+/// (`<r>`); phonetic hints (`<rPh>`) are not part of it.
+private final class SharedStrings: XMLStreamHandler {
+    let file: String
+    var bytes: [UInt8] = []
+    var ranges: [Range<Int>] = []
+    private var start = 0
+    private var inText = false
+    private var phonetic = 0
+
+    init(file: String) { self.file = file }
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        if name == "si" {
+            start = bytes.count
+        } else if name == "t" && phonetic == 0 {
+            inText = true
+        } else if name == "rPh" {
+            phonetic += 1
+        }
+    }
+
+    func end(_ name: XMLName) {
+        if name == "si" {
+            ranges.append(start..<bytes.count)
+            if ranges.count > Workbook.sharedStringLimit || bytes.count > Workbook.sharedStringBytesLimit {
+                failure = ImportError(file: file, problem: .tooManySharedStrings(limit: Workbook.sharedStringLimit))
+            }
+        } else if name == "t" {
+            inText = false
+        } else if name == "rPh" {
+            phonetic -= 1
+        }
+    }
+
+    var failure: Error?
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        if inText { bytes.append(contentsOf: text) }
+    }
+}
+
+/// `xl/styles.xml`: which cell formats show dates, so that a year typed as a date can be read as a year.
+private final class Styles: XMLStreamHandler {
+    var customFormats: [Int: String] = [:]
+    var cellFormats: [Int] = []
+    private var inCellFormats = false
+
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        if name == "numFmt", let id = attributes.string("numFmtId").flatMap(Int.init), let code = attributes.string("formatCode") {
+            customFormats[id] = code
+        } else if name == "cellXfs" {
+            inCellFormats = true
+        } else if name == "xf" && inCellFormats {
+            cellFormats.append(attributes.string("numFmtId").flatMap(Int.init) ?? 0)
+        }
+    }
+
+    func end(_ name: XMLName) {
+        if name == "cellXfs" { inCellFormats = false }
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
+
+    /// Excel's built-in date formats (14–22, 45–47) and custom codes with day, month or year outside quotes
+    /// and brackets.
+    func isDateFormat(_ id: Int) -> Bool {
+        if (14...22).contains(id) || (45...47).contains(id) { return true }
+        guard let code = customFormats[id] else { return false }
+        var quoted = false, bracket = false
+        for character in code.lowercased() {
+            switch character {
+            case "\"": quoted.toggle()
+            case "[": bracket = true
+            case "]": bracket = false
+            case "d", "m", "y" where !quoted && !bracket: return true
+            default: continue
+            }
+        }
+        return false
+    }
+}
