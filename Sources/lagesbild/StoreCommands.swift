@@ -45,9 +45,10 @@ struct InitCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Läser in CSV-filer (signaler, utbildning, befolkning, samverkan, aktiviteter) och officiell statistik (SCB, Kolada) – allt eller inget.",
+        abstract: "Läser in CSV-filer och Excel-arbetsböcker (signaler, utbildning, befolkning, samverkan, aktiviteter) och officiell statistik (SCB, Kolada) – allt eller inget.",
         discussion: "Filtypen avgörs av rubrikraden. Teckenkodning (UTF-8, Windows-1252, UTF-16 med BOM) och "
-            + "avgränsare (; , eller tabb) känns igen automatiskt. Innehåller någon fil något fel läses ingenting in."
+            + "avgränsare (; , eller tabb) känns igen automatiskt. I en arbetsbok (.xlsx) läses varje synligt blad vars "
+            + "rubrikrad passar en filtyp. Innehåller någon fil något fel läses ingenting in."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -57,6 +58,9 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Filtyp, om den inte ska avgöras av rubrikraden: signaler, utbildning, befolkning, samverkan eller aktiviteter.", valueName: "typ"))
     var kind: String?
+
+    @Option(name: .customLong("sheet"), help: ArgumentHelp("Läs bara detta blad ur arbetsböckerna (kan anges flera gånger).", valueName: "namn"))
+    var sheets: [String] = []
 
     @Flag(name: .customLong("dry-run"), help: "Kontrollera filerna och visa vad som skulle ändras, utan att skriva något.")
     var dryRun = false
@@ -73,9 +77,14 @@ struct ImportCommand: ParsableCommand {
             let progress = ProgressLine()
             let callback: ImportProgress? = Terminal.stderrIsTerminal ? { progress.update($0) } : nil
             let report = try Importer(store: store).importFiles(
-                files, kind: kind.flatMap(DataKind.init(rawValue:)), dryRun: dryRun, progress: callback)
+                files, kind: kind.flatMap(DataKind.init(rawValue:)), sheets: sheets, dryRun: dryRun, progress: callback)
             progress.finish()
             for file in report.files {
+                defer {
+                    if !file.skippedSheets.isEmpty {
+                        print("\(file.fileName.components(separatedBy: ", blad ").first ?? file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
+                    }
+                }
                 if let earlier = file.alreadyImportedAs {
                     print("\(file.fileName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
                 } else {

@@ -87,6 +87,12 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         return names.dropLast().joined(separator: ", ") + " eller " + names.last!
     }
 
+    /// The type of the column a header names in any kind (the same name has the same type everywhere).
+    static func columnType(forHeader header: String) -> ColumnType? {
+        let folded = TextKey.fold(TextKey.trimmed(header))
+        return allCases.lazy.flatMap(\.columns).first { $0.matchKeys.contains(folded) }?.type
+    }
+
     var keyColumns: [ColumnSpec] { columns.filter(\.isKey) }
     var valueColumns: [ColumnSpec] { columns.filter { !$0.isKey } }
 

@@ -11,6 +11,9 @@ public struct FileImportResult: Sendable, Equatable {
     public var format: String? = nil
     /// Titles of reference measures the file gave (Kolada's KPI metadata).
     public var titles: Int = 0
+    /// For a workbook: the sheet imported, and (on the workbook's last result) the sheets skipped and why.
+    public var sheet: String? = nil
+    public var skippedSheets: [String] = []
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
@@ -61,7 +64,8 @@ public struct Importer {
     }
 
     /// Imports files. Throws ``ImportFailure`` (nothing written) when any file has any error.
-    public func importFiles(_ paths: [String], kind forcedKind: DataKind? = nil, dryRun: Bool = false,
+    /// `sheets`: for workbooks, only these sheets (each must exist and hold a kind); empty is every visible sheet.
+    public func importFiles(_ paths: [String], kind forcedKind: DataKind? = nil, sheets: [String] = [], dryRun: Bool = false,
                             progress: ImportProgress? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
@@ -77,7 +81,8 @@ public struct Importer {
                     do {
                         let load = FileLoad(path: path, db: db, store: store, forcedKind: forcedKind, log: log,
                                             rowsBefore: rowsSoFar, progress: progress)
-                        if let result = try load.run(timestamp: timestamp) { results.append(result) }
+                        load.sheets = sheets
+                        results += try load.run(timestamp: timestamp)
                         rowsSoFar = load.rowsSoFar
                     } catch is ErrorLog.LimitReached {
                         truncated = true
@@ -127,8 +132,26 @@ final class FileLoad {
     private var name: String { path }
     private var fileIsClean: Bool { log.errors.count == errorsBefore }
 
-    func run(timestamp: String) throws -> FileImportResult? {
+    /// Sheets asked for by name (`--sheet`).
+    var sheets: [String] = []
+
+    func run(timestamp: String) throws -> [FileImportResult] {
         self.timestamp = timestamp
+        if Self.isWorkbook(path) { return try runWorkbook() }
+        return try runFile().map { [$0] } ?? []
+    }
+
+    /// An .xlsx name, or a zip or OLE container whatever its name.
+    static func isWorkbook(_ path: String) -> Bool {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".xlsx") || lowered.hasSuffix(".xlsm") { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let magic = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        return magic == [0x50, 0x4B, 0x03, 0x04]
+    }
+
+    func runFile() throws -> FileImportResult? {
         let encoding: TextEncoding
         do {
             encoding = try TextFile.inspect(path, displayName: name).encoding
@@ -413,5 +436,132 @@ private final class Checksum: @unchecked Sendable {
     func wait() throws(ImportError) -> String {
         done.wait()
         return try result.get()
+    }
+}
+
+extension FileLoad {
+    /// Every visible sheet of a workbook whose header row matches a kind (or the sheets named with `--sheet`),
+    /// each as an import of its own in the command's transaction. Sheets that are hidden, match no kind or
+    /// hold only their header row are listed as skipped.
+    func runWorkbook() throws -> [FileImportResult] {
+        let workbook: Workbook
+        do {
+            workbook = try Workbook(path: path, file: name)
+        } catch {
+            try log.report(error)
+            return []
+        }
+        let sha256: String
+        do {
+            sha256 = try TextFile.sha256(path, displayName: name)
+        } catch {
+            try log.report(error)
+            return []
+        }
+        if let earlier = try Int64.fetchOne(db, sql: """
+            SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
+            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+            """, arguments: [sha256]) {
+            return [FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: nil, format: "xlsx",
+                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)]
+        }
+        for wanted in sheets where !workbook.sheets.contains(where: { $0.name == wanted }) {
+            try log.report(ImportError(file: name, problem: .sheetNotFound(wanted, available: workbook.sheets.map(\.name))))
+        }
+        var results: [FileImportResult] = []
+        var skipped: [String] = []
+        let baseName = URL(fileURLWithPath: path).lastPathComponent
+        for sheet in workbook.sheets {
+            let named = sheets.contains(sheet.name)
+            if !sheets.isEmpty && !named { continue }
+            if sheet.hidden && !named {
+                skipped.append("\"\(sheet.name)\" (dolt)")
+                continue
+            }
+            let reader = SheetRecords(workbook: workbook, sheet: sheet)
+            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, source: reader.source)
+            let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
+                                   mapError: reader.place, reportsUnknownKind: named)
+            switch outcome {
+            case .loaded(let kind, let importID, let counts, _):
+                var result = FileImportResult(fileName: "\(name), blad \"\(sheet.name)\"", kind: kind, sha256: sha256, encoding: nil,
+                                              format: "xlsx", inserted: counts.inserted, replaced: counts.replaced,
+                                              unchanged: counts.unchanged, alreadyImportedAs: nil, importID: importID)
+                result.sheet = sheet.name
+                results.append(result)
+            case .headerOnly:
+                if named {
+                    var error = ImportError(file: name, problem: .headerOnly)
+                    error.sheetCell = "blad \"\(sheet.name)\""
+                    try log.report(error)
+                } else {
+                    skipped.append("\"\(sheet.name)\" (bara rubrikrad)")
+                }
+            case .notAKind:
+                skipped.append("\"\(sheet.name)\" (ingen filtyp)")
+            case .alreadyImported, .failed:
+                break
+            }
+        }
+        if results.isEmpty && fileIsClean {
+            try log.report(ImportError(file: name, problem: .notAWorkbook(
+                "inget blad har en rubrikrad för signaler, utbildning, befolkning, samverkan eller aktiviteter med data"
+                    + (skipped.isEmpty ? "" : " (hoppade över \(skipped.joined(separator: ", ")))"))))
+        }
+        if !results.isEmpty { results[results.count - 1].skippedSheets = skipped }
+        return results
+    }
+}
+
+/// One sheet of a workbook as a source of records for the pipeline, and the placing of its errors.
+final class SheetRecords: @unchecked Sendable {
+    let workbook: Workbook
+    let sheet: Workbook.Sheet
+    /// Set on the parse thread once the header is read; read by the writer after the header message.
+    private var reader: SheetReader?
+    private var headerPositions: [String: Int] = [:]
+
+    init(workbook: Workbook, sheet: Workbook.Sheet) {
+        self.workbook = workbook
+        self.sheet = sheet
+    }
+
+    var source: ParsePipeline.RecordSource {
+        { [self] emit in try withoutActuallyEscaping(emit) { emit in
+            let reader = SheetReader(workbook: workbook, sheet: sheet.name, numberUses: { headers in
+                headers.map { header in
+                    switch DataKind.columnType(forHeader: header) {
+                    case .year?: .year
+                    case .month?: .month
+                    default: .text
+                    }
+                }
+            }, emit: emit)
+            self.reader = reader
+            defer { reader.emit = nil }
+            let stream = XMLStream(handler: reader)
+            do {
+                try workbook.stream(sheet.path) { try stream.feed($0) }
+                try stream.finish()
+            } catch let error as XMLStreamError {
+                throw ImportError(file: workbook.file, problem: .notAWorkbook("bladet \"\(sheet.name)\": \(error.message)"))
+            }
+        } }
+    }
+
+    /// `signaler-2024.xlsx, blad "Signaler", cell G57: kolumnen "antal": …` from the validator's line and column.
+    func place(_ error: ImportError) -> ImportError {
+        guard error.sheetCell == nil else { return error }
+        var placed = error
+        guard let line = error.line else {
+            placed.sheetCell = "blad \"\(sheet.name)\""
+            return placed
+        }
+        if let column = error.column, let reader, let position = reader.fieldPosition(ofHeader: column) {
+            placed.sheetCell = reader.place(column: reader.column(ofField: position), row: line)
+        } else {
+            placed.sheetCell = "blad \"\(sheet.name)\", rad \(line)"
+        }
+        return placed
     }
 }

@@ -18,7 +18,8 @@ final class SheetReader: XMLStreamHandler {
 
     let workbook: Workbook
     let sheet: String
-    let emit: (CSVRecordView) throws -> Void
+    /// Where records go; cleared when the parse is over (the caller's closure must not outlive it).
+    var emit: ((CSVRecordView) throws -> Void)?
     /// Called with the header's fields so the caller can say how numbers in each column are used.
     let numberUses: ([String]) -> [NumberUse]
     var failure: Error?
@@ -69,6 +70,15 @@ final class SheetReader: XMLStreamHandler {
 
     /// The place of a cell for messages: `blad "Signaler", cell G57`.
     func place(column: Int, row: Int) -> String { "blad \"\(sheet)\", cell \(Self.columnName(column))\(row)" }
+
+    /// The header's texts, by field position.
+    private(set) var headers: [String] = []
+
+    /// The field position of the column whose header matches a kind's column name (as the validator names it).
+    func fieldPosition(ofHeader columnName: String) -> Int? {
+        let wanted = DataKind.allCases.lazy.flatMap(\.columns).first { $0.name == columnName }?.matchKeys ?? [TextKey.fold(columnName)]
+        return headers.firstIndex { wanted.contains(TextKey.fold(TextKey.trimmed($0))) }
+    }
 
     /// The column of the field at `position` of this sheet's records.
     func column(ofField position: Int) -> Int { max(headerStart, 0) + position }
@@ -238,6 +248,7 @@ final class SheetReader: XMLStreamHandler {
             let headers = (headerStart...headerEnd).map { column in
                 cells.first { $0.column == column }.map { String(decoding: arena[$0.range], as: UTF8.self) } ?? ""
             }
+            self.headers = headers
             uses = numberUses(headers)
         } else if let outside = nonEmpty.first(where: { $0.column > headerEnd || $0.column < headerStart }) {
             fail(.cellOutsideHeader(lastColumn: Self.columnName(headerEnd)), column: outside.column)
@@ -258,7 +269,7 @@ final class SheetReader: XMLStreamHandler {
         do {
             try arena.withUnsafeBufferPointer { buffer in
                 try fieldRanges.withUnsafeBufferPointer { fields in
-                    try emit(CSVRecordView.make(line: rowNumber, fields: fields, buffer: buffer))
+                    try emit?(CSVRecordView.make(line: rowNumber, fields: fields, buffer: buffer))
                 }
             }
         } catch {
