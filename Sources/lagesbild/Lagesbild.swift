@@ -11,7 +11,8 @@ struct Lagesbild: ParsableCommand {
             + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self,
-            IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, DemoCommand.self, SettingsCommand.self, BenchCommand.self,
+            IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
+            BenchCommand.self,
         ]
     )
 }

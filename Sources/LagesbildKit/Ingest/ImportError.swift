@@ -59,6 +59,7 @@ public enum ImportProblem: Equatable, Sendable {
     case cellOutsideHeader(lastColumn: String)
     case sheetNotFound(String, available: [String])
     case sheetNotAKind(String)
+    case workbookWithoutData(skipped: [String])
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -171,6 +172,8 @@ extension ImportProblem {
         case .cellOutsideHeader(let lastColumn): "cellen ligger till höger om rubrikraden (sista rubriken står i kolumn \(lastColumn))"
         case .sheetNotFound(let name, let available):
             "arbetsboken har inget blad \"\(name)\"; bladen är \(available.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .workbookWithoutData(let skipped):
+            "arbetsboken har inget blad med data att läsa in" + (skipped.isEmpty ? "" : " (hoppade över \(skipped.joined(separator: ", ")))")
         case .sheetNotAKind(let name): "bladet \"\(name)\" har ingen rubrikrad som lagesbild känner igen (se README för kolumnerna)"
         }
     }

@@ -196,7 +196,8 @@ final class FileLoad {
     /// in (nil: do not check for an earlier import of the same content); `mapError` places an error (a
     /// workbook turns line and column into a sheet and cell).
     func load(_ pipeline: ParsePipeline, logName: String, encodingName: String, sha256 computeSHA: () throws -> String?,
-              mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true) throws -> LoadOutcome {
+              mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true,
+              checksEarlierImports: Bool = true) throws -> LoadOutcome {
         var outcome: LoadOutcome = .failed
         try db.inSavepoint {
             var kind: DataKind?
@@ -259,16 +260,16 @@ final class FileLoad {
                 try log.report(error)
                 return .rollback
             }
+            if kind != nil && dataRows == 0 && fileIsClean {
+                outcome = .headerOnly
+                return .rollback
+            }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if let sha256, let earlier = try Int64.fetchOne(db, sql: """
+            if checksEarlierImports, let sha256, let earlier = try Int64.fetchOne(db, sql: """
                 SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
                 AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
                 """, arguments: [sha256, importID]) {
                 outcome = .alreadyImported(earlier, sha256: sha256)
-                return .rollback
-            }
-            if kind != nil && dataRows == 0 && fileIsClean {
-                outcome = .headerOnly
                 return .rollback
             }
             guard fileIsClean, let kind else { return .rollback }
@@ -481,7 +482,7 @@ extension FileLoad {
             let reader = SheetRecords(workbook: workbook, sheet: sheet)
             let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, source: reader.source)
             let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
-                                   mapError: reader.place, reportsUnknownKind: named)
+                                   mapError: reader.place, reportsUnknownKind: named, checksEarlierImports: false)
             switch outcome {
             case .loaded(let kind, let importID, let counts, _):
                 var result = FileImportResult(fileName: "\(name), blad \"\(sheet.name)\"", kind: kind, sha256: sha256, encoding: nil,
@@ -498,15 +499,14 @@ extension FileLoad {
                     skipped.append("\"\(sheet.name)\" (bara rubrikrad)")
                 }
             case .notAKind:
+                // Only reached for sheets not named with --sheet: a named one reports its header's errors.
                 skipped.append("\"\(sheet.name)\" (ingen filtyp)")
             case .alreadyImported, .failed:
                 break
             }
         }
         if results.isEmpty && fileIsClean {
-            try log.report(ImportError(file: name, problem: .notAWorkbook(
-                "inget blad har en rubrikrad för signaler, utbildning, befolkning, samverkan eller aktiviteter med data"
-                    + (skipped.isEmpty ? "" : " (hoppade över \(skipped.joined(separator: ", ")))"))))
+            try log.report(ImportError(file: name, problem: .workbookWithoutData(skipped: skipped)))
         }
         if !results.isEmpty { results[results.count - 1].skippedSheets = skipped }
         return results
