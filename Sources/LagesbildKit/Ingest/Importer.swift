@@ -539,12 +539,13 @@ final class SheetRecords: @unchecked Sendable {
             }, emit: emit)
             self.reader = reader
             defer { reader.emit = nil }
-            let stream = XMLStream(handler: reader)
             do {
-                try workbook.stream(sheet.path) { try stream.feed($0) }
-                try stream.finish()
-            } catch let error as XMLStreamError {
-                throw ImportError(file: workbook.file, problem: .notAWorkbook("bladet \"\(sheet.name)\": \(error.message)"))
+                try workbook.parse(sheet.path, with: reader)
+            } catch var error as ImportError {
+                if case .notAWorkbook(let reason) = error.problem {
+                    error = ImportError(file: workbook.file, problem: .notAWorkbook(reason.replacingOccurrences(of: sheet.path, with: "bladet \"\(sheet.name)\"")))
+                }
+                throw error
             }
         } }
     }

@@ -22,31 +22,30 @@ final class SheetReader: XMLStreamHandler {
     var emit: ((CSVRecordView) throws -> Void)?
     /// Called with the header's fields so the caller can say how numbers in each column are used.
     let numberUses: ([String]) -> [NumberUse]
-    var failure: Error?
 
     // The row being read.
-    private var rowNumber = 0
-    private var cells: [(column: Int, range: Range<Int>)] = []
-    private var arena: [UInt8] = []
-    private var nextColumn = 0
-    private var cellCount = 0
+    @exclusivity(unchecked) private var rowNumber = 0
+    @exclusivity(unchecked) private var cells: [(column: Int, range: Range<Int>)] = []
+    @exclusivity(unchecked) private var arena: [UInt8] = []
+    @exclusivity(unchecked) private var nextColumn = 0
+    @exclusivity(unchecked) private var cellCount = 0
 
     // The cell being read.
-    private var inCell = false
-    private var cellColumn = 0
-    private var cellType: UInt8 = 0
-    private var cellStyle = 0
-    private var value: [UInt8] = []
-    private var inValue = false
-    private var inText = false
-    private var phonetic = 0
-    private var hasFormula = false
+    @exclusivity(unchecked) private var inCell = false
+    @exclusivity(unchecked) private var cellColumn = 0
+    @exclusivity(unchecked) private var cellType: UInt8 = 0
+    @exclusivity(unchecked) private var cellStyle = 0
+    @exclusivity(unchecked) private var value: [UInt8] = []
+    @exclusivity(unchecked) private var inValue = false
+    @exclusivity(unchecked) private var inText = false
+    @exclusivity(unchecked) private var phonetic = 0
+    @exclusivity(unchecked) private var hasFormula = false
 
     // The header, once read: its first and last column and how numbers are used per field.
-    private var headerStart = -1
-    private var headerEnd = -1
-    private var uses: [NumberUse] = []
-    private var fieldRanges: [CSVScanner.FieldRange] = []
+    @exclusivity(unchecked) private var headerStart = -1
+    @exclusivity(unchecked) private var headerEnd = -1
+    @exclusivity(unchecked) private var uses: [NumberUse] = []
+    @exclusivity(unchecked) private var fieldRanges: [CSVScanner.FieldRange] = []
 
     init(workbook: Workbook, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
         self.workbook = workbook
@@ -89,37 +88,57 @@ final class SheetReader: XMLStreamHandler {
         failure = error
     }
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "c" {
             inCell = true
             value.removeAll(keepingCapacity: true)
             hasFormula = false
-            cellType = attributes.value("t").flatMap { $0.first.map { $0 } } ?? 0
-            // "inlineStr" and "str" both start with s/i; tell them apart by their second byte.
-            if let type = attributes.value("t"), type.count >= 2, type[0] == UInt8(ascii: "s"), type[1] == UInt8(ascii: "t") { cellType = UInt8(ascii: "S") }
-            cellStyle = attributes.value("s").map { Self.integer($0) } ?? 0
-            if let reference = attributes.value("r") {
+            cellType = 0
+            cellStyle = 0
+            var reference: UnsafeBufferPointer<UInt8>?
+            // One pass over the attributes: r (reference), t (type), s (style).
+            for index in 0..<attributes.count {
+                let (attribute, text) = attributes.attribute(index)
+                if attribute == "r" {
+                    reference = text
+                } else if attribute == "t", let first = text.first {
+                    // "inlineStr" and "str" both start with i/s like "s"; "str" is a formula's text result.
+                    cellType = first == UInt8(ascii: "s") && text.count >= 2 && text[1] == UInt8(ascii: "t") ? UInt8(ascii: "S") : first
+                } else if attribute == "s" {
+                    cellStyle = Self.integer(text)
+                }
+            }
+            if let reference {
                 var column = 0
-                for byte in reference where byte >= 65 && byte <= 90 { column = column * 26 + Int(byte - 64) }
+                for byte in reference {
+                    guard byte >= 65 && byte <= 90 else { break }
+                    column = column * 26 + Int(byte - 64)
+                    if column > Self.columnLimit { break }
+                }
                 cellColumn = column - 1
             } else {
                 cellColumn = nextColumn
             }
             nextColumn = cellColumn + 1
             if cellColumn >= Self.columnLimit || cellColumn < 0 {
-                fail(.columnBeyondExcel(attributes.value("r").map { String(decoding: $0, as: UTF8.self) } ?? "?"), column: 0)
+                let text = reference.map { String(decoding: $0, as: UTF8.self) } ?? "\(Self.columnName(min(cellColumn, 1_000_000)))\(rowNumber)"
+                fail(.columnBeyondExcel(text), column: 0)
             }
             cellCount += 1
             if cellCount > Self.cellLimit { fail(.tooManyCells(limit: Self.cellLimit), column: cellColumn) }
+        } else if name == "v" {
+            if inCell { inValue = true }
         } else if name == "row" {
-            rowNumber = attributes.value("r").map { Self.integer($0) } ?? rowNumber + 1
+            var number = rowNumber + 1
+            for index in 0..<attributes.count where attributes.attribute(index).name == "r" {
+                number = Self.integer(attributes.attribute(index).value)
+            }
+            rowNumber = number
             nextColumn = 0
             cells.removeAll(keepingCapacity: true)
             arena.removeAll(keepingCapacity: true)
         } else if inCell {
-            if name == "v" {
-                inValue = true
-            } else if name == "t" && phonetic == 0 {
+            if name == "t" && phonetic == 0 {
                 inText = true
             } else if name == "rPh" {
                 phonetic += 1
@@ -129,11 +148,11 @@ final class SheetReader: XMLStreamHandler {
         }
     }
 
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         if inValue || inText { value.append(contentsOf: bytes) }
     }
 
-    func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "v" {
             inValue = false
         } else if name == "t" {
@@ -157,7 +176,8 @@ final class SheetReader: XMLStreamHandler {
                 fail(.notAWorkbook("cellen pekar på en text som inte finns"), column: cellColumn)
                 return
             }
-            arena.append(contentsOf: workbook.stringBytes[workbook.stringRanges[index]])
+            let range = workbook.stringRanges[index]
+            workbook.stringBytes.withUnsafeBufferPointer { arena.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
         case UInt8(ascii: "i"), UInt8(ascii: "S"):
             // Inline string or a formula's text result.
             arena.append(contentsOf: value)
@@ -239,32 +259,35 @@ final class SheetReader: XMLStreamHandler {
 
     private func finishRow() {
         guard failure == nil else { return }
-        let nonEmpty = cells.filter { !$0.range.isEmpty }
-        guard !nonEmpty.isEmpty else { return }
+        var first = Int.max, last = -1
+        for cell in cells where !cell.range.isEmpty {
+            first = min(first, cell.column)
+            last = max(last, cell.column)
+        }
+        guard last >= 0 else { return }
         if headerStart < 0 {
             // The header is the first non-empty row; its span is from its first to its last non-empty cell.
-            headerStart = nonEmpty.map(\.column).min()!
-            headerEnd = nonEmpty.map(\.column).max()!
-            let headers = (headerStart...headerEnd).map { column in
+            headerStart = first
+            headerEnd = last
+            headers = (headerStart...headerEnd).map { column in
                 cells.first { $0.column == column }.map { String(decoding: arena[$0.range], as: UTF8.self) } ?? ""
             }
-            self.headers = headers
             uses = numberUses(headers)
-        } else if let outside = nonEmpty.first(where: { $0.column > headerEnd || $0.column < headerStart }) {
+        } else if first < headerStart || last > headerEnd {
+            let outside = cells.first { !$0.range.isEmpty && ($0.column > headerEnd || $0.column < headerStart) }!
             fail(.cellOutsideHeader(lastColumn: Self.columnName(headerEnd)), column: outside.column)
             return
         }
-        fieldRanges.removeAll(keepingCapacity: true)
-        var next = 0
-        let sorted = cells.sorted { $0.column < $1.column }
-        for column in headerStart...headerEnd {
-            if next < sorted.count, sorted[next].column == column {
-                let range = sorted[next].range
-                fieldRanges.append(CSVScanner.FieldRange(start: range.lowerBound, end: range.upperBound, inScratch: false))
-                next += 1
-            } else {
-                fieldRanges.append(CSVScanner.FieldRange(start: 0, end: 0, inScratch: false))
-            }
+        let span = headerEnd - headerStart + 1
+        if fieldRanges.count != span {
+            fieldRanges = Array(repeating: CSVScanner.FieldRange(start: 0, end: 0, inScratch: false), count: span)
+        } else {
+            for index in 0..<span { fieldRanges[index].start = 0; fieldRanges[index].end = 0 }
+        }
+        // Cells come in column order; a later cell for the same column (never written by Excel) wins.
+        for cell in cells where cell.column >= headerStart && cell.column <= headerEnd {
+            fieldRanges[cell.column - headerStart].start = cell.range.lowerBound
+            fieldRanges[cell.column - headerStart].end = cell.range.upperBound
         }
         do {
             try arena.withUnsafeBufferPointer { buffer in

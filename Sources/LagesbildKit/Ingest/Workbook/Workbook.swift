@@ -25,10 +25,10 @@ final class Workbook: @unchecked Sendable {
     /// Whether serial dates count from 1904 (old Mac Excel) rather than 1900.
     private(set) var date1904 = false
     /// Shared strings, as one arena of UTF-8 with each string's range.
-    private(set) var stringBytes: [UInt8] = []
-    private(set) var stringRanges: [Range<Int>] = []
+    @exclusivity(unchecked) private(set) var stringBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var stringRanges: [Range<Int>] = []
     /// Per cell style (`s` attribute): whether its number format shows a date.
-    private(set) var dateStyles: [Bool] = []
+    @exclusivity(unchecked) private(set) var dateStyles: [Bool] = []
 
     /// Opens and checks a workbook; the error says in Swedish what is wrong with the file.
     init(path: String, file: String) throws(ImportError) {
@@ -67,7 +67,7 @@ final class Workbook: @unchecked Sendable {
         }
         var inflated: UInt64 = 0
         do {
-            _ = try archive.extract(entry, bufferSize: 1 << 16) { data in
+            _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: true) { data in
                 inflated += UInt64(data.count)
                 // The declared size may lie: count what actually comes out.
                 if inflated > Self.entryLimit || (inflated > 1 << 20 && inflated / compressed > Self.ratioLimit) {
@@ -86,12 +86,12 @@ final class Workbook: @unchecked Sendable {
         }
     }
 
-    /// Parses a whole part with a handler.
+    /// Parses a part with a handler, inflating it on another thread.
     func parse(_ path: String, with handler: XMLStreamHandler) throws {
-        let stream = XMLStream(handler: handler)
         do {
-            try self.stream(path) { try stream.feed($0) }
-            try stream.finish()
+            try XMLStream.parse(handler: handler) { [self] queue in
+                try stream(path) { try queue.put(Data($0)) }
+            }
         } catch let error as XMLStreamError {
             throw ImportError(file: file, problem: .notAWorkbook("\(path): \(error.message)"))
         }
@@ -144,15 +144,13 @@ private final class ContentTypes: XMLStreamHandler {
     var workbookPath: String?
     var macroEnabled = false
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         guard name == "Override", let type = attributes.string("ContentType") else { return }
         if type.contains("macroEnabled") || type.contains("vbaProject") { macroEnabled = true }
         if type.hasSuffix(".sheet.main+xml") || type.hasSuffix(".main+xml") && type.contains("spreadsheetml"), workbookPath == nil {
             workbookPath = attributes.string("PartName").map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
         }
     }
-    func end(_ name: XMLName) {}
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 /// `xl/workbook.xml`: the sheets in tab order, and the date system.
@@ -160,7 +158,7 @@ private final class WorkbookPart: XMLStreamHandler {
     var sheets: [(name: String, hidden: Bool, relation: String)] = []
     var date1904 = false
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "sheet", let sheetName = attributes.string("name"), let relation = attributes.string("id") {
             let state = attributes.string("state") ?? "visible"
             sheets.append((sheetName, state != "visible", relation))
@@ -168,8 +166,6 @@ private final class WorkbookPart: XMLStreamHandler {
             date1904 = value == "1" || value == "true"
         }
     }
-    func end(_ name: XMLName) {}
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 /// A part's relationships: id to target, and the workbook's shared strings and styles.
@@ -178,15 +174,13 @@ private final class Relations: XMLStreamHandler {
     var sharedStrings: String?
     var styles: String?
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         guard name == "Relationship", let id = attributes.string("Id"), let target = attributes.string("Target") else { return }
         targets[id] = target
         let type = attributes.string("Type") ?? ""
         if type.hasSuffix("/sharedStrings") { sharedStrings = target }
         if type.hasSuffix("/styles") { styles = target }
     }
-    func end(_ name: XMLName) {}
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 /// `xl/sharedStrings.xml`: each `<si>` is one string, its text the `<t>` of the item or of its rich-text runs
@@ -201,7 +195,7 @@ private final class SharedStrings: XMLStreamHandler {
 
     init(file: String) { self.file = file }
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "si" {
             start = bytes.count
         } else if name == "t" && phonetic == 0 {
@@ -211,7 +205,7 @@ private final class SharedStrings: XMLStreamHandler {
         }
     }
 
-    func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "si" {
             ranges.append(start..<bytes.count)
             if ranges.count > Workbook.sharedStringLimit || bytes.count > Workbook.sharedStringBytesLimit {
@@ -224,9 +218,8 @@ private final class SharedStrings: XMLStreamHandler {
         }
     }
 
-    var failure: Error?
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+    override func characters(_ text: UnsafeBufferPointer<UInt8>) {
         if inText { bytes.append(contentsOf: text) }
     }
 }
@@ -237,7 +230,7 @@ private final class Styles: XMLStreamHandler {
     var cellFormats: [Int] = []
     private var inCellFormats = false
 
-    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "numFmt", let id = attributes.string("numFmtId").flatMap(Int.init), let code = attributes.string("formatCode") {
             customFormats[id] = code
         } else if name == "cellXfs" {
@@ -247,11 +240,10 @@ private final class Styles: XMLStreamHandler {
         }
     }
 
-    func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "cellXfs" { inCellFormats = false }
     }
 
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
 
     /// Excel's built-in date formats (14–22, 45–47) and custom codes with day, month or year outside quotes
     /// and brackets.
