@@ -49,7 +49,9 @@ let package = Package(
         // End-to-end tests run the built `lagesbild` binary on the fixture files in Tests/Fixtures.
         .testTarget(
             name: "LagesbildCLITests",
-            dependencies: ["lagesbild", "LagesbildKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["lagesbild", "LagesbildKit", .product(name: "GRDB", package: "GRDB.swift"),
+                           // To make workbooks with every cell form Excel and LibreOffice write.
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -452,19 +453,12 @@ extension FileLoad {
             try log.report(error)
             return []
         }
-        let sha256: String
+        let fileSHA: String
         do {
-            sha256 = try TextFile.sha256(path, displayName: name)
+            fileSHA = try TextFile.sha256(path, displayName: name)
         } catch {
             try log.report(error)
             return []
-        }
-        if let earlier = try Int64.fetchOne(db, sql: """
-            SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
-            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
-            """, arguments: [sha256]) {
-            return [FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: nil, format: "xlsx",
-                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)]
         }
         for wanted in sheets where !workbook.sheets.contains(where: { $0.name == wanted }) {
             try log.report(ImportError(file: name, problem: .sheetNotFound(wanted, available: workbook.sheets.map(\.name))))
@@ -479,13 +473,25 @@ extension FileLoad {
                 skipped.append("\"\(sheet.name)\" (dolt)")
                 continue
             }
+            // A sheet's content is the workbook's and its name: the same workbook read again (or another
+            // of its sheets read later) is recognised sheet by sheet.
+            let sha256 = SHA256.hash(data: Data((fileSHA + "\u{0}" + sheet.name).utf8)).map { String(format: "%02x", $0) }.joined()
+            let sheetName = "\(name), blad \"\(sheet.name)\""
+            if let earlier = try Int64.fetchOne(db, sql: """
+                SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
+                AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+                """, arguments: [sha256]) {
+                results.append(FileImportResult(fileName: sheetName, kind: nil, sha256: sha256, encoding: nil, format: "xlsx",
+                                                inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil))
+                continue
+            }
             let reader = SheetRecords(workbook: workbook, sheet: sheet)
             let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, source: reader.source)
             let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
                                    mapError: reader.place, reportsUnknownKind: named, checksEarlierImports: false)
             switch outcome {
             case .loaded(let kind, let importID, let counts, _):
-                var result = FileImportResult(fileName: "\(name), blad \"\(sheet.name)\"", kind: kind, sha256: sha256, encoding: nil,
+                var result = FileImportResult(fileName: sheetName, kind: kind, sha256: sha256, encoding: nil,
                                               format: "xlsx", inserted: counts.inserted, replaced: counts.replaced,
                                               unchanged: counts.unchanged, alreadyImportedAs: nil, importID: importID)
                 result.sheet = sheet.name
