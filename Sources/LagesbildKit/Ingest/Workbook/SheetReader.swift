@@ -8,6 +8,16 @@ import Foundation
 /// Cells are shared strings (`t="s"`), inline strings (`t="inlineStr"`, with rich-text runs), formula results
 /// (`t="str"`, or a number with its cached `<v>`), numbers (no `t`, or `t="n"`), ISO dates (`t="d"`),
 /// booleans (`t="b"`) and errors (`t="e"`). Empty cells are left out; the reference tells the column.
+/// What a sheet's cells refer to outside the sheet: the workbook's shared strings, date formats and date
+/// system (a protocol so the fuzzer can drive the reader without a zip).
+protocol SheetContext: AnyObject {
+    var file: String { get }
+    var stringBytes: [UInt8] { get }
+    var stringRanges: [Range<Int>] { get }
+    var dateStyles: [Bool] { get }
+    var date1904: Bool { get }
+}
+
 final class SheetReader: XMLStreamHandler {
     /// Excel's last column, XFD.
     static let columnLimit = 16_384
@@ -16,7 +26,7 @@ final class SheetReader: XMLStreamHandler {
     /// How a data cell's number is to be read, per field of the record (set once the header is known).
     enum NumberUse { case text, year, month }
 
-    let workbook: Workbook
+    let workbook: SheetContext
     let sheet: String
     /// Where records go; cleared when the parse is over (the caller's closure must not outlive it).
     var emit: ((CSVRecordView) throws -> Void)?
@@ -47,7 +57,7 @@ final class SheetReader: XMLStreamHandler {
     @exclusivity(unchecked) private var uses: [NumberUse] = []
     @exclusivity(unchecked) private var fieldRanges: [CSVScanner.FieldRange] = []
 
-    init(workbook: Workbook, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
+    init(workbook: SheetContext, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
         self.workbook = workbook
         self.sheet = sheet
         self.numberUses = numberUses
@@ -269,9 +279,11 @@ final class SheetReader: XMLStreamHandler {
             // The header is the first non-empty row; its span is from its first to its last non-empty cell.
             headerStart = first
             headerEnd = last
-            headers = (headerStart...headerEnd).map { column in
-                cells.first { $0.column == column }.map { String(decoding: arena[$0.range], as: UTF8.self) } ?? ""
+            var texts = [String](repeating: "", count: headerEnd - headerStart + 1)
+            for cell in cells where !cell.range.isEmpty && texts[cell.column - headerStart].isEmpty {
+                texts[cell.column - headerStart] = String(decoding: arena[cell.range], as: UTF8.self)
             }
+            headers = texts
             uses = numberUses(headers)
         } else if first < headerStart || last > headerEnd {
             let outside = cells.first { !$0.range.isEmpty && ($0.column > headerEnd || $0.column < headerStart) }!

@@ -4,7 +4,7 @@ import ZIPFoundation
 /// An .xlsx workbook opened for reading: its sheets, shared strings and date styles. A workbook is a zip of
 /// XML written by whoever sent it, so every part is read with limits: no part may inflate beyond
 /// ``entryLimit`` (a zip bomb), the shared strings are capped, and sheets are streamed, never held.
-final class Workbook: @unchecked Sendable {
+final class Workbook: SheetContext, @unchecked Sendable {
     struct Sheet {
         let name: String
         let hidden: Bool
@@ -138,8 +138,6 @@ final class Workbook: @unchecked Sendable {
     }
 }
 
-/// Thrown by a sheet's consumer to stop reading early (the writer has stopped listening).
-struct WorkbookStop: Error {}
 
 /// `[Content_Types].xml`: where the workbook part is and whether it carries macros.
 private final class ContentTypes: XMLStreamHandler {

@@ -76,6 +76,9 @@ struct XMLStreamError: Error {
     let message: String
 }
 
+/// Thrown to the inflating thread when the parse has stopped listening.
+struct WorkbookStop: Error {}
+
 /// Chunks of a part handed from the thread that inflates it to the thread that parses it, through a short
 /// queue: the two run side by side on two cores, and memory stays bounded.
 final class ChunkQueue: @unchecked Sendable {
@@ -207,7 +210,11 @@ enum XMLStream {
         guard let context = xmlCreateIOParserCtxt(&sax, user, read, nil, Unmanaged.passUnretained(queue).toOpaque(), XML_CHAR_ENCODING_NONE) else {
             throw XMLStreamError(message: "XML-tolken kunde inte startas")
         }
-        defer { xmlFreeParserCtxt(context) }
+        defer {
+            // A document with a DTD gets a document node from libxml2 even with SAX callbacks; free it too.
+            if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+            xmlFreeParserCtxt(context)
+        }
         handler.context = context
         // No NOENT (entities stay unexpanded), no DTDLOAD, NONET: nothing outside the part is read.
         xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue))
