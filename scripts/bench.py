@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""lagesbild's performance benchmark: import against the sqlite3 shell, and indicators/report speed.
+"""lagesbild's performance benchmark: import against the sqlite3 shell, workbook against CSV, and indicators/report speed.
 
 Usage: scripts/bench.py [--rows 1000000 5000000] [--rounds 3] [--work DIR]
 
@@ -95,6 +95,27 @@ def main():
             theirs.append((seconds, memory))
             print(f"  round {round_} sqlite3:   {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
             fresh(shell_db)
+        # The same rows as an Excel workbook, at sheet sizes Excel allows (1 048 576 rows at most), alternating
+        # with the CSV import of the same file so both see the same machine.
+        if rows <= 1_048_575:
+            workbook = work / f"signaler-{rows}.xlsx"
+            if not workbook.exists():
+                subprocess.run([sys.executable, ROOT / "scripts" / "xlsx-from-csv.py", csv, workbook], check=True)
+            sheet_times, csv_times = [], []
+            for round_ in range(1, args.rounds + 1):
+                for label, source, times in (("xlsx", workbook, sheet_times), ("csv ", csv, csv_times)):
+                    db = work / f"lagesbild-{label.strip()}-{rows}.sqlite"
+                    fresh(db)
+                    subprocess.run([BINARY, "init", "--kommun", "2313", "--db", db], check=True, stdout=subprocess.DEVNULL)
+                    seconds, memory = peak_and_time([BINARY, "import", "--db", db, source])
+                    times.append((seconds, memory))
+                    print(f"  round {round_} lagesbild {label}: {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
+                    fresh(db)
+            sheet_time = statistics.median(t for t, _ in sheet_times)
+            csv_time = statistics.median(t for t, _ in csv_times)
+            print(f"  median workbook {rows / sheet_time / 1e6:.2f} M rows/s, peak {max(m for _, m in sheet_times):.1f} MB "
+                  f"({workbook.stat().st_size / 1e6:.0f} MB .xlsx); csv {rows / csv_time / 1e6:.2f} M rows/s; "
+                  f"ratio workbook / csv = {csv_time / sheet_time:.2f}")
         python_db = work / f"python-{rows}.sqlite"
         fresh(python_db)
         seconds, memory = peak_and_time([sys.executable, "-c", PYTHON_IMPORT, csv, python_db, SHELL_SCHEMA])
