@@ -56,7 +56,24 @@ import Testing
 
         // openpyxl sees the drop-down lists and the checks, and fills in rows as a coordinator would.
         let script = """
-            import openpyxl, sys
+            import openpyxl, posixpath, sys, zipfile
+            from xml.etree import ElementTree
+            # The package's structure, as Excel checks it before opening: every part has a content type, every
+            # relationship points at a part that exists, and the XML of every part is well-formed.
+            package = zipfile.ZipFile(sys.argv[1])
+            names = set(package.namelist())
+            assert package.testzip() is None
+            types = ElementTree.fromstring(package.read("[Content_Types].xml"))
+            overrides = {e.get("PartName").lstrip("/") for e in types if e.tag.endswith("Override")}
+            defaults = {e.get("Extension") for e in types if e.tag.endswith("Default")}
+            for name in names:
+                assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+                ElementTree.fromstring(package.read(name))
+            for name in [n for n in names if n.endswith(".rels")]:
+                base = posixpath.dirname(posixpath.dirname(name))
+                for relation in ElementTree.fromstring(package.read(name)):
+                    target = posixpath.normpath(posixpath.join(base, relation.get("Target")))
+                    assert target in names, (name, target)
             wb = openpyxl.load_workbook(sys.argv[1])
             assert wb["Listor"].sheet_state == "hidden"
             signals = wb["Signaler"]
