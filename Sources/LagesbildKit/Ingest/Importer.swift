@@ -182,6 +182,14 @@ final class FileLoad {
         }
     }
 
+    /// The first import (not undone) of content with this checksum, other than `other`.
+    func earlierImport(of sha256: String, other: Int64 = 0) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
+            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+            """, arguments: [sha256, other])
+    }
+
     enum LoadOutcome {
         case loaded(DataKind, importID: Int64, counts: (inserted: Int, replaced: Int, unchanged: Int), sha256: String)
         case alreadyImported(Int64, sha256: String)
@@ -267,10 +275,7 @@ final class FileLoad {
                 return .rollback
             }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if checksEarlierImports, let sha256, let earlier = try Int64.fetchOne(db, sql: """
-                SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
-                AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
-                """, arguments: [sha256, importID]) {
+            if checksEarlierImports, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
                 outcome = .alreadyImported(earlier, sha256: sha256)
                 return .rollback
             }
@@ -328,10 +333,7 @@ extension FileLoad {
             try log.report(error)
             return nil
         }
-        if let earlier = try Int64.fetchOne(db, sql: """
-            SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
-            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
-            """, arguments: [sha256]) {
+        if let earlier = try earlierImport(of: sha256) {
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding, format: format.swedishName,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
         }
@@ -478,10 +480,7 @@ extension FileLoad {
             // of its sheets read later) is recognised sheet by sheet.
             let sha256 = SHA256.hash(data: Data((fileSHA + "\u{0}" + sheet.name).utf8)).map { String(format: "%02x", $0) }.joined()
             let sheetName = "\(name), blad \"\(sheet.name)\""
-            if let earlier = try Int64.fetchOne(db, sql: """
-                SELECT id FROM import_log WHERE sha256 = ? AND action = 'import'
-                AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
-                """, arguments: [sha256]) {
+            if let earlier = try earlierImport(of: sha256) {
                 results.append(FileImportResult(fileName: sheetName, kind: nil, sha256: sha256, encoding: nil, format: "xlsx",
                                                 inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil))
                 continue
