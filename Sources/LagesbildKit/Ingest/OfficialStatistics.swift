@@ -467,7 +467,7 @@ enum PxWebCSV {
             for column in variableColumns {
                 let value = cells[column]
                 if column == genderColumn && !population {
-                    gender = Vocabulary.kon.code(for: value) ?? (JSONStat.isTotal(value, value) ? "T" : "T")
+                    gender = Vocabulary.kon.code(for: value) ?? "T"
                     continue
                 }
                 if !population && !JSONStat.isTotal(value, value) { skip = true }
