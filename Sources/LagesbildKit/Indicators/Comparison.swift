@@ -98,23 +98,7 @@ extension IndicatorEngine {
 
     /// Every municipality's contributions, read on as many threads as there are cores.
     func allContributions(year: Int, kommuner: [KommunCode]) throws -> [[Contribution?]] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
-        let results = LockedResults<[Contribution?]>(count: kommuner.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            do {
-                var configuration = Configuration()
-                configuration.readonly = true
-                let connection = try DatabaseQueue(path: store.path, configuration: configuration)
-                try connection.read { db in
-                    for index in stride(from: worker, to: kommuner.count, by: workers) {
-                        results.set(index, .success(try contributionsFromSQL(db: db, kommun: kommuner[index], year: year)))
-                    }
-                }
-            } catch {
-                results.fail(error)
-            }
-        }
-        return try results.values()
+        try forEachKommun(kommuner) { db, index in try contributionsFromSQL(db: db, kommun: kommuner[index], year: year) }
     }
 
     /// Attaches county and national figures to every comparable indicator of each report, from the

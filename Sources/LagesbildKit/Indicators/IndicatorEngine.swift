@@ -52,26 +52,12 @@ public struct IndicatorEngine: Sendable {
         let kommuner = try store.kommunerWithData()
         let threshold = try store.maskThreshold()
         let names = try kommuner.map { try store.kommunName($0) }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
-        let results = LockedResults<(IndicatorReport, [Contribution?])>(count: kommuner.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            do {
-                var configuration = Configuration()
-                configuration.readonly = true
-                let connection = try DatabaseQueue(path: store.path, configuration: configuration)
-                try connection.read { db in
-                    for index in stride(from: worker, to: kommuner.count, by: workers) {
-                        // One read of each municipality's rows serves both its report and its part of the comparisons.
-                        let query = Query(db: db, kommun: kommuner[index])
-                        let report = try evaluate(query: query, name: names[index], threshold: threshold, year: year, base: baseYear ?? year - 1)
-                        results.set(index, .success((report, try contributions(query: query, kommun: kommuner[index], year: year))))
-                    }
-                }
-            } catch {
-                results.fail(error)
-            }
+        let evaluated = try forEachKommun(kommuner) { db, index in
+            // One read of each municipality's rows serves both its report and its part of the comparisons.
+            let query = Query(db: db, kommun: kommuner[index])
+            let report = try evaluate(query: query, name: names[index], threshold: threshold, year: year, base: baseYear ?? year - 1)
+            return (report, try contributions(query: query, kommun: kommuner[index], year: year))
         }
-        let evaluated = try results.values()
         let table = evaluated.map(\.1)
         return try evaluated.map { entry in
             var report = entry.0
@@ -79,6 +65,28 @@ public struct IndicatorEngine: Sendable {
             report.references = try store.referenceValues(references, kommun: report.kommun, year: year)
             return report
         }
+    }
+
+    /// `body` for each municipality, on as many threads as there are cores (each with its own read-only
+    /// connection); the results in the order of `kommuner`.
+    func forEachKommun<Value>(_ kommuner: [KommunCode], _ body: @escaping @Sendable (Database, Int) throws -> Value) throws -> [Value] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
+        let results = LockedResults<Value>(count: kommuner.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do {
+                var configuration = Configuration()
+                configuration.readonly = true
+                let connection = try DatabaseQueue(path: store.path, configuration: configuration)
+                try connection.read { db in
+                    for index in stride(from: worker, to: kommuner.count, by: workers) {
+                        results.set(index, .success(try body(db, index)))
+                    }
+                }
+            } catch {
+                results.fail(error)
+            }
+        }
+        return try results.values()
     }
 
     private func evaluate(query: Query, name: String, threshold: Int, year: Int, base: Int) throws -> IndicatorReport {
