@@ -202,8 +202,7 @@ public enum DefinitionLoader {
 
         func kind(_ name: String, key: String) throws -> DataKind {
             guard let kind = DataKind(rawValue: TextKey.fold(name)), kind != .referens else {
-                let local = DataKind.allCases.filter { $0 != .referens }.map(\.rawValue)
-                throw error(key, "\"\(name)\" är ingen datakälla; välj \(local.dropLast().joined(separator: ", ")) eller \(local.last!)"
+                throw error(key, "\"\(name)\" är ingen datakälla; välj \(DataKind.listInSwedish(DataKind.allCases.filter { $0 != .referens }))"
                     + (TextKey.fold(name) == "referens" ? " (referensserier deklareras med nyckeln reference)" : ""))
             }
             return kind

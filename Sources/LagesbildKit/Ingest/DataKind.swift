@@ -82,8 +82,10 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// "signaler, utbildning, …, samverkan eller aktiviteter", for help and messages.
-    public static var listInSwedish: String {
-        let names = allCases.map(\.rawValue)
+    public static var listInSwedish: String { listInSwedish(allCases) }
+
+    static func listInSwedish(_ kinds: [DataKind]) -> String {
+        let names = kinds.map(\.rawValue)
         return names.dropLast().joined(separator: ", ") + " eller " + names.last!
     }
 

@@ -40,19 +40,8 @@ struct WorkbookWriter {
 
     static let lastDataRow = 10_000
 
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    /// Text into XML content and attribute values: the report's escaping serves (`&#39;` is valid XML too).
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static func cell(_ column: Int, _ row: Int, _ text: String, bold: Bool) -> String {
         let reference = SheetReader.columnName(column) + String(row)
