@@ -70,10 +70,12 @@ import Testing
         let text = try Self.run(tools.pdftotext, ["-layout", pdf, "-"]).output
         let pageTexts = text.split(separator: "\u{000C}", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         #expect(pageTexts.count == pages)
+        // Compared with lines joined: where a line wraps depends on the fonts the machine has.
+        let flowing = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for key in ["Lägesbild 2025 – radikalisering och", "Strömsunds kommun (2313)", "Kommunstyrelsen, Kommunfullmäktige, Lokala brottsförebyggande rådet",
                     "Upprättad av samverkansgruppen mot VBE", "Sammanfattning", "Registrerade signaler ökade från",
                     "Andel anställda med grundutbildning", "Samverkansgruppens bedömning saknas", "Metod och källor", "Fishers"] {
-            #expect(text.contains(key), "missing in PDF: \(key)")
+            #expect(flowing.contains(key), "missing in PDF: \(key)")
         }
         // Fictitious data is marked, and numbered, on every page.
         for (index, page) in pageTexts.enumerated() {

@@ -76,8 +76,10 @@ import Testing
              "dimension": {"Region": {"label": "region", "category": {"index": ["9999"]}}, "Tid": {"label": "år", "category": {"index": ["2024"]}}},
              "value": [100]}
             """, expected: "jsonstat-region.json: värde 0 (region 9999, år 2024): \"9999\" är ingen regionkod"),
-        BadCase(name: "pxweb-text.csv", text: "\"region\";\"2024\"\n\"2313 Strömsund\";elva\n",
-                expected: "pxweb-text.csv:2: kolumnen \"2024\": \"elva\" är inte ett tal"),
+        BadCase(name: "pxweb-text.csv", text: "\"Folkmängd efter region och år\"\n\n\"region\";\"2024\"\n\"2313 Strömsund\";elva\n",
+                expected: "pxweb-text.csv:4: kolumnen \"2024\": \"elva\" är inte ett tal"),
+        BadCase(name: "pxweb-utan-titel.csv", text: "\"region\";\"2024\"\n\"2313 Strömsund\";11500\n",
+                expected: "pxweb-utan-titel.csv: PxWeb-filen saknar en titel eller rubrik som säger vad talen är"),
     ]
 
     @Test(arguments: badCases) func badOfficialFilesAreRefusedAndNothingIsWritten(_ bad: BadCase) throws {

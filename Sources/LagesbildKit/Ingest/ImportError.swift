@@ -45,6 +45,15 @@ public enum ImportProblem: Equatable, Sendable {
     case notAYear(String)
     case pxwebMissingColumn(String)
     case fileTooLarge(limit: Int)
+    /// A population table that holds only a part of the population (one sex, one civil status, ...).
+    case populationPart(dimension: String, values: [String])
+    case populationAgesIncomplete(values: [String])
+    case populationNotSummable(dimension: String)
+    case populationUnknownDimension(dimension: String, values: [String])
+    /// A population table whose periods include no year's end (months without December, ...).
+    case populationNoYearEnd(periods: [String])
+    /// A month or quarter in a table of another measure than population.
+    case subYearPeriod(String)
     // Excel workbooks.
     case workbookEncryptedOrOld
     case notAWorkbook(String)
@@ -92,6 +101,12 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ImportProblem {
+    /// `"a", "b", "c", … (12 i allt)`: a list short enough for one message line.
+    static func quotedList(_ values: [String]) -> String {
+        let shown = values.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ")
+        return values.count > 6 ? shown + ", … (\(values.count) i allt)" : shown
+    }
+
     /// The Swedish sentence a coordinator reads.
     var sentence: String {
         switch self {
@@ -156,6 +171,18 @@ extension ImportProblem {
         case .notAYear(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
         case .pxwebMissingColumn(let what): "PxWeb-filen saknar \(what)"
         case .fileTooLarge(let limit): "filen är större än \(limit / 1_000_000) MB; ladda ner ett mindre urval"
+        case .populationPart(let dimension, let values):
+            "filen gäller bara \(dimension.lowercased()) \(Self.quotedList(values)); hämta folkmängden totalt"
+        case .populationAgesIncomplete(let values):
+            "filen gäller bara åldrarna \(Self.quotedList(values)), inte alla åldrar från 0 till en öppen högsta klass som \"100+\" utan lucka eller överlapp; hämta folkmängden totalt"
+        case .populationNotSummable(let dimension):
+            "\(dimension.lowercased()) har flera kategorier och ingen summa, och tabellen får inte summeras (aggregallowed: false); hämta folkmängden totalt"
+        case .populationUnknownDimension(let dimension, let values):
+            "dimensionen \"\(dimension)\" har kategorierna \(Self.quotedList(values)) och ingen av dem är totalt; hämta folkmängden totalt"
+        case .populationNoYearEnd(let periods):
+            "filen har folkmängden för \(Self.quotedList(periods)) men för inget årsskifte (året, december som \"2024M12\" eller fjärde kvartalet som \"2024K4\"); folkmängden summeras aldrig över månader. Hämta tabellen \"Folkmängd efter region och år\" (BE0101N1) i stället"
+        case .subYearPeriod(let period):
+            "perioden \"\(period)\" är inte ett år; referensserier läses per år. Hämta årsvärden"
         case .workbookEncryptedOrOld:
             "arbetsboken är krypterad (lösenordsskyddad) eller sparad i det gamla .xls-formatet; spara den utan lösenord som Excel-arbetsbok (.xlsx)"
         case .notAWorkbook(let reason): "filen kan inte läsas som Excel-arbetsbok (.xlsx): \(reason)"

@@ -99,6 +99,8 @@ enum JSONStat {
         /// Category codes in index order, with their labels.
         let codes: [String]
         let labels: [String: String]
+        /// SCB's code for the dimension's total (`extension.eliminationValueCode`), when the file names one.
+        let eliminationCode: String?
     }
 
     static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
@@ -132,7 +134,8 @@ enum JSONStat {
                 return fail("dimensionen \"\(id)\" har \(codes.count) kategorier men \"size\" säger \(sizes[position])")
             }
             let labels = (category["label"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-            dimensions.append(Dimension(id: id, label: object["label"] as? String ?? id, codes: codes, labels: labels))
+            let eliminationCode = (object["extension"] as? [String: Any])?["eliminationValueCode"] as? String
+            dimensions.append(Dimension(id: id, label: object["label"] as? String ?? id, codes: codes, labels: labels, eliminationCode: eliminationCode))
         }
         let expected = sizes.reduce(1, *)
         let description = sizes.map(String.init).joined(separator: " × ")
@@ -179,16 +182,42 @@ enum JSONStat {
         var table = OfficialTable(kind: population ? .befolkning : .referens)
         var errors: [ImportError] = []
 
-        // Other dimensions (age, civil status, ...): one category is fine; several are summed for population
-        // when none is a total, and must be narrowed to one (a total) for any other measure.
+        // Other dimensions (age, sex, civil status, ...). For population: the total when the file has it,
+        // else the sum of categories that together are the whole population, else the file is refused. For
+        // any other measure: one category, or the total.
         var fixedCategory: [Int: Int] = [:]
+        let px = (root["extension"] as? [String: Any])?["px"] as? [String: Any]
+        let aggregationAllowed = (px?["aggregallowed"] as? Bool) != false
         for (index, dimension) in dimensions.enumerated() where ![geo, time, metric, population ? nil : gender].contains(index) {
+            if population {
+                switch WholePopulation.choose(id: dimension.id, label: dimension.label, codes: dimension.codes, labels: dimension.labels,
+                                              eliminationCode: dimension.eliminationCode, aggregationAllowed: aggregationAllowed) {
+                case .total(let total): fixedCategory[index] = total
+                case .sumAll: continue
+                case .refused(let problem): return (nil, [ImportError(file: file, problem: problem)])
+                }
+                continue
+            }
             if dimension.codes.count == 1 { fixedCategory[index] = 0; continue }
-            if let total = dimension.codes.firstIndex(where: { isTotal($0, dimension.labels[$0]) }) {
+            if let total = dimension.codes.firstIndex(where: { isTotal($0, dimension.labels[$0]) || $0 == dimension.eliminationCode }) {
                 fixedCategory[index] = total
-            } else if !population {
+            } else {
                 return (nil, [ImportError(file: file, problem: .ambiguousDimension(dimension.label, categories: dimension.codes.prefix(4).joined(separator: ", ") + (dimension.codes.count > 4 ? ", …" : "")))])
             }
+        }
+
+        // Time: a population is the value at each year's end; other measures are read per year only.
+        let timeCodes = dimensions[time].codes
+        let periods = timeCodes.map(StatisticsPeriod.init)
+        if let bad = periods.firstIndex(where: { $0 == nil }) {
+            return (nil, [ImportError(file: file, place: "\(dimensions[time].label) \(timeCodes[bad])", problem: .notAYear(timeCodes[bad]))])
+        }
+        var timeIndices = Set(periods.indices)
+        if population {
+            timeIndices = Set(StatisticsPeriod.yearEnds(periods).values)
+            if timeIndices.isEmpty { return (nil, [ImportError(file: file, problem: .populationNoYearEnd(periods: timeCodes))]) }
+        } else if let subYear = periods.firstIndex(where: { if case .year = $0 { false } else { true } }) {
+            return (nil, [ImportError(file: file, problem: .subYearPeriod(timeCodes[subYear]))])
         }
 
         // Walk every cell; accumulate per (region, year, metric, gender).
@@ -203,7 +232,7 @@ enum JSONStat {
                 position[index] = remainder % sizes[index]
                 remainder /= sizes[index]
             }
-            if fixedCategory.contains(where: { position[$0.key] != $0.value }) { continue }
+            if fixedCategory.contains(where: { position[$0.key] != $0.value }) || !timeIndices.contains(position[time]) { continue }
             let regionText = dimensions[geo].codes[position[geo]]
             let yearText = dimensions[time].codes[position[time]]
             let place = "värde \(flat) (\(dimensions[geo].label) \(regionText), \(dimensions[time].label) \(yearText))"
@@ -214,7 +243,7 @@ enum JSONStat {
                 if region == nil { errors.append(ImportError(file: file, place: place, problem: .unknownRegion(regionText))) }
             }
             guard let region else { continue }
-            guard yearText.count >= 4, let year = Int(yearText.prefix(4)), (1990...2100).contains(year) else {
+            guard let year = periods[position[time]]?.year, (1990...2100).contains(year) else {
                 errors.append(ImportError(file: file, place: place, problem: .notAYear(yearText)))
                 continue
             }
@@ -274,7 +303,7 @@ enum JSONStat {
     static func isTotal(_ code: String, _ label: String?) -> Bool {
         let folded = TextKey.fold(code), labelFolded = TextKey.fold(label ?? "")
         return folded == "tot" || folded == "totalt" || folded == "1+2" || folded == "t" || labelFolded.hasPrefix("totalt")
-            || labelFolded == "mänochkvinnor" || labelFolded == "bådakönen"
+            || labelFolded == "man och kvinnor" || labelFolded == "bada konen" || labelFolded == "totalt"
     }
 }
 
@@ -380,7 +409,7 @@ enum PxWebCSV {
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).prefix(5).enumerated() {
             let cells = cells(of: String(line))
             guard cells.count >= 2, cells.contains(where: { TextKey.fold($0) == "region" }) else { continue }
-            if cells.contains(where: { year(in: $0) != nil }) { return index }
+            if cells.contains(where: { period(in: $0) != nil }) { return index }
         }
         return nil
     }
@@ -411,15 +440,12 @@ enum PxWebCSV {
         return cells
     }
 
-    /// "2024" or "Folkmängd 2024": the year and the content before it.
-    static func year(in cell: String) -> (year: Int, content: String)? {
+    /// "2024", "2024M12", "2024K4" or "Folkmängd 2024": the period and the content before it.
+    static func period(in cell: String) -> (period: StatisticsPeriod, content: String)? {
         let trimmed = cell.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count >= 4 else { return nil }
-        let tail = trimmed.suffix(4)
-        guard tail.allSatisfy(\.isNumber), let year = Int(tail), (1900...2100).contains(year) else { return nil }
-        let head = trimmed.dropLast(4)
-        guard head.isEmpty || head.last == " " else { return nil }
-        return (year, head.trimmingCharacters(in: .whitespaces))
+        let token = trimmed.split(separator: " ").last.map(String.init) ?? ""
+        guard let period = StatisticsPeriod(token), (1900...2100).contains(period.year) else { return nil }
+        return (period, trimmed.dropLast(token.count).trimmingCharacters(in: .whitespaces))
     }
 
     static func read(_ text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
@@ -431,27 +457,39 @@ enum PxWebCSV {
         let title = headerIndex > 0 ? cells(of: lines[0]).first ?? "" : ""
         let header = cells(of: lines[headerIndex])
         let regionColumn = header.firstIndex { TextKey.fold($0) == "region" }!
-        let yearColumns = header.indices.compactMap { index in year(in: header[index]).map { (index, $0.year, $0.content) } }
-        let variableColumns = header.indices.filter { index in index != regionColumn && !yearColumns.contains { $0.0 == index } }
-        let contents = Set(yearColumns.map { $0.2.isEmpty ? title : $0.2 })
+        var periodColumns = header.indices.compactMap { index in period(in: header[index]).map { (column: index, period: $0.period, content: $0.content) } }
+        let variableColumns = header.indices.filter { index in index != regionColumn && !periodColumns.contains { $0.column == index } }
+        let contents = Set(periodColumns.map { $0.content.isEmpty ? title : $0.content })
         func isPopulation(_ content: String) -> Bool { TextKey.fold(content).hasPrefix("folkmangd") }
         if contents.contains(where: isPopulation) && contents.contains(where: { !isPopulation($0) }) {
             return (nil, [ImportError(file: file, problem: .mixedPopulationAndOther)])
         }
         let population = contents.allSatisfy(isPopulation)
+        if contents.contains("") {
+            return (nil, [ImportError(file: file, problem: .pxwebMissingColumn("en titel eller rubrik som säger vad talen är (spara tabellen med rubrik, t.ex. \"Folkmängd efter region och år\")"))])
+        }
+        // Time: a population is the value at each year's end; other measures are read per year only.
+        if population {
+            let chosen = Set(StatisticsPeriod.yearEnds(periodColumns.map(\.period)).values)
+            if chosen.isEmpty {
+                return (nil, [ImportError(file: file, line: headerIndex + 1, problem: .populationNoYearEnd(periods: periodColumns.map { header[$0.column] }))])
+            }
+            periodColumns = periodColumns.indices.filter(chosen.contains).map { periodColumns[$0] }
+        } else if let subYear = periodColumns.first(where: { if case .year = $0.period { false } else { true } }) {
+            return (nil, [ImportError(file: file, line: headerIndex + 1, problem: .subYearPeriod(header[subYear.column]))])
+        }
+
         var table = OfficialTable(kind: population ? .befolkning : .referens)
         var errors: [ImportError] = []
-        struct Key: Hashable { let region: String; let year: Int; let content: String; let gender: String }
-        var sums: [Key: (value: Double?, line: Int)] = [:]
-        var order: [Key] = []
         let genderColumn = variableColumns.first { ["kon", "kön"].contains(TextKey.fold(header[$0])) }
 
+        // The table's lines with a known region; footnotes after the table ("Källa: SCB") have no values.
+        var rows: [(line: Int, region: String, cells: [String])] = []
         for lineIndex in (headerIndex + 1)..<lines.count {
             let line = lines[lineIndex]
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             let cells = cells(of: line)
             let lineNumber = lineIndex + 1
-            // Footnotes after the table ("Källa: SCB") have no values in the year columns.
             if cells.count < header.count {
                 if cells.count <= 1 { continue }
                 errors.append(ImportError(file: file, line: lineNumber, problem: .fieldCount(expected: header.count, found: cells.count)))
@@ -461,22 +499,49 @@ enum PxWebCSV {
                 errors.append(ImportError(file: file, line: lineNumber, column: header[regionColumn], problem: .unknownRegion(cells[regionColumn])))
                 continue
             }
-            // Other variables: a total category is kept; for population, categories without a total are summed.
-            var skip = false
-            var gender = "T"
+            rows.append((lineNumber, region, cells))
+            if errors.count >= Importer.errorLimit { break }
+        }
+        guard errors.isEmpty else { return (nil, errors) }
+
+        // Other variables. For population: the total when the file has it, else the sum of categories that
+        // together are the whole population, else the file is refused. For other measures: the total, per line.
+        var kept: [Int: String] = [:]
+        if population {
             for column in variableColumns {
-                let value = cells[column]
-                if column == genderColumn && !population {
-                    gender = Vocabulary.kon.code(for: value) ?? "T"
+                var values: [String] = []
+                for row in rows where !values.contains(row.cells[column]) { values.append(row.cells[column]) }
+                switch WholePopulation.choose(id: header[column], label: header[column], codes: values,
+                                              labels: Dictionary(values.map { ($0, $0) }, uniquingKeysWith: { first, _ in first }), eliminationCode: nil, aggregationAllowed: true) {
+                case .total(let index): kept[column] = values[index]
+                case .sumAll: continue
+                case .refused(let problem): return (nil, [ImportError(file: file, problem: problem)])
+                }
+            }
+        }
+
+        struct Key: Hashable { let region: String; let year: Int; let content: String; let gender: String }
+        var sums: [Key: (value: Double?, line: Int)] = [:]
+        var order: [Key] = []
+        for row in rows {
+            let (lineNumber, region, cells) = row
+            if kept.contains(where: { cells[$0.key] != $0.value }) { continue }
+            var gender = "T"
+            if !population {
+                var skip = false
+                for column in variableColumns {
+                    if column == genderColumn {
+                        gender = Vocabulary.kon.code(for: cells[column]) ?? "T"
+                    } else if !JSONStat.isTotal(cells[column], cells[column]) {
+                        skip = true
+                    }
+                }
+                if skip {
+                    errors.append(ImportError(file: file, line: lineNumber, problem: .ambiguousDimension(variableColumns.map { header[$0] }.joined(separator: ", "), categories: variableColumns.map { cells[$0] }.joined(separator: ", "))))
                     continue
                 }
-                if !population && !JSONStat.isTotal(value, value) { skip = true }
             }
-            if skip {
-                errors.append(ImportError(file: file, line: lineNumber, problem: .ambiguousDimension(variableColumns.map { header[$0] }.joined(separator: ", "), categories: variableColumns.map { cells[$0] }.joined(separator: ", "))))
-                continue
-            }
-            for (column, year, content) in yearColumns {
+            for (column, period, content) in periodColumns {
                 let text = cells[column]
                 var value: Double?
                 if text.isEmpty || text == ".." || text == "." || text == "-" {
@@ -487,8 +552,8 @@ enum PxWebCSV {
                     errors.append(ImportError(file: file, line: lineNumber, column: header[column], problem: .notANumber(text)))
                     continue
                 }
-                guard (1990...2100).contains(year) else { continue }
-                let key = Key(region: region, year: year, content: content.isEmpty ? title : content, gender: gender)
+                guard (1990...2100).contains(period.year) else { continue }
+                let key = Key(region: region, year: period.year, content: content.isEmpty ? title : content, gender: gender)
                 if let existing = sums[key] {
                     if let value { sums[key] = ((existing.value ?? 0) + value, existing.line) }
                 } else {
