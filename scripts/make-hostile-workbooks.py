@@ -112,7 +112,8 @@ def main():
         "spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml")
     write("50-macro.xlsx", macro)
 
-    # 51: an encrypted workbook: Office wraps it in an OLE compound file.
+    # 51: an OLE compound file header with no directory (the container of encrypted and old workbooks, empty);
+    # a real encrypted workbook is Tests/Fixtures/realfiles/krypterad.xlsx.
     (FOLDER / "51-encrypted.xlsx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 4088)
 
     # 52: a sheet with a boolean and an error cell where counts belong.

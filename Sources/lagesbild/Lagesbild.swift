@@ -15,6 +15,9 @@ struct Lagesbild: ParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// Usage errors and help in Swedish, with the exit codes the README lists (1 refused, 2 usage).
+    static func main() { SwedishUsage.main(self) }
 }
 
 /// The database option every command takes.

@@ -4,6 +4,7 @@ public enum ImportProblem: Equatable, Sendable {
     case isDirectory
     case unreadable(reason: String)
     case emptyFile
+    case onlyBlankLines
     case headerOnly
     case utf16WithoutByteOrderMark
     case nulByte
@@ -55,7 +56,14 @@ public enum ImportProblem: Equatable, Sendable {
     /// A month or quarter in a table of another measure than population.
     case subYearPeriod(String)
     // Excel workbooks.
-    case workbookEncryptedOrOld
+    case encryptedWorkbook
+    case oldExcelWorkbook
+    case otherBinaryOfficeFile
+    case binaryWorkbook
+    case openDocumentSpreadsheet
+    case otherOpenDocument
+    case numbersSpreadsheet
+    case pdfFile
     case notAWorkbook(String)
     case workbookWithMacros
     case zipBomb(path: String, size: UInt64)
@@ -114,6 +122,7 @@ extension ImportProblem {
         case .isDirectory: "är en mapp, inte en fil"
         case .unreadable(let reason): "filen kan inte läsas (\(reason))"
         case .emptyFile: "filen är tom"
+        case .onlyBlankLines: "filen är tom: den har bara tomma rader eller avgränsare, ingen rubrikrad och inga data"
         case .headerOnly: "filen innehåller bara rubrikraden och inga datarader"
         case .utf16WithoutByteOrderMark:
             "filen ser ut att vara UTF-16 utan byte-ordningsmärke (BOM), vilket inte kan läsas säkert; spara den i Excel som \"CSV UTF-8 (kommaavgränsad)\" eller \"Unicode-text\""
@@ -183,11 +192,25 @@ extension ImportProblem {
             "filen har folkmängden för \(Self.quotedList(periods)) men för inget årsskifte (året, december som \"2024M12\" eller fjärde kvartalet som \"2024K4\"); folkmängden summeras aldrig över månader. Hämta tabellen \"Folkmängd efter region och år\" (BE0101N1) i stället"
         case .subYearPeriod(let period):
             "perioden \"\(period)\" är inte ett år; referensserier läses per år. Hämta årsvärden"
-        case .workbookEncryptedOrOld:
-            "arbetsboken är krypterad (lösenordsskyddad) eller sparad i det gamla .xls-formatet; spara den utan lösenord som Excel-arbetsbok (.xlsx)"
+        case .encryptedWorkbook:
+            "arbetsboken är krypterad (skyddad med lösenord) och kan inte läsas; öppna den, ta bort lösenordet och spara som Excel-arbetsbok (.xlsx) eller CSV"
+        case .oldExcelWorkbook:
+            "filen är en arbetsbok i Excels gamla format (.xls, Excel 97–2003), som lagesbild inte läser; öppna den och spara som Excel-arbetsbok (.xlsx) eller CSV"
+        case .otherBinaryOfficeFile:
+            "filen är ett dokument i Microsoft Offices gamla binära format men ingen arbetsbok; spara uppgifterna som Excel-arbetsbok (.xlsx) eller CSV"
+        case .binaryWorkbook:
+            "arbetsboken är sparad som binär Excel-arbetsbok (.xlsb), som lagesbild inte läser; spara som Excel-arbetsbok (.xlsx) eller CSV"
+        case .openDocumentSpreadsheet:
+            "filen är ett OpenDocument-kalkylark (.ods, t.ex. från LibreOffice), som lagesbild inte läser; spara som Excel-arbetsbok (.xlsx) eller CSV"
+        case .otherOpenDocument:
+            "filen är ett OpenDocument-dokument men inget kalkylark; spara uppgifterna som Excel-arbetsbok (.xlsx) eller CSV"
+        case .numbersSpreadsheet:
+            "filen är ett Numbers-kalkylark, som lagesbild inte läser; exportera det som Excel-arbetsbok (.xlsx) eller CSV"
+        case .pdfFile:
+            "filen är en PDF, som lagesbild inte läser; spara uppgifterna som Excel-arbetsbok (.xlsx) eller CSV"
         case .notAWorkbook(let reason): "filen kan inte läsas som Excel-arbetsbok (.xlsx): \(reason)"
         case .workbookWithMacros:
-            "arbetsboken innehåller makron (VBA) fast den heter .xlsx; lagesbild läser inte makroarbetsböcker. Spara den som vanlig Excel-arbetsbok (.xlsx) utan makron"
+            "arbetsboken är en makroarbetsbok (.xlsm, med makron i VBA), som lagesbild inte läser; spara den som Excel-arbetsbok (.xlsx) utan makron eller som CSV"
         case .zipBomb(let path, let size):
             "delen \(path) packas upp till orimligt mycket (\(size / 1_000_000) MB eller mer); filen ser ut som en zip-bomb och läses inte"
         case .tooManySharedStrings(let limit): "arbetsboken har fler än \(SwedishFormat.integer(limit)) olika texter; dela upp den"

@@ -139,18 +139,26 @@ final class FileLoad {
 
     func run(timestamp: String) throws -> [FileImportResult] {
         self.timestamp = timestamp
-        if Self.isWorkbook(path) { return try runWorkbook() }
+        let magic = Self.magic(path)
+        if magic.starts(with: Array("%PDF-".utf8)) {
+            try log.report(ImportError(file: name, problem: .pdfFile))
+            return []
+        }
+        if Self.isContainer(magic) { return try runWorkbook() }
         return try runFile().map { [$0] } ?? []
     }
 
-    /// An .xlsx name, or a zip or OLE container whatever its name.
-    static func isWorkbook(_ path: String) -> Bool {
-        let lowered = path.lowercased()
-        if lowered.hasSuffix(".xlsx") || lowered.hasSuffix(".xlsm") { return true }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    /// The first bytes of a file (empty when it cannot be read; the reader then says why).
+    static func magic(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        let magic = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
-        return magic == [0x50, 0x4B, 0x03, 0x04]
+        return [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+    }
+
+    /// A zip or OLE container (a workbook, or a file to be told apart from one), whatever the file's name:
+    /// the content decides, never the name.
+    static func isContainer(_ magic: [UInt8]) -> Bool {
+        magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) || magic.starts(with: [0x50, 0x4B, 0x05, 0x06]) || magic == CompoundFile.magic
     }
 
     func runFile() throws -> FileImportResult? {
@@ -176,7 +184,7 @@ final class FileLoad {
         case .alreadyImported(let earlier, let sha256):
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
-        case .failed, .headerOnly, .notAKind:
+        case .failed, .headerOnly, .notAKind, .blank:
             if case .headerOnly = outcome { try log.report(ImportError(file: name, problem: .headerOnly)) }
             return nil
         }
@@ -199,6 +207,8 @@ final class FileLoad {
         case headerOnly
         /// The first record is not a header of any kind (its errors were not reported).
         case notAKind([ImportError])
+        /// A sheet with no cells, or only empty ones (not reported).
+        case blank
     }
 
     /// Writes one source of records (a delimited file, or one sheet of a workbook) inside its own savepoint,
@@ -248,6 +258,10 @@ final class FileLoad {
                         failed = true
                         if kind == nil, !reportsUnknownKind, errors.contains(where: { if case .unknownKind = $0.problem { true } else { false } }) {
                             outcome = .notAKind(errors)
+                            break receiving
+                        }
+                        if kind == nil, !reportsUnknownKind, errors.allSatisfy({ $0.problem == .onlyBlankLines }) {
+                            outcome = .blank
                             break receiving
                         }
                         for error in errors { try log.report(mapError(error)) }
@@ -507,6 +521,8 @@ extension FileLoad {
             case .notAKind:
                 // Only reached for sheets not named with --sheet: a named one reports its header's errors.
                 skipped.append("\"\(sheet.name)\" (ingen filtyp)")
+            case .blank:
+                skipped.append("\"\(sheet.name)\" (tomt)")
             case .alreadyImported, .failed:
                 break
             }

@@ -170,6 +170,8 @@ final class ParsePipeline: @unchecked Sendable {
         func handle(_ record: CSVRecordView) throws {
             if record.isBlank { return }
             guard let validator else {
+                // Lines of spaces before the header are blank too.
+                if record.strings.allSatisfy({ TextKey.trimmed($0).isEmpty }) { return }
                 let resolved = HeaderMapping.resolve(record.strings, file: name, line: record.line, forcedKind: forcedKind)
                 guard let mapping = resolved.mapping else {
                     try send(.failed(resolved.errors))
@@ -193,6 +195,8 @@ final class ParsePipeline: @unchecked Sendable {
         }
         do {
             try source(handle)
+            // Nothing but blank lines or separators: no header, so no kind; refused like an empty file.
+            guard validator != nil else { throw ImportError(file: name, problem: .onlyBlankLines) }
             if let batch { try send(.batch(batch)) }
             try send(.finished(dataRows: dataRows))
         } catch let error as ImportError {

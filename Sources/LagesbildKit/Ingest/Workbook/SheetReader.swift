@@ -181,7 +181,7 @@ final class SheetReader: XMLStreamHandler {
         let start = arena.count
         switch cellType {
         case UInt8(ascii: "s"):
-            let index = Self.integer(UnsafeBufferPointer(start: value, count: value.count))
+            let index = value.withUnsafeBufferPointer { Self.integer($0) }
             guard value.count > 0, index < workbook.stringRanges.count else {
                 fail(.notAWorkbook("cellen pekar på en text som inte finns"), column: cellColumn)
                 return
@@ -190,6 +190,10 @@ final class SheetReader: XMLStreamHandler {
             workbook.stringBytes.withUnsafeBufferPointer { arena.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
         case UInt8(ascii: "i"), UInt8(ascii: "S"):
             // Inline string or a formula's text result.
+            arena.append(contentsOf: value)
+        // Until the header row is read, the sheet may be one that matches no kind (notes, a cover page): an
+        // error or boolean cell there is kept as text, so that it decides nothing but the header's match.
+        case UInt8(ascii: "b") where headerStart < 0, UInt8(ascii: "e") where headerStart < 0:
             arena.append(contentsOf: value)
         case UInt8(ascii: "b"):
             fail(.booleanCell(String(decoding: value, as: UTF8.self)), column: cellColumn)
@@ -201,7 +205,7 @@ final class SheetReader: XMLStreamHandler {
             appendDate(isoText: value)
         default:
             if value.isEmpty {
-                if hasFormula { fail(.formulaWithoutValue, column: cellColumn) }
+                if hasFormula && headerStart >= 0 { fail(.formulaWithoutValue, column: cellColumn) }
                 return
             }
             appendNumber()

@@ -38,7 +38,7 @@ final class Workbook: SheetContext, @unchecked Sendable {
         let magic = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
         try? handle.close()
         // Office encrypts a workbook by wrapping it in an OLE compound file, the same container as old .xls.
-        if magic.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw fail(.workbookEncryptedOrOld) }
+        if magic.starts(with: CompoundFile.magic) { throw fail(CompoundFile.problem(path: path)) }
         guard magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) || magic.starts(with: [0x50, 0x4B, 0x05, 0x06]) else {
             throw fail(.notAWorkbook("filen är inget zip-arkiv"))
         }
@@ -47,6 +47,14 @@ final class Workbook: SheetContext, @unchecked Sendable {
         } catch {
             throw fail(.notAWorkbook("zip-arkivet är trasigt eller avkortat"))
         }
+        // Other zip-based formats, told by the parts their programs always write.
+        if archive["xl/workbook.bin"] != nil { throw fail(.binaryWorkbook) }
+        if let entry = archive["mimetype"], entry.uncompressedSize < 200 {
+            var type = Data()
+            _ = try? archive.extract(entry, skipCRC32: true) { type.append($0) }
+            throw fail(String(decoding: type, as: UTF8.self).contains("opendocument.spreadsheet") ? .openDocumentSpreadsheet : .otherOpenDocument)
+        }
+        if archive["Index/Document.iwa"] != nil || archive["Index.zip"] != nil { throw fail(.numbersSpreadsheet) }
         do {
             try readStructure()
         } catch let error as ImportError {
@@ -225,7 +233,7 @@ private final class SharedStrings: XMLStreamHandler {
 }
 
 /// `xl/styles.xml`: which cell formats show dates, so that a year typed as a date can be read as a year.
-private final class Styles: XMLStreamHandler {
+final class Styles: XMLStreamHandler {
     var customFormats: [Int: String] = [:]
     var cellFormats: [Int] = []
     private var inCellFormats = false
@@ -245,21 +253,39 @@ private final class Styles: XMLStreamHandler {
     }
 
 
-    /// Excel's built-in date formats (14–22, 45–47) and custom codes with day, month or year outside quotes
-    /// and brackets.
+    /// Excel's built-in date formats (14–22, 45–47) and custom codes with a date or time code.
     func isDateFormat(_ id: Int) -> Bool {
         if (14...22).contains(id) || (45...47).contains(id) { return true }
         guard let code = customFormats[id] else { return false }
-        var quoted = false, bracket = false
-        for character in code.lowercased() {
-            switch character {
-            case "\"": quoted.toggle()
-            case "[": bracket = true
-            case "]": bracket = false
-            case "d", "m", "y" where !quoted && !bracket: return true
-            default: continue
+        return Self.isDateFormatCode(code)
+    }
+
+    /// True when a number format code shows a date or a time: a day, month, year, hour or second code (d, m,
+    /// y, h, s) outside quoted text (`0" mån"`), escapes (`\m`), the character after `_` (a space as wide as
+    /// it) or `*` (a fill), and brackets (`[Red]`, `[$-41D]`), except an elapsed time such as `[h]` or `[mm]`.
+    static func isDateFormatCode(_ code: String) -> Bool {
+        let characters = Array(code.lowercased())
+        var index = 0
+        while index < characters.count {
+            switch characters[index] {
+            case "\"":
+                index += 1
+                while index < characters.count && characters[index] != "\"" { index += 1 }
+            case "\\", "_", "*":
+                index += 1
+            case "[":
+                let start = index + 1
+                while index < characters.count && characters[index] != "]" { index += 1 }
+                let content = characters[min(start, index)..<index]
+                if !content.isEmpty && content.allSatisfy({ "hms".contains($0) }) { return true }
+            case "d", "m", "y", "h", "s":
+                return true
+            default:
+                break
             }
+            index += 1
         }
         return false
     }
+
 }
