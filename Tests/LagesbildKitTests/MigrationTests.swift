@@ -33,3 +33,67 @@ import Testing
         }
     }
 }
+
+/// The migrations are literal SQL, frozen once shipped: a fresh database's schema is the committed one, and the
+/// oldest database upgrades through every step with its rows.
+@Suite struct FrozenSchemaTests {
+    static let schemaFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/schema.sql")
+
+    static func schema(of queue: DatabaseQueue) throws -> String {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").map { row in
+                "-- \(row["type"] as String) \(row["name"] as String)\n\(row["sql"] as String);\n"
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// To accept a deliberate change (a new migration), run the tests once with LAGESBILD_WRITE_SCHEMA=1 and commit the file.
+    @Test func aFreshDatabaseHasTheCommittedSchema() throws {
+        let queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue)
+        let schema = try Self.schema(of: queue)
+        if ProcessInfo.processInfo.environment["LAGESBILD_WRITE_SCHEMA"] == "1" {
+            try schema.write(to: Self.schemaFile, atomically: true, encoding: .utf8)
+        }
+        let committed = try String(contentsOf: Self.schemaFile, encoding: .utf8)
+        #expect(schema == committed, "the schema differs from Tests/Fixtures/schema.sql: a shipped migration changed, or a new one needs the file updated")
+    }
+
+    @Test func theOldestDatabaseUpgradesThroughEveryStepWithItsRows() throws {
+        let queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue, upTo: "v1-store")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO setting (key, value) VALUES ('kommun', '2313'), ('mask_threshold', '5');
+                INSERT INTO kommun (kod, namn) VALUES ('2313', 'Strömsunds kommun');
+                INSERT INTO import_log (id, imported_at, kind, file_name, sha256, encoding, rows_inserted) VALUES
+                    (1, '2024-02-01T10:00:00Z', 'signaler', 's.csv', 'a1', 'Windows-1252', 1),
+                    (2, '2024-02-02T10:00:00Z', 'signaler', 's2.csv', 'a2', 'UTF-8', 0);
+                INSERT INTO signal VALUES ('2313', 2024, 3, 'klotter', 'hoger', 'Centrum', 'Skola', 4, 1, 0, 2, 2);
+                INSERT INTO signal_history (kommun, ar, manad, kategori, miljo, omrade, kalla, antal, orosanmalningar, polisanmalningar, import_id, line, replaced_by)
+                    VALUES ('2313', 2024, 3, 'klotter', 'hoger', 'Centrum', 'Skola', 3, NULL, NULL, 1, 2, 2);
+                INSERT INTO utbildning VALUES ('2313', 2024, 'Socialförvaltningen', 'grund', 120, 80, 1, 2);
+                INSERT INTO befolkning VALUES ('2313', 2024, '', 11500, 1, 2);
+                INSERT INTO befolkning_history (kommun, ar, omrade, invanare, import_id, line, replaced_by) VALUES ('2313', 2024, '', 11400, 1, 2, 2);
+                INSERT INTO samverkan VALUES ('2313', 2024, 'Polisen', 'myndighet', 6, 1, 2);
+                """)
+        }
+        try Schema.migrator.migrate(queue)
+        try queue.read { (db: Database) throws in
+            #expect(try String.fetchAll(db, sql: "SELECT kommun || '|' || ar || '|' || manad || '|' || antal || '|' || import_id FROM signal") == ["2313|2024|3|4|2"])
+            #expect(try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE replaced_by = 2") == [3])
+            #expect(try Int.fetchAll(db, sql: "SELECT genomfort FROM utbildning") == [80])
+            #expect(try Int.fetchAll(db, sql: "SELECT invanare FROM befolkning") == [11500])
+            #expect(try Int.fetchAll(db, sql: "SELECT invanare FROM befolkning_history") == [11400])
+            #expect(try Int.fetchAll(db, sql: "SELECT moten FROM samverkan") == [6])
+            #expect(try String.fetchAll(db, sql: "SELECT action FROM import_log ORDER BY id") == ["import", "import"])
+            #expect(try String.fetchAll(db, sql: "SELECT value FROM setting ORDER BY key") == ["2313", "5"])
+            #expect(try db.tableExists("aktivitet") && db.tableExists("referens") && db.tableExists("referens_titel"))
+        }
+        // The upgraded database has exactly a fresh database's schema.
+        let fresh = try DatabaseQueue()
+        try Schema.migrator.migrate(fresh)
+        #expect(try FrozenSchemaTests.schema(of: queue) == FrozenSchemaTests.schema(of: fresh))
+    }
+}

@@ -1,0 +1,228 @@
+-- index aktivitet_history_replaced
+CREATE INDEX aktivitet_history_replaced ON aktivitet_history(replaced_by);
+
+-- index befolkning_history_replaced
+CREATE INDEX befolkning_history_replaced ON befolkning_history(replaced_by);
+
+-- index import_log_sha256
+CREATE INDEX import_log_sha256 ON import_log(sha256);
+
+-- index import_log_undoes
+CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT NULL;
+
+-- index referens_history_replaced
+CREATE INDEX referens_history_replaced ON referens_history(replaced_by);
+
+-- index samverkan_history_replaced
+CREATE INDEX samverkan_history_replaced ON samverkan_history(replaced_by);
+
+-- index signal_history_replaced
+CREATE INDEX signal_history_replaced ON signal_history(replaced_by);
+
+-- index utbildning_history_replaced
+CREATE INDEX utbildning_history_replaced ON utbildning_history(replaced_by);
+
+-- table aktivitet
+CREATE TABLE aktivitet (
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  aktivitet TEXT NOT NULL,
+  malomrade TEXT NOT NULL,
+  ansvarig TEXT NOT NULL,
+  insatsniva TEXT NOT NULL,
+  status TEXT NOT NULL,
+  kommentar TEXT NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, aktivitet)
+) WITHOUT ROWID;
+
+-- table aktivitet_history
+CREATE TABLE aktivitet_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  aktivitet TEXT NOT NULL,
+  malomrade TEXT NOT NULL,
+  ansvarig TEXT NOT NULL,
+  insatsniva TEXT NOT NULL,
+  status TEXT NOT NULL,
+  kommentar TEXT NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
+
+-- table befolkning
+CREATE TABLE "befolkning" (
+  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  omrade TEXT NOT NULL,
+  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, omrade)
+) WITHOUT ROWID;
+
+-- table befolkning_history
+CREATE TABLE "befolkning_history" (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  omrade TEXT NOT NULL,
+  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
+
+-- table grdb_migrations
+CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+
+-- table import_log
+CREATE TABLE import_log (
+    id INTEGER PRIMARY KEY,
+    imported_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    rows_inserted INTEGER NOT NULL DEFAULT 0,
+    rows_replaced INTEGER NOT NULL DEFAULT 0,
+    rows_unchanged INTEGER NOT NULL DEFAULT 0
+, action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo')), undoes INTEGER REFERENCES import_log(id));
+
+-- table kommun
+CREATE TABLE kommun (
+    kod TEXT PRIMARY KEY NOT NULL CHECK (length(kod) = 4),
+    namn TEXT NOT NULL
+);
+
+-- table referens
+CREATE TABLE referens (
+  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  kalla TEXT NOT NULL,
+  matt TEXT NOT NULL,
+  kon TEXT NOT NULL,
+  varde REAL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, kalla, matt, kon)
+) WITHOUT ROWID;
+
+-- table referens_history
+CREATE TABLE referens_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  kalla TEXT NOT NULL,
+  matt TEXT NOT NULL,
+  kon TEXT NOT NULL,
+  varde REAL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
+
+-- table referens_titel
+CREATE TABLE referens_titel (
+    kalla TEXT NOT NULL,
+    matt TEXT NOT NULL,
+    titel TEXT NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES import_log(id),
+    PRIMARY KEY (kalla, matt)
+) WITHOUT ROWID;
+
+-- table samverkan
+CREATE TABLE samverkan (
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  aktor TEXT NOT NULL,
+  typ TEXT NOT NULL,
+  moten INTEGER CHECK (moten >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, aktor)
+) WITHOUT ROWID;
+
+-- table samverkan_history
+CREATE TABLE samverkan_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  aktor TEXT NOT NULL,
+  typ TEXT NOT NULL,
+  moten INTEGER CHECK (moten >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
+
+-- table setting
+CREATE TABLE setting (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+
+-- table signal
+CREATE TABLE signal (
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  manad INTEGER NOT NULL CHECK (manad BETWEEN 0 AND 12),
+  kategori TEXT NOT NULL,
+  miljo TEXT NOT NULL,
+  omrade TEXT NOT NULL,
+  kalla TEXT NOT NULL,
+  antal INTEGER NOT NULL CHECK (antal >= 0),
+  orosanmalningar INTEGER CHECK (orosanmalningar >= 0),
+  polisanmalningar INTEGER CHECK (polisanmalningar >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, manad, kategori, miljo, omrade, kalla)
+) WITHOUT ROWID;
+
+-- table signal_history
+CREATE TABLE signal_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  manad INTEGER NOT NULL CHECK (manad BETWEEN 0 AND 12),
+  kategori TEXT NOT NULL,
+  miljo TEXT NOT NULL,
+  omrade TEXT NOT NULL,
+  kalla TEXT NOT NULL,
+  antal INTEGER NOT NULL CHECK (antal >= 0),
+  orosanmalningar INTEGER CHECK (orosanmalningar >= 0),
+  polisanmalningar INTEGER CHECK (polisanmalningar >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
+
+-- table utbildning
+CREATE TABLE utbildning (
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  forvaltning TEXT NOT NULL,
+  utbildning TEXT NOT NULL,
+  malgrupp INTEGER NOT NULL CHECK (malgrupp >= 0),
+  genomfort INTEGER NOT NULL CHECK (genomfort >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, ar, forvaltning, utbildning)
+) WITHOUT ROWID;
+
+-- table utbildning_history
+CREATE TABLE utbildning_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+  forvaltning TEXT NOT NULL,
+  utbildning TEXT NOT NULL,
+  malgrupp INTEGER NOT NULL CHECK (malgrupp >= 0),
+  genomfort INTEGER NOT NULL CHECK (genomfort >= 0),
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
