@@ -1,12 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The stages are separate targets and data flows one way: files -> store -> indicator values -> report.
+//
+//   LagesbildModel       kinds and columns, vocabularies, codes, region register, Swedish formatting
+//   LagesbildStore       database, migrations, rows and their writer, queries           (Model)
+//   LagesbildIngest      the import: readers for text, workbooks, official statistics   (Model, Store)
+//   LagesbildIndicators  definitions, engine, statistics, disclosure, comparisons       (Model, Store)
+//   LagesbildReport      the report and the output of figures (JSON, CSV, table)        (Model, Store, Indicators)
+//   lagesbild            the command line: one file per command, the demo               (all)
+//
+// What crosses targets but is no public API has `package` access.
 let package = Package(
     name: "lagesbild",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lagesbild", targets: ["lagesbild"]),
-        .library(name: "LagesbildKit", targets: ["LagesbildKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -21,35 +30,63 @@ let package = Package(
         // libxml2's SAX parser (the system library, as Debian's libxml2-dev installs it), for streaming
         // the sheets of .xlsx workbooks.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Compiles Reference/, Indicators/ and Reports/ into the targets that read them, at build time.
+        .executableTarget(name: "EmbedResourcesTool"),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+
+        .target(name: "LagesbildModel", plugins: ["EmbedResources"]),
         .target(
-            name: "LagesbildKit",
+            name: "LagesbildStore",
             dependencies: [
+                "LagesbildModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the import's hot path (see FactWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "LagesbildIngest",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore", "CLibXML2",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "LagesbildIndicators",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            plugins: ["EmbedResources"]
+        ),
+        .target(
+            name: "LagesbildReport",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore", "LagesbildIndicators",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "CLibXML2",
-            ]
+            ],
+            plugins: ["EmbedResources"]
         ),
         .executableTarget(
             name: "lagesbild",
             dependencies: [
-                "LagesbildKit",
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "LagesbildKitTests",
-            dependencies: ["LagesbildKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // End-to-end tests run the built `lagesbild` binary on the fixture files in Tests/Fixtures.
         .testTarget(
             name: "LagesbildCLITests",
-            dependencies: ["lagesbild", "LagesbildKit", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["lagesbild", .product(name: "GRDB", package: "GRDB.swift"),
                            // To make workbooks with every cell form Excel and LibreOffice write.
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),

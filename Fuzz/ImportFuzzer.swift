@@ -2,6 +2,9 @@
 // scanner, header mapping and the row validator, all on arbitrary bytes. Built by scripts/fuzz from the
 // library's own source files (no database involved), with the address sanitizer.
 
+import LagesbildModel
+import LagesbildStore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)

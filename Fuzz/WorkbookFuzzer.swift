@@ -3,6 +3,8 @@
 // taken as a sheet's XML. The zip layer is ZIPFoundation's; its limits are tested by the hostile corpus.
 // Built by scripts/fuzz workbook.
 import Foundation
+import LagesbildModel
+import LagesbildStore
 
 final class FuzzContext: SheetContext {
     let file = "fuzz.xlsx"

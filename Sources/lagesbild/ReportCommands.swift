@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import LagesbildKit
+import LagesbildModel
+import LagesbildStore
+import LagesbildIngest
+import LagesbildIndicators
+import LagesbildReport
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,10 @@
 import ArgumentParser
 import Foundation
+import LagesbildModel
+import LagesbildStore
+import LagesbildIngest
+import LagesbildIndicators
+import LagesbildReport
 
 /// The argument parser's own texts (usage errors and the headings of `--help`) in Swedish. The parser writes
 /// them in English and offers no hook for another language, so its few sentence forms are translated here;

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// MO3-01…03 on Tests/Fixtures/indicators/aktiviteter.csv, every value worked out by hand below.
 ///

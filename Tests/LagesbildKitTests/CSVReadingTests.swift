@@ -1,5 +1,9 @@
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 @Suite struct CSVScannerTests {
     /// Records of `text`, fed in chunks of `chunkSize` bytes so records, quotes and CRLF straddle chunks.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 @Suite struct DefinitionLoaderTests {
     static let valid = """
@@ -50,15 +54,17 @@ import Testing
     }
 
     @Test func embeddedFilesMatchTheIndicatorsAndReportsFolders() throws {
-        // The binary carries Indicators/ and Reports/ compiled in; scripts/embed-resources regenerates them.
-        for (folder, embedded) in [("Indicators", EmbeddedFiles.indicators), ("Reports", EmbeddedFiles.reports), ("Reference", EmbeddedFiles.reference)] {
+        // The binary carries Indicators/, Reports/ and Reference/ compiled in by the EmbedResources build plugin,
+        // each in the target that reads it; a file added, changed or removed is in the next build.
+        for (folder, embedded) in [("Indicators", LagesbildIndicators.EmbeddedFiles.indicators), ("Reports", LagesbildReport.EmbeddedFiles.reports),
+                                   ("Reference", LagesbildModel.EmbeddedFiles.reference)] {
             let url = CLIFolders.repository.appendingPathComponent(folder)
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
                 .filter { [".yaml", ".mustache", ".css", ".csv"].contains(where: $0.hasSuffix) }
-            #expect(Set(names) == Set(embedded.keys), "\(folder)/ changed: run scripts/embed-resources")
+            #expect(Set(names) == Set(embedded.keys), "\(folder)/ and the compiled-in copy differ")
             for name in names {
                 let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
-                #expect(embedded[name] == text, "\(folder)/\(name) changed: run scripts/embed-resources")
+                #expect(embedded[name] == text, "\(folder)/\(name) and the compiled-in copy differ")
             }
         }
     }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// The required indicators on Tests/Fixtures/indicators, with every expected value worked out by hand in
 /// the comments (p-values from SciPy).

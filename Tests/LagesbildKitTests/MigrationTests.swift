@@ -1,7 +1,11 @@
 import Foundation
 import GRDB
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// A database made by an earlier version is upgraded when opened, its rows kept.
 @Suite struct MigrationTests {

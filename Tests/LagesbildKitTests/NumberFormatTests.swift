@@ -1,5 +1,9 @@
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// Which Excel number format codes show a date or time (a number in such a cell is a serial date).
 @Suite struct NumberFormatTests {

@@ -1,5 +1,9 @@
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// Reference/scb-regioner.csv: SCB's classification, one code scheme ("00", "LL", "KKKK").
 @Suite struct RegionRegisterTests {

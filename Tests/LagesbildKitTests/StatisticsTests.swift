@@ -1,5 +1,9 @@
 import Testing
-@testable import LagesbildKit
+@testable import LagesbildModel
+@testable import LagesbildStore
+@testable import LagesbildIngest
+@testable import LagesbildIndicators
+@testable import LagesbildReport
 
 /// Reference p-values computed with SciPy 1.17 (`scipy.stats.binomtest(...).pvalue`,
 /// `scipy.stats.fisher_exact(...).pvalue`), which follow R's `binom.test` and `fisher.test`.

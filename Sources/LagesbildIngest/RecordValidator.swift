@@ -1,0 +1,269 @@
+import Foundation
+import LagesbildModel
+import LagesbildStore
+
+/// Which field of a file's records holds which column of a kind.
+package struct HeaderMapping {
+    package let kind: DataKind
+    /// For each of `kind.columns`, the field position in the file, or nil when the file lacks it.
+    package let positions: [Int?]
+    package let fieldCount: Int
+
+    /// Reads a header row. Unknown, duplicate and missing columns are all reported.
+    package static func resolve(_ headers: [String], file: String, line: Int, forcedKind: DataKind?) -> (mapping: HeaderMapping?, errors: [ImportError]) {
+        let folded = headers.map { TextKey.fold(TextKey.trimmed($0)) }
+        func recognised(by kind: DataKind) -> Int {
+            folded.filter { header in kind.columns.contains { $0.matchKeys.contains(header) } }.count
+        }
+        func complete(_ kind: DataKind) -> Bool {
+            kind.columns.filter(\.required).allSatisfy { column in folded.contains { column.matchKeys.contains($0) } }
+        }
+        let kind: DataKind
+        if let forcedKind {
+            kind = forcedKind
+        } else {
+            let completeKinds = DataKind.allCases.filter(complete)
+            // A signals file also has "år" and could look like befolkning if columns were missing; prefer the
+            // kind that recognises the most headers.
+            let candidates = completeKinds.isEmpty ? DataKind.allCases : completeKinds
+            let best = candidates.max { recognised(by: $0) < recognised(by: $1) }!
+            guard recognised(by: best) > 1 || (!completeKinds.isEmpty) else {
+                return (nil, [ImportError(file: file, line: line, problem: .unknownKind(headers: headers.map(TextKey.trimmed)))])
+            }
+            kind = best
+        }
+
+        var errors: [ImportError] = []
+        var positions = [Int?](repeating: nil, count: kind.columns.count)
+        for (position, header) in folded.enumerated() {
+            let shown = TextKey.trimmed(headers[position])
+            if header.isEmpty {
+                errors.append(ImportError(file: file, line: line, problem: .emptyHeader(position: position + 1)))
+                continue
+            }
+            guard let columnIndex = kind.columns.firstIndex(where: { $0.matchKeys.contains(header) }) else {
+                errors.append(ImportError(file: file, line: line, problem: .unknownColumn(shown, kind: kind)))
+                continue
+            }
+            if let first = positions[columnIndex] {
+                errors.append(ImportError(file: file, line: line, problem: .duplicateColumn(shown, firstPosition: first + 1)))
+                continue
+            }
+            positions[columnIndex] = position
+        }
+        let missing = kind.columns.indices.filter { kind.columns[$0].required && positions[$0] == nil }.map { kind.columns[$0].name }
+        if !missing.isEmpty {
+            errors.append(ImportError(file: file, line: line, problem: .missingColumns(missing, kind: kind)))
+        }
+        if let forcedKind, !complete(forcedKind) {
+            let detected = DataKind.allCases.first(where: complete)
+            if detected != nil && detected != forcedKind {
+                errors.insert(ImportError(file: file, line: line, problem: .kindMismatch(expected: forcedKind, detected: detected)), at: 0)
+            }
+        }
+        if !errors.isEmpty { return (nil, errors) }
+        return (HeaderMapping(kind: kind, positions: positions, fieldCount: headers.count), [])
+    }
+}
+
+/// Bytes that stay put for the life of their owner, for binding constant texts (vocabulary codes, the
+/// default municipality) without copying them per row.
+package final class StableBytes {
+    package let buffer: UnsafeMutableBufferPointer<UInt8>
+
+    package init(_ text: String) {
+        let bytes = Array(text.utf8)
+        buffer = .allocate(capacity: max(bytes.count, 1))
+        _ = buffer.initialize(from: bytes)
+        count = bytes.count
+    }
+
+    private let count: Int
+    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count]) }
+
+    deinit { buffer.deallocate() }
+}
+
+/// Remembers how each distinct spelling of a vocabulary value was matched, so that the Unicode folding of
+/// ``TextKey`` runs once per spelling rather than once per row. A file uses a handful of spellings per
+/// column, so a short list compared with `memcmp` beats hashing.
+package final class VocabularyCache {
+    package let vocabulary: Vocabulary
+    private var codes: [StableBytes] = []
+    private var codeIndex: [String: Int] = [:]
+    /// Spellings seen so far and their code index (-1: not in the list).
+    private var spellings: [(bytes: StableBytes, code: Int)] = []
+
+    package init(_ vocabulary: Vocabulary) { self.vocabulary = vocabulary }
+
+    /// The code's bytes, or nil when the text is not in the list.
+    package func code(for raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        for index in spellings.indices {
+            let known = spellings[index].bytes.bytes
+            if known.count == raw.count && (raw.count == 0 || memcmp(known.baseAddress!, raw.baseAddress!, raw.count) == 0) {
+                let code = spellings[index].code
+                return code < 0 ? nil : codes[code].bytes
+            }
+        }
+        var index = -1
+        if let code = vocabulary.code(for: raw.text) {
+            if let known = codeIndex[code] {
+                index = known
+            } else {
+                index = codes.count
+                codes.append(StableBytes(code))
+                codeIndex[code] = index
+            }
+        }
+        // A hostile file could bring endless spellings; remember a bounded number.
+        if spellings.count < 256 { spellings.append((StableBytes(raw.text), index)) }
+        return index < 0 ? nil : codes[index].bytes
+    }
+}
+
+/// Turns one record into the values of a row, or the errors that stop it. Works on the record's bytes;
+/// Strings are made only for error messages and for vocabulary spellings not seen before.
+package final class RecordValidator {
+    package let mapping: HeaderMapping
+    package let file: String
+    private let defaultKommun: StableBytes
+    private let empty = StableBytes("")
+    /// Per column: the bytes stored for an empty vocabulary value.
+    private let defaults: [StableBytes]
+    private let columns: [ColumnSpec]
+    private let caches: [VocabularyCache?]
+    /// Indices into the row of (part, whole) pairs that must satisfy part ≤ whole.
+    private let partWhole: [(part: Int, whole: Int)]
+
+    package init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode) {
+        self.mapping = mapping
+        self.file = file
+        self.defaultKommun = StableBytes(defaultKommun.rawValue)
+        columns = mapping.kind.columns
+        defaults = columns.map { StableBytes($0.defaultCode) }
+        caches = columns.map { column in
+            if case .vocabulary(let vocabulary) = column.type { return VocabularyCache(vocabulary) }
+            return nil
+        }
+        let names = columns.map(\.db)
+        partWhole = mapping.kind.partWholeRules.map { (names.firstIndex(of: $0.part)!, names.firstIndex(of: $0.whole)!) }
+    }
+
+    /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
+    package func validate(_ record: CSVRecordView, into row: inout [BindValue], errors: inout [ImportError]) -> Bool {
+        let line = record.line
+        guard record.count == mapping.fieldCount else {
+            errors.append(ImportError(file: file, line: line, problem: .fieldCount(expected: mapping.fieldCount, found: record.count)))
+            return false
+        }
+        let errorCount = errors.count
+        for index in columns.indices {
+            let column = columns[index]
+            let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
+            func fail(_ problem: ImportProblem) {
+                errors.append(ImportError(file: file, line: line, column: column.name, problem: problem))
+            }
+            if PersonalIdentityNumber.appears(in: text) {
+                fail(.personalIdentityNumber)
+                continue
+            }
+            switch column.type {
+            case .kommun:
+                if text.isEmpty {
+                    row[index] = .text(defaultKommun.bytes)
+                } else if text.count == 4 && text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                    if RegionRegister.isKommun(text) { row[index] = .text(text) } else { fail(.unknownKommun(text.text)) }
+                } else if let code = KommunCode(text.text) {
+                    // Three digits: a code whose leading zero a spreadsheet dropped.
+                    if RegionRegister.region(code.rawValue)?.level == .kommun {
+                        row[index] = .text(StableBytes(code.rawValue).bytesRetained(in: &retained))
+                    } else {
+                        fail(.unknownKommun(text.text))
+                    }
+                } else {
+                    fail(.invalidKommun(text.text))
+                }
+            case .region:
+                if let code = RegionRegister.areaCode(text.text) {
+                    row[index] = .text(StableBytes(code).bytesRetained(in: &retained))
+                } else if text.isEmpty {
+                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaultKommun.bytes) }
+                } else {
+                    fail(.unknownRegion(text.text))
+                }
+            case .decimal:
+                if text.isEmpty {
+                    row[index] = .null
+                } else if let value = DecimalParser.parse(text.text) {
+                    row[index] = .real(value)
+                } else {
+                    fail(.notANumber(text.text))
+                }
+            case .year:
+                switch CountParser.parse(text) {
+                case .value(let year) where (1990...2100).contains(year): row[index] = .integer(Int64(year))
+                case .empty: fail(.emptyRequiredValue)
+                default: fail(.yearOutOfRange(text.text))
+                }
+            case .month:
+                switch CountParser.parse(text) {
+                case .empty: row[index] = .integer(0)
+                case .value(let month) where (1...12).contains(month): row[index] = .integer(Int64(month))
+                default: fail(.monthOutOfRange(text.text))
+                }
+            case .vocabulary:
+                if text.isEmpty {
+                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
+                } else if let code = caches[index]!.code(for: text) {
+                    row[index] = .text(code)
+                } else {
+                    fail(.unknownValue(text.text, allowed: caches[index]!.vocabulary.allowedList))
+                }
+            case .label, .requiredLabel, .populationArea:
+                if text.count > column.limit && text.scalarCount > column.limit {
+                    fail(.labelTooLong(limit: column.limit))
+                } else if text.isEmpty && column.type.isRequiredLabel {
+                    fail(.emptyRequiredValue)
+                } else if column.type.isPopulationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {
+                    row[index] = .text(empty.bytes)
+                } else {
+                    row[index] = .text(text)
+                }
+            case .count, .optionalCount:
+                switch CountParser.parse(text) {
+                case .value(let count): row[index] = .integer(Int64(count))
+                case .empty:
+                    if case .count = column.type { fail(.emptyRequiredValue) } else { row[index] = .null }
+                case .tooLarge: fail(.integerTooLarge(text.text))
+                case .invalid: fail(.notANonNegativeInteger(text.text))
+                }
+            }
+        }
+        guard errors.count == errorCount else { return false }
+        for rule in partWhole {
+            if case .integer(let part) = row[rule.part], case .integer(let whole) = row[rule.whole], part > whole {
+                let partName = columns[rule.part].name, wholeName = columns[rule.whole].name
+                errors.append(ImportError(file: file, line: line, column: partName,
+                                          problem: .partExceedsWhole(part: partName, partValue: Int(part), whole: wholeName, wholeValue: Int(whole))))
+            }
+        }
+        return errors.count == errorCount
+    }
+
+    /// Texts made for one row (a padded municipality code) live until the next row.
+    private var retained: [StableBytes] = []
+
+    package func endRow() { if !retained.isEmpty { retained.removeAll() } }
+}
+
+extension StableBytes {
+    package func bytesRetained(in list: inout [StableBytes]) -> UnsafeBufferPointer<UInt8> {
+        list.append(self)
+        return bytes
+    }
+}
+
+extension ColumnType {
+    package var isRequiredLabel: Bool { if case .requiredLabel = self { true } else { false } }
+    package var isPopulationArea: Bool { if case .populationArea = self { true } else { false } }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import LagesbildModel
+import LagesbildStore
+
+/// `lagesbild mall`: a workbook to fill in, one sheet per kind with the import's own headers, drop-down lists
+/// of the vocabularies and whole-number checks, so that typos are caught while typing rather than at import.
+/// A filled-in template imports as it is; its unused sheets (header only) and its instruction and list
+/// sheets are skipped.
+public enum Template {
+    package static let sheetNames: [(kind: DataKind, name: String)] = [
+        (.signaler, "Signaler"), (.utbildning, "Utbildning"), (.befolkning, "Befolkning"), (.samverkan, "Samverkan"),
+        (.aktiviteter, "Aktiviteter"),
+    ]
+
+    /// Columns left out of the template: the municipality is the database's own.
+    package static func columns(of kind: DataKind) -> [ColumnSpec] { kind.columns.filter { $0.db != "kommun" } }
+
+    /// Writes the template. `year` narrows the year column to that year; the store (when given) adds its
+    /// områden and förvaltningar as suggestions.
+    public static func write(to url: URL, year: Int?, store: Store?) throws {
+        var suggestions: (areas: [String], departments: [String]) = ([], [])
+        var kommunName = ""
+        if let store {
+            kommunName = try store.kommunName(store.ownKommun)
+            suggestions = try store.read { db in
+                let kommun = store.ownKommun.rawValue
+                let areas = try String.fetchAll(db, sql: """
+                    SELECT omrade FROM signal WHERE kommun = ? AND omrade <> '' UNION SELECT omrade FROM befolkning WHERE kommun = ? AND omrade <> ''
+                    ORDER BY 1 LIMIT 500
+                    """, arguments: [kommun, kommun])
+                let departments = try String.fetchAll(db, sql: """
+                    SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? ORDER BY 1 LIMIT 500
+                    """, arguments: [kommun])
+                return (areas, departments)
+            }
+        }
+
+        // The hidden list sheet: one column per vocabulary, then the database's suggestions.
+        var lists: [(name: String, values: [String])] = [
+            ("kategori", Vocabulary.kategori.entries.map(\.label)),
+            ("miljö", Vocabulary.miljo.entries.map(\.label)),
+            ("utbildning", Vocabulary.utbildning.entries.map(\.label)),
+            ("typ", Vocabulary.samverkanstyp.entries.map(\.label)),
+            ("målområde", Vocabulary.malomrade.entries.map(\.label)),
+            ("insatsnivå", Vocabulary.insatsniva.entries.map(\.label)),
+            ("status", Vocabulary.aktivitetsstatus.entries.map(\.label)),
+        ]
+        if !suggestions.areas.isEmpty { lists.append(("område", suggestions.areas)) }
+        if !suggestions.departments.isEmpty { lists.append(("förvaltning", suggestions.departments)) }
+        func listRange(_ name: String) -> String? {
+            guard let index = lists.firstIndex(where: { $0.name == name }) else { return nil }
+            let column = SheetReader.columnName(index)
+            return "Listor!$\(column)$2:$\(column)$\(lists[index].values.count + 1)"
+        }
+        let longest = lists.map(\.values.count).max() ?? 0
+        var listSheet = WorkbookWriter.Sheet(name: "Listor", hidden: true)
+        listSheet.columns = lists.map { WorkbookWriter.Column(header: $0.name, width: 30) }
+        listSheet.rows = (0..<longest).map { row in lists.map { row < $0.values.count ? $0.values[row] : "" } }
+
+        var sheets: [WorkbookWriter.Sheet] = [instructions(year: year, kommunName: kommunName)]
+        for (kind, name) in sheetNames {
+            var sheet = WorkbookWriter.Sheet(name: name)
+            let columns = columns(of: kind)
+            sheet.columns = columns.map { column in
+                let header = column.name.prefix(1).uppercased() + column.name.dropFirst()
+                let width: Double = switch column.type {
+                case .label, .requiredLabel, .populationArea: column.db == "kommentar" ? 50 : 32
+                case .vocabulary: 30
+                default: Double(max(header.count + 4, 10))
+                }
+                return WorkbookWriter.Column(header: header, width: width)
+            }
+            for (index, column) in columns.enumerated() {
+                let required = column.required ? "Obligatorisk. " : ""
+                switch column.type {
+                case .year:
+                    let range = year.map { ($0, $0) } ?? (1990, 2100)
+                    sheet.validations.append(.init(column: index, rule: .wholeNumber(minimum: range.0, maximum: range.1),
+                                                   prompt: "\(required)Året som raden gäller" + (year.map { " (\($0))." } ?? ", t.ex. 2025."),
+                                                   error: year.map { "Skriv året \($0)." } ?? "Skriv ett år mellan 1990 och 2100."))
+                case .month:
+                    sheet.validations.append(.init(column: index, rule: .wholeNumber(minimum: 1, maximum: 12),
+                                                   prompt: "Månad 1–12. Lämna tomt för hela året.", error: "Skriv en månad 1–12 eller lämna tomt."))
+                case .count, .optionalCount:
+                    sheet.validations.append(.init(column: index, rule: .wholeNumber(minimum: 0, maximum: nil),
+                                                   prompt: "\(required)Ett heltal, 0 eller mer.", error: "Skriv ett heltal som är 0 eller mer."))
+                case .vocabulary(let vocabulary):
+                    if let range = listRange(vocabulary.name) {
+                        sheet.validations.append(.init(column: index, rule: .list(range: range, strict: true),
+                                                       prompt: "\(required)Välj i listan.", error: "Välj ett värde i listan: \(vocabulary.allowedList)."))
+                    }
+                case .label, .requiredLabel, .populationArea:
+                    let listName = column.db == "omrade" ? "område" : column.db == "forvaltning" ? "förvaltning" : ""
+                    let note = column.db == "ansvarig" ? "En funktion, aldrig en person. " : column.db == "kommentar" ? "Skriv inget som pekar ut någon. " : ""
+                    if let range = listRange(listName) {
+                        sheet.validations.append(.init(column: index, rule: .list(range: range, strict: false),
+                                                       prompt: "\(required)\(note)Välj ett tidigare använt namn eller skriv ett nytt.", error: ""))
+                    } else if !note.isEmpty || column.required {
+                        sheet.validations.append(.init(column: index, rule: .list(range: "\"\"", strict: false), prompt: "\(required)\(note)Fri text.", error: ""))
+                    }
+                case .kommun, .region, .decimal:
+                    break
+                }
+            }
+            sheet.validations.removeAll { if case .list(let range, _) = $0.rule { range == "\"\"" } else { false } }
+            sheets.append(sheet)
+        }
+        sheets.append(listSheet)
+        try WorkbookWriter.write(WorkbookWriter.parts(sheets, title: "Underlag till lägesbild"), to: url)
+    }
+
+    package static func instructions(year: Int?, kommunName: String) -> WorkbookWriter.Sheet {
+        var sheet = WorkbookWriter.Sheet(name: "Instruktioner", hasHeader: false)
+        sheet.columns = [WorkbookWriter.Column(header: "", width: 110)]
+        let forWhom = kommunName.isEmpty ? "" : " för \(kommunName)"
+        let lines: [(String, Bool)] = [
+            ("Underlag till lägesbilden\(forWhom)" + (year.map { " \($0)" } ?? ""), true),
+            ("", false),
+            ("Fyll i de blad som gäller, en rad per uppgift. Rubrikraden får inte ändras. Blad som bara har rubrikraden hoppas över.", false),
+            ("Signaler: antal signaler (flygblad, klotter, symboler m.m.) per kategori, miljö, område och källa. Aldrig uppgifter om personer.", false),
+            ("Utbildning: målgrupp och antal som genomfört varje utbildning per förvaltning.", false),
+            ("Befolkning: invånare i hela kommunen (lämna område tomt) eller per område.", false),
+            ("Samverkan: aktörer som kommunen samverkar med, deras typ och antal möten.", false),
+            ("Aktiviteter: aktivitetsplanens aktiviteter med målområde, ansvarig funktion (aldrig en person), insatsnivå och status.", false),
+            ("", false),
+            ("Listorna i cellerna visar de värden som godtas. Tal ska vara heltal, 0 eller mer. Personnummer vägras.", false),
+            ("Läs in arbetsboken med: lagesbild import \(year.map { "underlag-\($0).xlsx" } ?? "underlag.xlsx")", true),
+        ]
+        sheet.rows = lines.map { [$0.0] }
+        sheet.boldRows = Set(lines.indices.filter { lines[$0].1 })
+        return sheet
+    }
+}

@@ -1,0 +1,160 @@
+/// The kinds of file lagesbild imports. Each maps to one table in the store.
+public enum DataKind: String, CaseIterable, Sendable, Codable {
+    case signaler, utbildning, befolkning, samverkan, aktiviteter
+    /// Official statistics beside the local figures (Kolada, SCB): one value per measure, year, area and gender.
+    case referens
+
+    /// The table holding this kind's facts; its history table is `<table>_history`.
+    package var table: String {
+        switch self {
+        case .signaler: "signal"
+        case .utbildning: "utbildning"
+        case .befolkning: "befolkning"
+        case .samverkan: "samverkan"
+        case .aktiviteter: "aktivitet"
+        case .referens: "referens"
+        }
+    }
+
+    /// Columns in file order of preference. Key columns come first, in natural-key order.
+    package var columns: [ColumnSpec] {
+        switch self {
+        case .signaler:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("månad", aliases: ["month"], db: "manad", type: .month, isKey: true),
+                ColumnSpec("kategori", aliases: ["category"], db: "kategori", type: .vocabulary(.kategori), required: true, isKey: true),
+                ColumnSpec("miljö", aliases: ["environment"], db: "miljo", type: .vocabulary(.miljo), isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .label, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .label, isKey: true),
+                ColumnSpec("antal", aliases: ["count"], db: "antal", type: .count, required: true),
+                ColumnSpec("orosanmälningar", aliases: ["concern_reports"], db: "orosanmalningar", type: .optionalCount),
+                ColumnSpec("polisanmälningar", aliases: ["police_reports"], db: "polisanmalningar", type: .optionalCount),
+            ]
+        case .utbildning:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("förvaltning", aliases: ["department"], db: "forvaltning", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("utbildning", aliases: ["course"], db: "utbildning", type: .vocabulary(.utbildning), required: true, isKey: true),
+                ColumnSpec("målgrupp", aliases: ["target_group"], db: "malgrupp", type: .count, required: true),
+                ColumnSpec("genomfört", aliases: ["completed"], db: "genomfort", type: .count, required: true),
+            ]
+        case .befolkning:
+            [
+                // Any area of SCB's scheme: "00" riket, "LL" län, "KKKK" kommun (the column keeps its name).
+                ColumnSpec("kommun", aliases: ["municipality", "region"], db: "kommun", type: .region, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .populationArea, isKey: true),
+                ColumnSpec("invånare", aliases: ["population"], db: "invanare", type: .count, required: true),
+            ]
+        case .samverkan:
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("aktör", aliases: ["actor"], db: "aktor", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("typ", aliases: ["type"], db: "typ", type: .vocabulary(.samverkanstyp), required: true),
+                ColumnSpec("möten", aliases: ["meetings"], db: "moten", type: .optionalCount),
+            ]
+        case .aktiviteter:
+            // The activity plan's follow-up. `ansvarig` names a function, never a person.
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("aktivitet", aliases: ["activity"], db: "aktivitet", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("målområde", aliases: ["target_area"], db: "malomrade", type: .vocabulary(.malomrade), required: true),
+                ColumnSpec("ansvarig", aliases: ["responsible"], db: "ansvarig", type: .requiredLabel, required: true, limit: 100),
+                ColumnSpec("insatsnivå", aliases: ["level"], db: "insatsniva", type: .vocabulary(.insatsniva)),
+                ColumnSpec("status", aliases: ["status"], db: "status", type: .vocabulary(.aktivitetsstatus), required: true),
+                ColumnSpec("kommentar", aliases: ["comment"], db: "kommentar", type: .label, limit: 500),
+            ]
+        case .referens:
+            [
+                ColumnSpec("område", aliases: ["region", "kommun", "municipality"], db: "kommun", type: .region, required: true, isKey: true),
+                ColumnSpec("år", aliases: ["year", "period"], db: "ar", type: .year, required: true, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("mått", aliases: ["measure", "kpi"], db: "matt", type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("kön", aliases: ["gender"], db: "kon", type: .vocabulary(.kon), isKey: true, defaultCode: "T"),
+                ColumnSpec("värde", aliases: ["value"], db: "varde", type: .decimal),
+            ]
+        }
+    }
+
+    /// "signaler, utbildning, …, samverkan eller aktiviteter", for help and messages.
+    public static var listInSwedish: String { listInSwedish(allCases) }
+
+    package static func listInSwedish(_ kinds: [DataKind]) -> String {
+        let names = kinds.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " eller " + names.last!
+    }
+
+    /// The type of the column a header names in any kind (the same name has the same type everywhere).
+    package static func columnType(forHeader header: String) -> ColumnType? {
+        let folded = TextKey.fold(TextKey.trimmed(header))
+        return allCases.lazy.flatMap(\.columns).first { $0.matchKeys.contains(folded) }?.type
+    }
+
+    package var keyColumns: [ColumnSpec] { columns.filter(\.isKey) }
+    package var valueColumns: [ColumnSpec] { columns.filter { !$0.isKey } }
+
+    /// Pairs of (part, whole) columns where part may not exceed whole.
+    package var partWholeRules: [(part: String, whole: String)] {
+        switch self {
+        case .signaler: [("orosanmalningar", "antal"), ("polisanmalningar", "antal")]
+        case .utbildning: [("genomfort", "malgrupp")]
+        case .befolkning, .samverkan, .aktiviteter, .referens: []
+        }
+    }
+}
+
+/// One column a file may carry.
+package struct ColumnSpec: Sendable {
+    /// The Swedish header, as shown in messages.
+    package let name: String
+    package let aliases: [String]
+    /// The column in the store.
+    package let db: String
+    package let type: ColumnType
+    package let required: Bool
+    package let isKey: Bool
+    /// The most characters a label column takes.
+    package let limit: Int
+    /// The code stored when a vocabulary column is left empty ("" unless given).
+    package let defaultCode: String
+
+    package init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false,
+         limit: Int = 200, defaultCode: String = "") {
+        self.name = name
+        self.aliases = aliases
+        self.db = db
+        self.type = type
+        self.required = required
+        self.isKey = isKey
+        self.limit = limit
+        self.defaultCode = defaultCode
+    }
+
+    package var matchKeys: [String] { ([name] + aliases).map(TextKey.fold) }
+}
+
+package enum ColumnType: Sendable {
+    case kommun
+    /// SCB's area code: "00" riket, "LL" län, "KKKK" kommun.
+    case region
+    case year
+    /// 1–12; empty means the whole year, stored as 0.
+    case month
+    case vocabulary(Vocabulary)
+    /// Free label; empty is stored as "" (not given).
+    case label
+    /// Free label that must not be empty.
+    case requiredLabel
+    /// befolkning's område: empty or "Hela kommunen" is the whole municipality, stored as "".
+    case populationArea
+    case count
+    /// A count that may be left empty (stored as NULL: not reported).
+    case optionalCount
+    /// A decimal number (a reference value); empty is stored as NULL (no value published).
+    case decimal
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LagesbildModel
+import LagesbildStore
+import LagesbildIndicators
+
+/// The report's section "Jämförelse med omvärlden": the municipality beside its county and Sweden, from the
+/// municipalities the store holds and from official reference series. Masked values stay masked.
+package struct ComparisonSection {
+    package let report: IndicatorReport
+    package let exact: Bool
+    package let space: String
+
+    package var threshold: Int { report.maskThreshold }
+    package var shortName: String { RegionRegister.region(report.kommun.rawValue)?.name ?? report.kommunName }
+
+    package var compared: [IndicatorResult] { report.indicators.filter { $0.comparison != nil } }
+    package var references: [ReferenceValue] { report.references.filter { $0.kommun != nil || $0.lan != nil || $0.riket != nil } }
+
+    package func text(_ value: Double?, masked: Bool, _ definition: IndicatorDefinition) -> String {
+        FigureText.published(value, suppressed: masked && !exact, definition, threshold: threshold, separator: space)
+    }
+
+    /// "högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd" or "kan bero på slumpen".
+    package func sentence(_ result: IndicatorResult, _ comparison: Comparison) -> String {
+        let definition = result.definition, lan = comparison.lan
+        let own = text(result.value, masked: result.suppressed, definition)
+        let unit = definition.unit == .antal ? "" : " \(definition.unit.rawValue)"
+        var sentence = "\(definition.title): \(shortName) \(own)\(unit), \(lan.name) \(text(lan.value, masked: lan.suppressed, definition))"
+            + " (\(lan.municipalities) av \(lan.of) kommuner i databasen), riket \(text(comparison.riket.value, masked: comparison.riket.suppressed, definition))"
+            + " (\(comparison.riket.municipalities) av \(comparison.riket.of) kommuner)."
+        switch lan.result {
+        case .higher?: sentence += " \(shortName) ligger högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd (p \(pText(lan.pValue)))."
+        case .lower?: sentence += " \(shortName) ligger lägre än övriga kommuner i länet; skillnaden är statistiskt säkerställd (p \(pText(lan.pValue)))."
+        case .noSignificantDifference?: sentence += " Skillnaden mot övriga kommuner i länet kan bero på slumpen."
+        case nil:
+            sentence += lan.municipalities <= 1 ? " Inga andra kommuner i länet finns i databasen att pröva mot." : " Skillnaden mot övriga länet kan inte prövas (folkmängd saknas)."
+        }
+        return sentence
+    }
+
+    package func pText(_ p: Double?) -> String {
+        guard let p else { return "–" }
+        return p < 0.001 ? "<\(space)0,001" : "=\(space)" + SwedishFormat.decimal(p, decimals: 3)
+    }
+
+    package func resultText(_ result: LagesbildIndicators.ComparisonResult?) -> String {
+        switch result {
+        case .higher?: "högre, säkerställt"
+        case .lower?: "lägre, säkerställt"
+        case .noSignificantDifference?: "ingen säkerställd skillnad"
+        case nil: "–"
+        }
+    }
+
+    package func context() -> [String: Any] {
+        let rows = compared.map { result -> [String: Any] in
+            let comparison = result.comparison!, definition = result.definition
+            return [
+                "title": "\(definition.id) \(definition.title)",
+                "unit": definition.unit.rawValue,
+                "kommun": text(result.value, masked: result.suppressed, definition),
+                "lan": text(comparison.lan.value, masked: comparison.lan.suppressed, definition),
+                "riket": text(comparison.riket.value, masked: comparison.riket.suppressed, definition),
+                "result": resultText(comparison.lan.result),
+            ]
+        }
+        let rates = compared.filter { if case .rate = $0.definition.measure { true } else { false } }
+        let charts = rates.map { result -> [String: Any] in
+            let comparison = result.comparison!, definition = result.definition
+            let id = "jamforelse-" + definition.id.lowercased()
+            func bar(_ label: String, _ value: Double?, _ masked: Bool, emphasised: Bool = false) -> Charts.Bar {
+                let hidden = masked && !exact
+                return Charts.Bar(label: label, value: hidden ? nil : value,
+                                  text: hidden ? FigureText.masked(threshold: threshold) : FigureText.value(value, definition, separator: space),
+                                  emphasised: emphasised)
+            }
+            let bars = [bar(shortName, result.value, result.suppressed, emphasised: true),
+                        bar(comparison.lan.name, comparison.lan.value, comparison.lan.suppressed),
+                        bar("Riket", comparison.riket.value, comparison.riket.suppressed)]
+            return [
+                "sentence": sentence(result, comparison),
+                "chart": Charts.columns(id: id, title: "\(definition.title) (\(definition.unit.rawValue)) \(report.year): kommunen, länet och riket",
+                                        description: "Stapeldiagram: " + bars.map { "\($0.label) \($0.text)" }.joined(separator: ", ") + ".",
+                                        bars: bars),
+                "caption": "\(definition.title) \(report.year), \(definition.unit.rawValue). Länet och riket räknas på de kommuner som finns i databasen.",
+            ]
+        }
+        let referenceRows = references.map { reference -> [String: Any] in
+            func format(_ value: Double?) -> String {
+                value.map { SwedishFormat.decimal($0, decimals: reference.decimals, separator: space) } ?? "–"
+            }
+            return ["title": reference.title, "unit": reference.unit, "source": reference.source,
+                    "kommun": format(reference.kommun), "lan": format(reference.lan), "riket": format(reference.riket)]
+        }
+        let attributions = Array(Set(references.map(\.attribution))).sorted()
+        let lanName = RegionRegister.region(RegionRegister.region(report.kommun.rawValue)?.lanCode ?? "")?.name ?? "Länet"
+        return [
+            "hasComparisons": !compared.isEmpty,
+            "hasCharts": !charts.isEmpty,
+            "charts": charts,
+            "rows": rows,
+            "kommunName": shortName,
+            "lanName": lanName,
+            "year": report.year,
+            "hasReferences": !referenceRows.isEmpty,
+            "references": referenceRows,
+            "attributions": attributions.map { ["text": $0] },
+            "isEmpty": compared.isEmpty && referenceRows.isEmpty,
+        ]
+    }
+}

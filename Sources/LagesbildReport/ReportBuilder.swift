@@ -1,0 +1,137 @@
+import Foundation
+import Mustache
+import LagesbildModel
+import LagesbildStore
+import LagesbildIndicators
+
+/// Options for `lagesbild report`.
+public struct ReportOptions: Sendable {
+    public var year: Int
+    public var kommun: KommunCode?
+    /// Exact values, every page marked as internal working material.
+    public var isInternal = false
+    /// The group's assessment in Markdown; nil uses `Reports/<år>/bedomning.md` beside the database if present.
+    public var assessmentPath: String?
+    /// The report date (YYYY-MM-DD); nil is today.
+    public var date: String?
+    /// A folder with `lagesbild.mustache` and `lagesbild.css`; nil uses `Reports/` beside the database if it
+    /// has them, else the shipped ones.
+    public var templateDirectory: String?
+
+    public init(year: Int, kommun: KommunCode? = nil) {
+        self.year = year
+        self.kommun = kommun
+    }
+}
+
+public struct ReportError: Error, Equatable, UserFacingError {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Builds the yearly report as one self-contained HTML file.
+public struct ReportBuilder {
+    public let store: Store
+    public let definitions: [IndicatorDefinition]
+    public let references: [ReferenceDefinition]
+
+    public init(store: Store, definitions: [IndicatorDefinition], references: [ReferenceDefinition] = []) {
+        self.store = store
+        self.definitions = definitions
+        self.references = references
+    }
+
+    package static let recipients = ["Kommunstyrelsen", "Kommunfullmäktige", "Lokala brottsförebyggande rådet (BRÅ)"]
+
+    public func render(_ options: ReportOptions) throws -> String {
+        let kommun = options.kommun ?? store.ownKommun
+        let report = try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: kommun, year: options.year)
+        guard report.years.contains(options.year) else {
+            let known = report.years.map(String.init).joined(separator: ", ")
+            throw ReportError(message: "databasen har inga uppgifter för \(kommun) år \(options.year)" + (known.isEmpty ? "; läs in data med lagesbild import" : " (år med uppgifter: \(known))"))
+        }
+        let date = try options.date.map(Self.validatedDate) ?? Self.today()
+        let (templates, css) = try self.templates(options)
+        let assessment = try assessmentHTML(options)
+        let model = ReportModel(report: report, definitions: definitions, exact: options.isInternal, demo: try store.isDemo(),
+                                date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
+                                activities: try store.activities(kommun: kommun, year: options.year))
+        var context = model.context()
+        context["css"] = css
+        var library = MustacheLibrary()
+        for (name, text) in templates {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                throw ReportError(message: "rapportmallen \(name).mustache kan inte läsas: \(error)")
+            }
+        }
+        guard let html = library.render(context, withTemplate: "lagesbild") else {
+            throw ReportError(message: "rapportmallen lagesbild.mustache saknas")
+        }
+        return html
+    }
+
+    package static func validatedDate(_ text: String) throws -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil,
+              (1...12).contains(month), (1...31).contains(day) else {
+            throw ReportError(message: "--date: \"\(text)\" är inte ett datum på formen ÅÅÅÅ-MM-DD")
+        }
+        return text
+    }
+
+    package static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+
+    private var besideDatabase: URL { URL(fileURLWithPath: store.path).deletingLastPathComponent() }
+
+    /// The report's templates (by name, without ".mustache") and stylesheet: from `--templates`, else from
+    /// `Reports/` beside the database if it has `lagesbild.mustache`, else the shipped ones. A folder may
+    /// replace some files only; the rest come from the shipped set.
+    package func templates(_ options: ReportOptions) throws -> (templates: [String: String], css: String) {
+        var files = EmbeddedFiles.reports
+        let folder = options.templateDirectory.map { URL(fileURLWithPath: $0) } ?? besideDatabase.appendingPathComponent("Reports")
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("lagesbild.mustache").path) {
+            for name in files.keys {
+                let url = folder.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: url.path) else { continue }
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                    throw ReportError(message: "\(url.path): filen kan inte läsas som UTF-8")
+                }
+                files[name] = text
+            }
+        } else if options.templateDirectory != nil {
+            throw ReportError(message: "\(folder.path): mappen har ingen lagesbild.mustache")
+        }
+        var templates: [String: String] = [:]
+        for (name, text) in files where name.hasSuffix(".mustache") {
+            templates[String(name.dropLast(".mustache".count))] = text
+        }
+        return (templates, files["lagesbild.css"] ?? "")
+    }
+
+    package func assessmentHTML(_ options: ReportOptions) throws -> (html: String, source: String)? {
+        let path: String
+        if let given = options.assessmentPath {
+            guard FileManager.default.fileExists(atPath: given) else {
+                throw ReportError(message: "\(given): bedömningen (--assessment) finns inte")
+            }
+            path = given
+        } else {
+            let default_ = besideDatabase.appendingPathComponent("Reports/\(options.year)/bedomning.md").path
+            guard FileManager.default.fileExists(atPath: default_) else { return nil }
+            path = default_
+        }
+        guard let data = FileManager.default.contents(atPath: path), let markdown = String(data: data, encoding: .utf8) else {
+            throw ReportError(message: "\(path): bedömningen kan inte läsas som UTF-8-text")
+        }
+        return (Assessment.html(fromMarkdown: markdown), URL(fileURLWithPath: path).lastPathComponent)
+    }
+}

@@ -1,0 +1,58 @@
+import GRDB
+import LagesbildModel
+
+/// The verdict of `lagesbild check`.
+public struct CheckReport: Sendable, Equatable {
+    /// Each problem as a Swedish sentence; empty when the database is sound.
+    public let problems: [String]
+    /// What was checked, for the user.
+    public let checked: [String]
+    public var isSound: Bool { problems.isEmpty }
+}
+
+extension Store {
+    /// SQLite's integrity and foreign-key checks, then the store's own rules on what is stored.
+    public func check() throws -> CheckReport {
+        try read { db in
+            var problems: [String] = []
+            var checked: [String] = []
+
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            checked.append("SQLite:s integritetskontroll (PRAGMA integrity_check)")
+            if integrity != ["ok"] { problems += integrity.prefix(20).map { "integritetskontrollen: \($0)" } }
+
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            checked.append("främmande nycklar (PRAGMA foreign_key_check)")
+            for row in foreignKeys.prefix(20) {
+                problems.append("tabellen \(row[0] as String) rad \(row[1] as Int64? ?? 0) pekar på en saknad rad i \(row[2] as String)")
+            }
+
+            // The import's rules, again, on what is stored (a database edited by hand could break them).
+            var rules: [(String, String)] = [
+                ("signal", "orosanmalningar > antal"), ("signal", "polisanmalningar > antal"),
+                ("utbildning", "genomfort > malgrupp"),
+            ]
+            for kind in DataKind.allCases {
+                let lengths = kind.columns.contains { if case .region = $0.type { true } else { false } } ? "(2, 4)" : "(4)"
+                rules.append((kind.table, "length(kommun) NOT IN \(lengths) OR kommun GLOB '*[^0-9]*'"))
+                rules.append((kind.table, "ar NOT BETWEEN 1990 AND 2100"))
+                rules.append((kind.table, "import_id NOT IN (SELECT id FROM import_log WHERE action = 'import')"))
+            }
+            for (table, condition) in rules {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0
+                if count > 0 { problems.append("\(count) rader i \(table) där \(condition)") }
+            }
+            checked.append("lagesbilds regler: orosanmälningar och polisanmälningar högst antal, genomfört högst målgrupp, kommunkoder, år, importlogg")
+
+            // Every undone import has left nothing behind.
+            for kind in DataKind.allCases {
+                let count = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM \(kind.table) WHERE import_id IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL)
+                    """) ?? 0
+                if count > 0 { problems.append("\(count) rader i \(kind.table) kommer från en ångrad import") }
+            }
+            checked.append("ångrade importer har inga rader kvar")
+            return CheckReport(problems: problems, checked: checked)
+        }
+    }
+}

@@ -1,0 +1,323 @@
+import GRDB
+import LagesbildModel
+
+/// The store's schema: named, append-only migrations registered in one place. A database made by an
+/// older version of lagesbild is upgraded when it is opened.
+///
+/// Every migration is literal SQL that never changes once shipped (GRDB's guide: a migration does not depend on
+/// application types, so a change to `DataKind` can never change what an old step did). A new column or table is
+/// a new migration at the end. `Tests/Fixtures/schema.sql` holds the schema a fresh database gets; a test compares.
+package enum Schema {
+    package static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-store") { db in
+            // Fact tables are keyed by their natural key (WITHOUT ROWID: the key is the row's storage order).
+            // Indicators query by (kommun, ar) and then group by a column, which the key's prefix serves.
+            // Rows point at the import that last wrote them; history rows at the import that replaced them.
+            try db.execute(sql: """
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE kommun (
+                    kod TEXT PRIMARY KEY NOT NULL CHECK (length(kod) = 4),
+                    namn TEXT NOT NULL
+                );
+                -- One row per file imported (and, later, per undo). Rows in the fact tables point at the
+                -- import that last wrote them; history rows at the import that replaced them.
+                CREATE TABLE import_log (
+                    id INTEGER PRIMARY KEY,
+                    imported_at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    encoding TEXT NOT NULL,
+                    rows_inserted INTEGER NOT NULL DEFAULT 0,
+                    rows_replaced INTEGER NOT NULL DEFAULT 0,
+                    rows_unchanged INTEGER NOT NULL DEFAULT 0
+                );
+                -- Idempotent re-import looks up a file's checksum.
+                CREATE INDEX import_log_sha256 ON import_log(sha256);
+                """)
+            try db.execute(sql: """
+                CREATE TABLE signal (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  manad INTEGER NOT NULL CHECK (manad BETWEEN 0 AND 12),
+                  kategori TEXT NOT NULL,
+                  miljo TEXT NOT NULL,
+                  omrade TEXT NOT NULL,
+                  kalla TEXT NOT NULL,
+                  antal INTEGER NOT NULL CHECK (antal >= 0),
+                  orosanmalningar INTEGER CHECK (orosanmalningar >= 0),
+                  polisanmalningar INTEGER CHECK (polisanmalningar >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, manad, kategori, miljo, omrade, kalla)
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: """
+                CREATE TABLE signal_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  manad INTEGER NOT NULL CHECK (manad BETWEEN 0 AND 12),
+                  kategori TEXT NOT NULL,
+                  miljo TEXT NOT NULL,
+                  omrade TEXT NOT NULL,
+                  kalla TEXT NOT NULL,
+                  antal INTEGER NOT NULL CHECK (antal >= 0),
+                  orosanmalningar INTEGER CHECK (orosanmalningar >= 0),
+                  polisanmalningar INTEGER CHECK (polisanmalningar >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                """)
+            try db.execute(sql: """
+                CREATE INDEX signal_import ON signal(import_id);
+                """)
+            try db.execute(sql: """
+                CREATE INDEX signal_history_replaced ON signal_history(replaced_by);
+                """)
+            try db.execute(sql: """
+                CREATE TABLE utbildning (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  forvaltning TEXT NOT NULL,
+                  utbildning TEXT NOT NULL,
+                  malgrupp INTEGER NOT NULL CHECK (malgrupp >= 0),
+                  genomfort INTEGER NOT NULL CHECK (genomfort >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, forvaltning, utbildning)
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: """
+                CREATE TABLE utbildning_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  forvaltning TEXT NOT NULL,
+                  utbildning TEXT NOT NULL,
+                  malgrupp INTEGER NOT NULL CHECK (malgrupp >= 0),
+                  genomfort INTEGER NOT NULL CHECK (genomfort >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                """)
+            try db.execute(sql: """
+                CREATE INDEX utbildning_import ON utbildning(import_id);
+                """)
+            try db.execute(sql: """
+                CREATE INDEX utbildning_history_replaced ON utbildning_history(replaced_by);
+                """)
+            try db.execute(sql: """
+                CREATE TABLE befolkning (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  omrade TEXT NOT NULL,
+                  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, omrade)
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: """
+                CREATE TABLE befolkning_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  omrade TEXT NOT NULL,
+                  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                """)
+            try db.execute(sql: """
+                CREATE INDEX befolkning_import ON befolkning(import_id);
+                """)
+            try db.execute(sql: """
+                CREATE INDEX befolkning_history_replaced ON befolkning_history(replaced_by);
+                """)
+            try db.execute(sql: """
+                CREATE TABLE samverkan (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  aktor TEXT NOT NULL,
+                  typ TEXT NOT NULL,
+                  moten INTEGER CHECK (moten >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, aktor)
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: """
+                CREATE TABLE samverkan_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  aktor TEXT NOT NULL,
+                  typ TEXT NOT NULL,
+                  moten INTEGER CHECK (moten >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                """)
+            try db.execute(sql: """
+                CREATE INDEX samverkan_import ON samverkan(import_id);
+                """)
+            try db.execute(sql: """
+                CREATE INDEX samverkan_history_replaced ON samverkan_history(replaced_by);
+                """)
+        }
+        // The per-import indexes cost a fifth of the import's time and serve only undo, which can afford a
+        // scan; the history tables keep theirs.
+        migrator.registerMigration("v2-drop-import-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS signal_import;
+                DROP INDEX IF EXISTS utbildning_import;
+                DROP INDEX IF EXISTS befolkning_import;
+                DROP INDEX IF EXISTS samverkan_import;
+                """)
+        }
+        // Undo: an undo is an entry of its own in the import log, pointing at the import it reverses.
+        migrator.registerMigration("v3-undo") { db in
+            try db.execute(sql: """
+                ALTER TABLE import_log ADD COLUMN action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo'));
+                ALTER TABLE import_log ADD COLUMN undoes INTEGER REFERENCES import_log(id);
+                CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT NULL;
+                """)
+        }
+        // The activity plan's follow-up: a fifth kind.
+        migrator.registerMigration("v4-aktiviteter") { db in
+            try db.execute(sql: """
+                CREATE TABLE aktivitet (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  aktivitet TEXT NOT NULL,
+                  malomrade TEXT NOT NULL,
+                  ansvarig TEXT NOT NULL,
+                  insatsniva TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  kommentar TEXT NOT NULL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, aktivitet)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TABLE aktivitet_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  aktivitet TEXT NOT NULL,
+                  malomrade TEXT NOT NULL,
+                  ansvarig TEXT NOT NULL,
+                  insatsniva TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  kommentar TEXT NOT NULL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE INDEX aktivitet_history_replaced ON aktivitet_history(replaced_by)
+                """)
+        }
+        // Reference data: befolkning takes any area of SCB's scheme ("00" riket, "LL" län, "KKKK" kommun), so its
+        // table is rebuilt without the four-character check (SQLite cannot alter a CHECK); reference series
+        // get a table of their own, and the titles of their measures one more.
+        migrator.registerMigration("v5-referens") { db in
+            try db.execute(sql: """
+                CREATE TABLE befolkning_new (
+                  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  omrade TEXT NOT NULL,
+                  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, omrade)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                INSERT INTO befolkning_new (kommun, ar, omrade, invanare, import_id, line) SELECT kommun, ar, omrade, invanare, import_id, line FROM befolkning
+                """)
+            try db.execute(sql: """
+                DROP TABLE befolkning
+                """)
+            try db.execute(sql: """
+                ALTER TABLE befolkning_new RENAME TO befolkning
+                """)
+            try db.execute(sql: """
+                CREATE TABLE befolkning_history_new (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  omrade TEXT NOT NULL,
+                  invanare INTEGER NOT NULL CHECK (invanare >= 0),
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                )
+                """)
+            try db.execute(sql: """
+                INSERT INTO befolkning_history_new (id, kommun, ar, omrade, invanare, import_id, line, replaced_by) SELECT id, kommun, ar, omrade, invanare, import_id, line, replaced_by FROM befolkning_history
+                """)
+            try db.execute(sql: """
+                DROP TABLE befolkning_history
+                """)
+            try db.execute(sql: """
+                ALTER TABLE befolkning_history_new RENAME TO befolkning_history
+                """)
+            try db.execute(sql: """
+                CREATE INDEX befolkning_history_replaced ON befolkning_history(replaced_by)
+                """)
+            try db.execute(sql: """
+                CREATE TABLE referens (
+                  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  kalla TEXT NOT NULL,
+                  matt TEXT NOT NULL,
+                  kon TEXT NOT NULL,
+                  varde REAL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, ar, kalla, matt, kon)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TABLE referens_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
+                  ar INTEGER NOT NULL CHECK (ar BETWEEN 1990 AND 2100),
+                  kalla TEXT NOT NULL,
+                  matt TEXT NOT NULL,
+                  kon TEXT NOT NULL,
+                  varde REAL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE INDEX referens_history_replaced ON referens_history(replaced_by)
+                """)
+            // Titles from Kolada's KPI metadata: replaced by a later metadata file, removed by undoing it.
+            try db.execute(sql: """
+                CREATE TABLE referens_titel (
+                    kalla TEXT NOT NULL,
+                    matt TEXT NOT NULL,
+                    titel TEXT NOT NULL,
+                    import_id INTEGER NOT NULL REFERENCES import_log(id),
+                    PRIMARY KEY (kalla, matt)
+                ) WITHOUT ROWID
+                """)
+        }
+        return migrator
+    }
+}

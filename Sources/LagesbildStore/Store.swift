@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import LagesbildModel
+
+/// Problems opening or creating the database.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case alreadyExists(path: String)
+    case notADatabase(path: String, reason: String)
+    case invalidKommun(String)
+    case invalidThreshold(Int)
+    case busy(path: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "databasen \(path) finns inte; skapa den med \"lagesbild init --kommun KOD\" eller ange --db"
+        case .alreadyExists(let path): "databasen \(path) finns redan; välj en annan sökväg med --db"
+        case .notADatabase(let path, let reason): "\(path) är inte en lagesbild-databas (\(reason))"
+        case .invalidKommun(let value): "\"\(value)\" är inte en kommunkod med fyra siffror (t.ex. 2313)"
+        case .invalidThreshold(let value): "maskningsgränsen \(value) ska vara mellan 3 och 10"
+        case .busy(let path): "databasen \(path) används av en annan körning just nu; försök igen om en stund"
+        }
+    }
+}
+
+/// The SQLite database that holds one or more municipalities' aggregated facts.
+public final class Store: Sendable {
+    public let path: String
+    package let queue: DatabaseQueue
+
+    /// The municipality given to `init`: the default of every command's `--kommun`.
+    public let ownKommun: KommunCode
+
+    private init(path: String, queue: DatabaseQueue) throws {
+        self.path = path
+        self.queue = queue
+        let code = try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'kommun'")
+        }
+        guard let code, let kommun = KommunCode(code) else {
+            throw StoreError.notADatabase(path: path, reason: "kommunkod saknas")
+        }
+        ownKommun = kommun
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = .wal
+        // A second lagesbild writing at the same time waits rather than failing at once.
+        configuration.busyMode = .timeout(15)
+        return configuration
+    }
+
+    /// Creates a new database for a municipality. The file is readable by its owner only.
+    public static func create(path: String, kommun: KommunCode, name: String, maskThreshold: Int = 5) throws -> Store {
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path: path) }
+        guard (3...10).contains(maskThreshold) else { throw StoreError.invalidThreshold(maskThreshold) }
+        // Create the file with mode 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
+        // database file's permissions.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError.notADatabase(path: path, reason: "filen kan inte skapas")
+        }
+        let queue = try DatabaseQueue(path: path, configuration: configuration())
+        try Schema.migrator.migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO setting(key, value) VALUES ('kommun', ?), ('mask_threshold', ?)",
+                           arguments: [kommun.rawValue, String(maskThreshold)])
+            try db.execute(sql: "INSERT INTO kommun(kod, namn) VALUES (?, ?)", arguments: [kommun.rawValue, name])
+        }
+        return try Store(path: path, queue: queue)
+    }
+
+    /// Opens an existing database, applying any migrations a newer lagesbild brings.
+    public static func open(path: String) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration())
+            try Schema.migrator.migrate(queue)
+            return try Store(path: path, queue: queue)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notADatabase(path: path, reason: "inte en SQLite-fil")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw StoreError.busy(path: path)
+        }
+    }
+
+    /// The smallest non-zero count of signals that may be published unmasked.
+    public func maskThreshold() throws -> Int {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'").flatMap(Int.init) ?? 5
+        }
+    }
+
+    public func setMaskThreshold(_ value: Int) throws {
+        guard (3...10).contains(value) else { throw StoreError.invalidThreshold(value) }
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES ('mask_threshold', ?)", arguments: [String(value)])
+        }
+    }
+
+    /// The municipality's name as given to `init`, else its official name (SCB), else "Kommun KOD".
+    public func kommunName(_ kommun: KommunCode) throws -> String {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT namn FROM kommun WHERE kod = ?", arguments: [kommun.rawValue])
+        } ?? RegionRegister.region(kommun.rawValue)?.officialName ?? "Kommun \(kommun.rawValue)"
+    }
+
+    /// Runs read-only queries on one consistent snapshot.
+    package func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+}
+
+extension Store {
+    /// The import log's time format: ISO 8601 in UTC, to the second.
+    package static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
