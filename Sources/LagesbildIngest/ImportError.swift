@@ -154,7 +154,7 @@ extension ImportProblem {
         case .fieldCount(let expected, let found): "raden har \(found) fält men rubrikraden har \(expected)"
         case .notANonNegativeInteger(let value): "\"\(value)\" är inte ett icke-negativt heltal"
         case .integerTooLarge(let value): "\"\(value)\" är för stort (högst 2 147 483 647)"
-        case .yearOutOfRange(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
+        case .yearOutOfRange(let value): "\"\(value)\" är inte ett år \(Years.validInSwedish)"
         case .monthOutOfRange(let value): "\"\(value)\" är inte en månad 1–12 (lämna tomt för hela året)"
         case .unknownValue(let value, let allowed): "okänt värde \"\(value)\"; tillåtna värden är \(allowed)"
         case .emptyRequiredValue: "värdet saknas men är obligatoriskt"
@@ -180,7 +180,7 @@ extension ImportProblem {
         case .mixedPopulationAndOther:
             "filen blandar folkmängd (BE0101N1) med andra mått; ladda ner folkmängden och de andra måtten som separata filer"
         case .duplicateValue(let firstPlace): "samma område, år, mått och kön finns redan (\(firstPlace))"
-        case .notAYear(let value): "\"\(value)\" är inte ett år mellan 1990 och 2100"
+        case .notAYear(let value): "\"\(value)\" är inte ett år \(Years.validInSwedish)"
         case .pxwebMissingColumn(let what): "PxWeb-filen saknar \(what)"
         case .fileTooLarge(let limit): "filen är större än \(limit / 1_000_000) MB; ladda ner ett mindre urval"
         case .populationPart(let dimension, let values):

@@ -245,7 +245,7 @@ package enum JSONStat {
                 if region == nil { errors.append(ImportError(file: file, place: place, problem: .unknownRegion(regionText))) }
             }
             guard let region else { continue }
-            guard let year = periods[position[time]]?.year, (1990...2100).contains(year) else {
+            guard let year = periods[position[time]]?.year, Years.valid.contains(year) else {
                 errors.append(ImportError(file: file, place: place, problem: .notAYear(yearText)))
                 continue
             }
@@ -351,7 +351,7 @@ package enum Kolada {
                 errors.append(ImportError(file: file, column: "municipality", place: place, problem: .unknownRegion(municipalityText)))
                 continue
             }
-            guard let year = Int(periodText), (1990...2100).contains(year) else {
+            guard let year = Int(periodText), Years.valid.contains(year) else {
                 errors.append(ImportError(file: file, column: "period", place: place, problem: .notAYear(periodText)))
                 continue
             }
@@ -554,7 +554,7 @@ package enum PxWebCSV {
                     errors.append(ImportError(file: file, line: lineNumber, column: header[column], problem: .notANumber(text)))
                     continue
                 }
-                guard (1990...2100).contains(period.year) else { continue }
+                guard Years.valid.contains(period.year) else { continue }
                 let key = Key(region: region, year: period.year, content: content.isEmpty ? title : content, gender: gender)
                 if let existing = sums[key] {
                     if let value { sums[key] = ((existing.value ?? 0) + value, existing.line) }

@@ -201,7 +201,7 @@ package final class RecordValidator {
                 }
             case .year:
                 switch CountParser.parse(text) {
-                case .value(let year) where (1990...2100).contains(year): row[index] = .integer(Int64(year))
+                case .value(let year) where Years.valid.contains(year): row[index] = .integer(Int64(year))
                 case .empty: fail(.emptyRequiredValue)
                 default: fail(.yearOutOfRange(text.text))
                 }

@@ -76,8 +76,8 @@ public struct ReportBuilder {
     package static func validatedDate(_ text: String) throws -> String {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil,
-              (1...12).contains(month), (1...31).contains(day) else {
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              DateComponents(year: year, month: month, day: day).isValidDate(in: Calendar(identifier: .gregorian)) else {
             throw ReportError(message: "--date: \"\(text)\" är inte ett datum på formen ÅÅÅÅ-MM-DD")
         }
         return text

@@ -12,8 +12,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the commands that compute indicators.
 struct IndicatorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"))
-    var kommun: String?
+    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"), transform: OptionValue.kommun)
+    var kommun: KommunCode?
 
     @Option(help: ArgumentHelp("Mapp med mätpunkter (*.yaml). Standard: Indicators/ bredvid databasen, annars de inbyggda.", valueName: "mapp"))
     var indicators: String?
@@ -28,7 +28,7 @@ struct IndicatorOptions: ParsableArguments {
         let store = try database.open()
         let definitions = try DefinitionLoader.resolve(explicit: indicators, databasePath: database.path)
         let references = try DefinitionLoader.resolveReferences(explicit: indicators, databasePath: database.path)
-        return (IndicatorEngine(store: store, definitions: definitions, references: references), try resolveKommun(kommun, store: store))
+        return (IndicatorEngine(store: store, definitions: definitions, references: references), resolveKommun(kommun, store: store))
     }
 
     func printAll(_ reports: [IndicatorReport]) throws {
@@ -60,7 +60,7 @@ struct IndicatorsCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: ArgumentHelp("År att redovisa.", valueName: "år")) var year: Int
+    @Option(help: ArgumentHelp("År att redovisa.", valueName: "år"), transform: OptionValue.year) var year: Int
     @OptionGroup var options: IndicatorOptions
     @Flag(help: "Alla kommuner som har uppgifter i databasen (json: en lista, en rapport per kommun).") var all = false
 
@@ -88,8 +88,8 @@ struct CompareCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: ArgumentHelp("Året att jämföra från.", valueName: "år")) var from: Int
-    @Option(help: ArgumentHelp("Året att jämföra med.", valueName: "år")) var to: Int
+    @Option(help: ArgumentHelp("Året att jämföra från.", valueName: "år"), transform: OptionValue.year) var from: Int
+    @Option(help: ArgumentHelp("Året att jämföra med.", valueName: "år"), transform: OptionValue.year) var to: Int
     @OptionGroup var options: IndicatorOptions
 
     func validate() throws {

@@ -13,13 +13,13 @@ struct ReportCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: ArgumentHelp("År att redovisa.", valueName: "år")) var year: Int
-    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod")) var kommun: String?
+    @Option(help: ArgumentHelp("År att redovisa.", valueName: "år"), transform: OptionValue.year) var year: Int
+    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"), transform: OptionValue.kommun) var kommun: KommunCode?
     @Option(help: ArgumentHelp("Filen att skriva (standard: lagesbild-<kommun>-<år>.html).", valueName: "fil")) var output: String?
     @Flag(help: "Exakta värden, varje sida märkt \"Internt arbetsmaterial – ej röjandekontrollerat\".") var `internal` = false
     @Option(help: ArgumentHelp("Samverkansgruppens bedömning i Markdown (standard: Reports/<år>/bedomning.md bredvid databasen).", valueName: "fil.md"))
     var assessment: String?
-    @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum")) var date: String?
+    @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum"), transform: OptionValue.date) var date: String?
     @Option(help: ArgumentHelp("Mapp med mätpunkter (*.yaml).", valueName: "mapp")) var indicators: String?
     @Option(help: ArgumentHelp("Mapp med egna rapportmallar (lagesbild.mustache, indicator.mustache, lagesbild.css).", valueName: "mapp"))
     var templates: String?
@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try database.open()
-            let code = try resolveKommun(kommun, store: store)
+            let code = resolveKommun(kommun, store: store)
             var options = ReportOptions(year: year, kommun: code)
             options.isInternal = `internal`
             options.assessmentPath = assessment
@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
             do {
                 try Data(html.utf8).write(to: URL(fileURLWithPath: path))
             } catch {
-                throw ReportError(message: "\(path): rapporten kan inte skrivas (\(error.localizedDescription))")
+                throw CommandError(message: "\(path): rapporten kan inte skrivas (\(error.localizedDescription))")
             }
             print("Skrev \(path)\(`internal` ? " (internt arbetsmaterial, exakta värden)" : "").")
             print("Öppna filen i en webbläsare; skriv ut som PDF (A4) för att skicka den.")
@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("Mapp för demofilerna, databasen och rapporten.", valueName: "mapp")) var dir: String = "lagesbild-demo"
-    @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum")) var date: String?
+    @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum"), transform: OptionValue.date) var date: String?
 
     func run() throws {
         try reportingErrors {

@@ -14,8 +14,8 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("Kommunkoden, fyra siffror (t.ex. 2313 för Strömsund).", valueName: "kod"))
-    var kommun: String
+    @Option(help: ArgumentHelp("Kommunkoden, fyra siffror (t.ex. 2313 för Strömsund).", valueName: "kod"), transform: OptionValue.kommun)
+    var kommun: KommunCode
 
     @Option(help: ArgumentHelp("Kommunens namn (t.ex. \"Strömsunds kommun\").", valueName: "namn"))
     var namn: String?
@@ -24,12 +24,6 @@ struct InitCommand: ParsableCommand {
     var maskThreshold: Int = 5
 
     func validate() throws {
-        guard KommunCode(kommun) != nil, kommun.count == 4 else {
-            throw ValidationError("--kommun: \"\(kommun)\" är inte en kommunkod med fyra siffror (t.ex. 2313)")
-        }
-        guard RegionRegister.region(kommun)?.level == .kommun else {
-            throw ValidationError("--kommun: \"\(kommun)\" är ingen kommun i SCB:s kommunindelning (290 kommuner, t.ex. 2313 Strömsund)")
-        }
         guard (3...10).contains(maskThreshold) else {
             throw ValidationError("--mask-threshold: \(maskThreshold) ska vara mellan 3 och 10")
         }
@@ -37,7 +31,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let code = KommunCode(kommun)!
+            let code = kommun
             let name = namn ?? RegionRegister.region(code.rawValue)?.officialName ?? "Kommun \(code)"
             _ = try Store.create(path: database.path, kommun: code, name: name, maskThreshold: maskThreshold)
             print("Skapade \(database.path) för \(name) (\(code)).")
@@ -133,13 +127,13 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"))
-    var kommun: String?
+    @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"), transform: OptionValue.kommun)
+    var kommun: KommunCode?
 
     func run() throws {
         try reportingErrors {
             let store = try database.open()
-            let code = try resolveKommun(kommun, store: store)
+            let code = resolveKommun(kommun, store: store)
             print("\(try store.kommunName(code)) (\(code)) – \(store.path)")
             let summary = try store.loadedSummary(kommun: code)
             if summary.isEmpty {
@@ -185,11 +179,7 @@ struct ImportsCommand: ParsableCommand {
 }
 
 /// `--kommun` or the database's own municipality.
-func resolveKommun(_ option: String?, store: Store) throws -> KommunCode {
-    guard let option else { return store.ownKommun }
-    guard let code = KommunCode(option) else { throw ValidationError("--kommun: \"\(option)\" är inte en kommunkod med fyra siffror") }
-    return code
-}
+func resolveKommun(_ option: KommunCode?, store: Store) -> KommunCode { option ?? store.ownKommun }
 
 struct UndoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -19,12 +19,8 @@ struct TemplateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Arbetsboken som skrivs.", valueName: "fil.xlsx"))
     var output = "lagesbild-mall.xlsx"
 
-    @Option(help: ArgumentHelp("Året som ska fyllas i (årskolumnen godtar då bara det året).", valueName: "år"))
+    @Option(help: ArgumentHelp("Året som ska fyllas i (årskolumnen godtar då bara det året).", valueName: "år"), transform: OptionValue.year)
     var year: Int?
-
-    func validate() throws {
-        if let year, !(1990...2100).contains(year) { throw ValidationError("--year: \(year) är inte ett år mellan 1990 och 2100") }
-    }
 
     func run() throws {
         try reportingErrors {

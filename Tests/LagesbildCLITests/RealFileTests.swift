@@ -110,7 +110,9 @@ import Testing
         Usage(arguments: ["indicators", "--year", "tjugo"], expected: ["fel: värdet 'tjugo' är ogiltigt för '--year <år>'", "Se 'lagesbild indicators --help'"]),
         Usage(arguments: ["indicators", "--year", "2024", "--format", "xml"], expected: ["fel: värdet 'xml' är ogiltigt för '--format <format>'; välj 'table', 'json' eller 'csv'"]),
         Usage(arguments: ["status", "--okand"], expected: ["fel: okänt tillval '--okand'"]),
-        Usage(arguments: ["init", "--kommun", "99"], expected: ["fel: --kommun: \"99\" är inte en kommunkod med fyra siffror (t.ex. 2313)"]),
+        Usage(arguments: ["init", "--kommun", "99"], expected: ["fel: värdet '99' är ogiltigt för '--kommun <kod>': \"99\" är inte en kommunkod med fyra siffror (t.ex. 2313)"]),
+        Usage(arguments: ["report", "--year", "2024", "--kommun", "9999"], expected: ["\"9999\" är ingen kommun i SCB:s kommunindelning"]),
+        Usage(arguments: ["mall", "--year", "24"], expected: ["fel: värdet '24' är ogiltigt för '--year <år>': \"24\" är inte ett år mellan 1990 och 2100"]),
         Usage(arguments: ["rapport"], expected: ["fel: oväntat argument 'rapport'"]),
     ]
 

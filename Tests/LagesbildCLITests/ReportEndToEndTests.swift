@@ -104,7 +104,11 @@ import Testing
         #expect(output.status == 1)
         #expect(output.stderr.contains("fel: databasen har inga uppgifter för 2313 år 2019 (år med uppgifter: 2023, 2024, 2025)"))
         let badDate = try cli.run(["report", "--year", "2024", "--date", "1 mars"])
-        #expect(badDate.stderr.contains("--date: \"1 mars\" är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+        #expect(badDate.status == 2)
+        #expect(badDate.stderr.contains("fel: värdet '1 mars' är ogiltigt för '--date <datum>': \"1 mars\" är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+        // A date that is not in the calendar is refused too.
+        let noSuchDay = try cli.run(["report", "--year", "2024", "--date", "2024-02-30"])
+        #expect(noSuchDay.status == 2)
     }
 }
 

@@ -75,10 +75,10 @@ public enum Template {
                 let required = column.required ? "Obligatorisk. " : ""
                 switch column.type {
                 case .year:
-                    let range = year.map { ($0, $0) } ?? (1990, 2100)
+                    let range = year.map { ($0, $0) } ?? (Years.valid.lowerBound, Years.valid.upperBound)
                     sheet.validations.append(.init(column: index, rule: .wholeNumber(minimum: range.0, maximum: range.1),
                                                    prompt: "\(required)Året som raden gäller" + (year.map { " (\($0))." } ?? ", t.ex. 2025."),
-                                                   error: year.map { "Skriv året \($0)." } ?? "Skriv ett år mellan 1990 och 2100."))
+                                                   error: year.map { "Skriv året \($0)." } ?? "Skriv ett år \(Years.validInSwedish)."))
                 case .month:
                     sheet.validations.append(.init(column: index, rule: .wholeNumber(minimum: 1, maximum: 12),
                                                    prompt: "Månad 1–12. Lämna tomt för hela året.", error: "Skriv en månad 1–12 eller lämna tomt."))

@@ -22,7 +22,7 @@ public enum Demo {
         if FileManager.default.fileExists(atPath: databasePath) {
             // Only ever replace a demo database, never a real one.
             guard try Store.open(path: databasePath).isDemo() else {
-                throw ReportError(message: "\(databasePath) finns redan och innehåller riktiga data; välj en annan mapp med --dir")
+                throw CommandError(message: "\(databasePath) finns redan och innehåller riktiga data; välj en annan mapp med --dir")
             }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
         }

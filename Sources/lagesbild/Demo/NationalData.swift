@@ -19,7 +19,7 @@ public enum NationalData {
     /// Writes `rows` data rows (plus the header) to a file, UTF-8, `;`-separated, LF.
     public static func write(rows: Int, seed: UInt64, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw ReportError(message: "\(path): filen kan inte skapas")
+            throw CommandError(message: "\(path): filen kan inte skapas")
         }
         defer { try? handle.close() }
         var buffer = Data()
