@@ -205,7 +205,7 @@ package struct ReportModel {
         [
             "id": entry.id,
             "date": String(entry.importedAt.prefix(10)),
-            "kind": entry.kind,
+            "kind": entry.kind.rawValue,
             "file": entry.fileName,
             "rows": SwedishFormat.integer(entry.rowsInserted + entry.rowsReplaced + entry.rowsUnchanged, separator: Self.space),
             "sha": String(entry.sha256.prefix(12)),

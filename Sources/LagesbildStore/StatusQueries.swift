@@ -15,23 +15,38 @@ public struct LoadedSummary: Sendable, Equatable {
     }
 }
 
-/// One entry of the import log.
-public struct ImportLogEntry: Sendable, Equatable, Codable {
+/// What an entry of the import log records.
+public enum ImportAction: String, Sendable, Codable, DatabaseValueConvertible {
+    /// A file (or a workbook's sheet) read in.
+    case `import`
+    /// An earlier import reversed.
+    case undo
+}
+
+/// One entry of the import log, read as a record: each column by name, the kind and action as enums.
+public struct ImportLogEntry: Sendable, Equatable, Codable, FetchableRecord {
     public let id: Int64
     public let importedAt: String
-    public let kind: String
+    public let kind: DataKind
     public let fileName: String
     public let sha256: String
     public let encoding: String
     public let rowsInserted: Int
     public let rowsReplaced: Int
     public let rowsUnchanged: Int
-    /// "import" or "undo".
-    public let action: String
+    public let action: ImportAction
     /// For an undo: the import it reversed. For an import: the undo that reversed it, if any.
     public let undoes: Int64?
     public let undoneBy: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, sha256, encoding, action, undoes
+        case importedAt = "imported_at", fileName = "file_name", rowsInserted = "rows_inserted", rowsReplaced = "rows_replaced"
+        case rowsUnchanged = "rows_unchanged", undoneBy = "undone_by"
+    }
 }
+
+extension DataKind: DatabaseValueConvertible {}
 
 extension Store {
     /// Per kind and year: rows and totals, for one municipality.
@@ -62,15 +77,9 @@ extension Store {
 
     public func importLog() throws -> [ImportLogEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT l.id, l.imported_at, l.kind, l.file_name, l.sha256, l.encoding, l.rows_inserted, l.rows_replaced,
-                       l.rows_unchanged, l.action, l.undoes, u.id
-                FROM import_log l LEFT JOIN import_log u ON u.undoes = l.id ORDER BY l.id
-                """).map { row in
-                ImportLogEntry(id: row[0], importedAt: row[1], kind: row[2], fileName: row[3], sha256: row[4],
-                               encoding: row[5], rowsInserted: row[6], rowsReplaced: row[7], rowsUnchanged: row[8],
-                               action: row[9], undoes: row[10], undoneBy: row[11])
-            }
+            try ImportLogEntry.fetchAll(db, sql: """
+                SELECT l.*, u.id AS undone_by FROM import_log l LEFT JOIN import_log u ON u.undoes = l.id ORDER BY l.id
+                """)
         }
     }
 

@@ -62,7 +62,7 @@ struct DemoCommand: ParsableCommand {
             let result = try Demo.run(in: URL(fileURLWithPath: dir), date: date)
             print("Fiktiva demodata för Strömsunds kommun (2313), 2022–2025:")
             for file in result.import_.files {
-                print("  \(file.fileName): \(file.kind?.rawValue ?? "") (\(file.encoding?.swedishName ?? "")), \(SwedishFormat.integer(file.inserted)) rader")
+                print("  \(file.displayName): \(file.kind?.rawValue ?? "") (\(file.encoding?.swedishName ?? "")), \(SwedishFormat.integer(file.inserted)) rader")
             }
             print("Databas: \(result.databasePath)")
             print("Rapport: \(result.reportPath)")

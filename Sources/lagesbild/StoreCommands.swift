@@ -80,18 +80,18 @@ struct ImportCommand: ParsableCommand {
             for file in report.files {
                 defer {
                     if !file.skippedSheets.isEmpty {
-                        print("\(file.fileName.components(separatedBy: ", blad ").first ?? file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
+                        print("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
                     }
                 }
                 if let earlier = file.alreadyImportedAs {
-                    print("\(file.fileName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
+                    print("\(file.displayName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
                 } else {
                     let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
                     if file.titles > 0 && file.inserted + file.replaced + file.unchanged == 0 {
-                        print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(file.titles) \(file.titles == 1 ? "nyckeltalsnamn" : "nyckeltalsnamn").")
+                        print("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(file.titles) nyckeltalsnamn.")
                         continue
                     }
-                    print("\(file.fileName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
+                    print("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
                 }
             }
             if report.dryRun {
@@ -168,8 +168,8 @@ struct ImportsCommand: ParsableCommand {
             var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade", "Anmärkning"],
                                   rightAligned: [0, 5, 6, 7])
             for entry in log {
-                let remark = entry.action == "undo" ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? ""
-                table.add([String(entry.id), entry.importedAt, entry.kind, entry.fileName, String(entry.sha256.prefix(12)),
+                let remark = entry.action == .undo ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? ""
+                table.add([String(entry.id), entry.importedAt, entry.kind.rawValue, entry.fileName, String(entry.sha256.prefix(12)),
                            SwedishFormat.integer(entry.rowsInserted), SwedishFormat.integer(entry.rowsReplaced),
                            SwedishFormat.integer(entry.rowsUnchanged), remark])
             }

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import LagesbildModel
+import LagesbildStore
+
+/// The import of one file inside the command's transaction: a second thread reads and validates the file
+/// (``ParsePipeline``) while this one writes the rows; a third computes the checksum.
+package final class FileLoad {
+    package let path: String
+    package let db: Database
+    package let store: Store
+    package let forcedKind: DataKind?
+    package let log: Importer.ErrorLog
+    package let progress: ImportProgress?
+    package private(set) var rowsSoFar: Int
+    private let errorsBefore: Int
+    /// The command's time, written to the import log.
+    package private(set) var timestamp = ""
+
+    package init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
+         rowsBefore: Int, progress: ImportProgress?) {
+        self.path = path
+        self.db = db
+        self.store = store
+        self.forcedKind = forcedKind
+        self.log = log
+        self.progress = progress
+        self.rowsSoFar = rowsBefore
+        self.errorsBefore = log.errors.count
+    }
+
+    var name: String { path }
+    var fileIsClean: Bool { log.errors.count == errorsBefore }
+
+    /// Sheets asked for by name (`--sheet`).
+    package var sheets: [String] = []
+
+    package func run(timestamp: String) throws -> [FileImportResult] {
+        self.timestamp = timestamp
+        let magic = Self.magic(path)
+        if magic.starts(with: Array("%PDF-".utf8)) {
+            try log.report(ImportError(file: name, problem: .pdfFile))
+            return []
+        }
+        if Self.isContainer(magic) { return try runWorkbook() }
+        return try runFile().map { [$0] } ?? []
+    }
+
+    /// The first bytes of a file (empty when it cannot be read; the reader then says why).
+    package static func magic(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+    }
+
+    /// A zip or OLE container (a workbook, or a file to be told apart from one), whatever the file's name:
+    /// the content decides, never the name.
+    package static func isContainer(_ magic: [UInt8]) -> Bool {
+        magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) || magic.starts(with: [0x50, 0x4B, 0x05, 0x06]) || magic == CompoundFile.magic
+    }
+
+    package func runFile() throws -> FileImportResult? {
+        let encoding: TextEncoding
+        do {
+            encoding = try TextFile.inspect(path, displayName: name).encoding
+        } catch {
+            try log.report(error)
+            return nil
+        }
+        if let format = try officialFormat(encoding: encoding) {
+            return try runOfficial(format, encoding: encoding, timestamp: timestamp)
+        }
+        let checksum = Checksum(path: path, displayName: name)
+        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun)
+        let outcome = try load(pipeline, logName: URL(fileURLWithPath: path).lastPathComponent, encodingName: encoding.swedishName,
+                               sha256: { try checksum.wait() }, mapError: { $0 })
+        switch outcome {
+        case .loaded(let kind, let importID, let counts, let sha256):
+            return FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
+                                    inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                    alreadyImportedAs: nil, importID: importID)
+        case .alreadyImported(let earlier, let sha256):
+            return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
+                                    inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+        case .failed, .headerOnly, .notAKind, .blank:
+            if case .headerOnly = outcome { try log.report(ImportError(file: name, problem: .headerOnly)) }
+            return nil
+        }
+    }
+
+    /// The first import (not undone) of content with this checksum, other than `other`.
+    package func earlierImport(of sha256: String, other: Int64 = 0) throws -> Int64? {
+        try ImportLog.earlierImport(db, of: sha256, other: other)
+    }
+
+    package enum LoadOutcome {
+        case loaded(DataKind, importID: Int64, counts: WriteCounts, sha256: String)
+        case alreadyImported(Int64, sha256: String)
+        /// Errors were reported; nothing of this source was kept.
+        case failed
+        /// A header and no data rows.
+        case headerOnly
+        /// The first record is not a header of any kind (its errors were not reported).
+        case notAKind([ImportError])
+        /// A sheet with no cells, or only empty ones (not reported).
+        case blank
+    }
+
+    /// Writes one source of records (a delimited file, or one sheet of a workbook) inside its own savepoint,
+    /// while the pipeline reads and validates it on another thread. `sha256` is asked for once the rows are
+    /// in (nil: do not check for an earlier import of the same content); `mapError` places an error (a
+    /// workbook turns line and column into a sheet and cell).
+    package func load(_ pipeline: ParsePipeline, logName: String, encodingName: String, sha256 computeSHA: () throws -> String?,
+              mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true,
+              checksEarlierImports: Bool = true) throws -> LoadOutcome {
+        var outcome: LoadOutcome = .failed
+        try db.inSavepoint {
+            var kind: DataKind?
+            var importID: Int64 = 0
+            var writer: FactWriter?
+            var counts = WriteCounts()
+            var dataRows = 0
+            var failed = false
+            do {
+                receiving: while true {
+                    switch pipeline.next() {
+                    case .header(let mapping):
+                        kind = mapping.kind
+                        importID = try ImportLog.begin(db, at: timestamp, kind: mapping.kind, fileName: logName, encoding: encodingName)
+                        writer = try FactWriter(db: db, kind: mapping.kind, importID: importID)
+                    case .batch(let batch):
+                        var duplicates: [ImportError] = []
+                        // Rows are written even after an error (the transaction is rolled back then), so that
+                        // duplicate keys later in the file are still found.
+                        try writer!.write(batch.rows) { result, line in
+                            if let firstLine = counts.record(result) {
+                                duplicates.append(ImportError(file: name, line: line, problem: .duplicateKey(firstLine: firstLine)))
+                            }
+                        }
+                        let errors = duplicates.isEmpty ? batch.errors : (batch.errors + duplicates).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+                        rowsSoFar += batch.count
+                        pipeline.recycle(batch)
+                        for error in errors { try log.report(mapError(error)) }
+                        if rowsSoFar % 65_536 < RowBatch.capacity { progress?(rowsSoFar) }
+                    case .failed(let errors):
+                        failed = true
+                        if kind == nil, !reportsUnknownKind, errors.contains(where: { if case .unknownKind = $0.problem { true } else { false } }) {
+                            outcome = .notAKind(errors)
+                            break receiving
+                        }
+                        if kind == nil, !reportsUnknownKind, errors.allSatisfy({ $0.problem == .onlyBlankLines }) {
+                            outcome = .blank
+                            break receiving
+                        }
+                        for error in errors { try log.report(mapError(error)) }
+                        break receiving
+                    case .finished(let rows):
+                        dataRows = rows
+                        break receiving
+                    }
+                }
+            } catch {
+                pipeline.cancel()
+                throw error
+            }
+            pipeline.cancel()
+            if failed { return .rollback }
+            let sha256: String?
+            do {
+                sha256 = try computeSHA()
+            } catch let error as ImportError {
+                try log.report(error)
+                return .rollback
+            }
+            if kind != nil && dataRows == 0 && fileIsClean {
+                outcome = .headerOnly
+                return .rollback
+            }
+            // Content imported before changes nothing: undo this file's writes and say so.
+            if checksEarlierImports, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
+                outcome = .alreadyImported(earlier, sha256: sha256)
+                return .rollback
+            }
+            guard fileIsClean, let kind else { return .rollback }
+            try ImportLog.finish(db, id: importID, counts: counts, sha256: sha256 ?? "")
+            outcome = .loaded(kind, importID: importID, counts: counts, sha256: sha256 ?? "")
+            return .commit
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,46 @@
+import LagesbildModel
+
+/// What one file's import did (or, in a dry run, would do).
+public struct FileImportResult: Sendable, Equatable {
+    public let fileName: String
+    public let kind: DataKind?
+    public let sha256: String
+    public let encoding: TextEncoding?
+    /// For official statistics: "JSON-stat 2.0", "Kolada", "PxWeb-CSV"; nil for the local CSV kinds.
+    public var format: String? = nil
+    /// Titles of reference measures the file gave (Kolada's KPI metadata).
+    public var titles: Int = 0
+    /// For a workbook: the sheet imported, and (on the workbook's last result) the sheets skipped and why.
+    public var sheet: String? = nil
+    /// How messages name the source: the file, or for a workbook `FILE, blad "NAME"`.
+    public var displayName: String { sheet.map { "\(fileName), blad \"\($0)\"" } ?? fileName }
+    public var skippedSheets: [String] = []
+    public let inserted: Int
+    public let replaced: Int
+    public let unchanged: Int
+    /// Set when this exact content was imported before; nothing was changed.
+    public let alreadyImportedAs: Int64?
+    public let importID: Int64?
+}
+
+/// The outcome of `lagesbild import`: all files succeeded and were committed (or rolled back in a dry run).
+public struct ImportReport: Sendable, Equatable {
+    public let files: [FileImportResult]
+    public let dryRun: Bool
+}
+
+/// An import refused: every error found (up to the limit). Nothing was written.
+public struct ImportFailure: Error, Equatable, CustomStringConvertible, UserFacingError {
+    public let errors: [ImportError]
+    public let truncated: Bool
+
+    public var description: String {
+        var lines = errors.map(\.description)
+        if truncated { lines.append("… fler än \(errors.count) fel; de första visas ovan") }
+        lines.append("Inget importerades: rätta felen och kör kommandot igen.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Called now and then during a long import with the rows read so far.
+public typealias ImportProgress = (_ rows: Int) -> Void

@@ -1,0 +1,64 @@
+import GRDB
+import LagesbildModel
+
+/// The import log's writes, for an import running inside its transaction: an entry opened when a source starts,
+/// closed with its counts when it is kept; the lookup that makes a second import of the same content a no-op; and
+/// the titles of reference measures, which belong to the import that brought them.
+package enum ImportLog {
+    /// Opens an entry for a source of `kind`; its checksum may follow when the source is kept.
+    package static func begin(_ db: Database, at timestamp: String, kind: DataKind, fileName: String, sha256: String = "",
+                              encoding: String) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [timestamp, kind.rawValue, fileName, sha256, encoding])
+        return db.lastInsertedRowID
+    }
+
+    /// Closes an entry with what its source changed (and its checksum, when it was not known at the start).
+    package static func finish(_ db: Database, id: Int64, counts: WriteCounts, sha256: String? = nil) throws {
+        if let sha256 {
+            try db.execute(sql: "UPDATE import_log SET sha256 = ?, rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
+                           arguments: [sha256, counts.inserted, counts.replaced, counts.unchanged, id])
+        } else {
+            try db.execute(sql: "UPDATE import_log SET rows_inserted = ?, rows_replaced = ?, rows_unchanged = ? WHERE id = ?",
+                           arguments: [counts.inserted, counts.replaced, counts.unchanged, id])
+        }
+    }
+
+    /// The first import (not undone) of content with this checksum, other than `other`.
+    package static func earlierImport(_ db: Database, of sha256: String, other: Int64 = 0) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT id FROM import_log WHERE sha256 = ? AND id <> ? AND action = 'import'
+            AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) ORDER BY id LIMIT 1
+            """, arguments: [sha256, other])
+    }
+
+    /// Sets the title of a reference measure (Kolada's KPI metadata); a later file replaces it, undoing it removes it.
+    package static func setTitle(_ db: Database, source: String, measure: String, title: String, importID: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO referens_titel (kalla, matt, titel, import_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT (kalla, matt) DO UPDATE SET titel = excluded.titel, import_id = excluded.import_id
+            WHERE titel <> excluded.titel
+            """, arguments: [source, measure, title, importID])
+    }
+}
+
+/// What a source's rows did to the store.
+package struct WriteCounts: Sendable, Equatable {
+    package var inserted = 0
+    package var replaced = 0
+    package var unchanged = 0
+
+    package init() {}
+
+    /// Counts one row's outcome; for a key the same source wrote before, returns that earlier row's line instead.
+    package mutating func record(_ outcome: FactWriter.Outcome) -> Int? {
+        switch outcome {
+        case .inserted: inserted += 1
+        case .replaced: replaced += 1
+        case .unchanged: unchanged += 1
+        case .duplicate(let firstLine): return firstLine
+        }
+        return nil
+    }
+}
