@@ -212,7 +212,7 @@ public enum DefinitionLoader {
 
         func field(_ name: String, kind: DataKind, key: String) throws -> FieldReference {
             let folded = TextKey.fold(name)
-            guard let column = kind.columns.first(where: { $0.matchKeys.contains(folded) || TextKey.fold($0.db) == folded }) else {
+            guard let column = kind.columns.first(where: { $0.matchKeys.contains(folded) || TextKey.fold($0.db.rawValue) == folded }) else {
                 throw error(key, "\"\(name)\" är ingen kolumn i \(kind.rawValue); kolumnerna är \(kind.columns.map(\.name).joined(separator: ", "))")
             }
             var vocabulary: Vocabulary?

@@ -38,7 +38,7 @@ public struct IndicatorDefinition: Sendable {
 public struct FieldReference: Sendable, Equatable {
     public let kind: DataKind
     /// The store's column.
-    public let column: String
+    public let column: ColumnKey
     /// The Swedish name a reader sees.
     public let name: String
     package let vocabulary: Vocabulary?

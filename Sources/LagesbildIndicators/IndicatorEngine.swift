@@ -244,7 +244,7 @@ package final class Query {
         let table = try facts(selection.kind)
         guard table.count > 0 else { return [:] }
         let passes = predicate(selection, table)
-        let yearColumn = table.integers["ar"] ?? []
+        let yearColumn = table.integers[.year] ?? []
         let firstYear = Int(yearColumn.min() ?? 0), yearSpan = Int(yearColumn.max() ?? 0) - firstYear + 1
         var wantedYear = [Bool](repeating: years == nil, count: yearSpan)
         for year in years ?? [] where year >= firstYear && year - firstYear < yearSpan { wantedYear[year - firstYear] = true }
@@ -298,7 +298,7 @@ package final class Query {
 
     package func years(of kind: DataKind) throws -> [Int] {
         if let known = yearsByKind[kind] { return known }
-        let years = Set(try facts(kind).integers["ar"] ?? []).map(Int.init).sorted()
+        let years = Set(try facts(kind).integers[.year] ?? []).map(Int.init).sorted()
         yearsByKind[kind] = years
         return years
     }
@@ -306,8 +306,8 @@ package final class Query {
     /// Inhabitants of the whole municipality per year.
     package func population() throws -> [Int: Int] {
         let table = try facts(.befolkning)
-        let years = table.integers["ar"] ?? [], inhabitants = table.integers["invanare"] ?? [], areas = table.texts["omrade"] ?? []
-        let whole = table.id(of: "", in: "omrade")
+        let years = table.integers[.year] ?? [], inhabitants = table.integers[.population] ?? [], areas = table.texts[.area] ?? []
+        let whole = table.id(of: "", in: .area)
         var result: [Int: Int] = [:]
         for index in 0..<table.count where areas[index] == whole {
             result[Int(years[index])] = Int(inhabitants[index])
@@ -399,7 +399,7 @@ package final class Query {
         guard let field = selection.field else { return [] }
         let table = try facts(selection.kind)
         guard let column = table.texts[field.column], let names = table.dictionary[field.column] else { return [] }
-        let years = table.integers["ar"] ?? []
+        let years = table.integers[.year] ?? []
         let passes = predicate(selection, table)
         var before = Set<Int32>(), after = Set<Int32>()
         for index in 0..<table.count {

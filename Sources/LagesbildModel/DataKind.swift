@@ -21,62 +21,62 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         switch self {
         case .signaler:
             [
-                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
-                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("månad", aliases: ["month"], db: "manad", type: .month, isKey: true),
-                ColumnSpec("kategori", aliases: ["category"], db: "kategori", type: .vocabulary(.kategori), required: true, isKey: true),
-                ColumnSpec("miljö", aliases: ["environment"], db: "miljo", type: .vocabulary(.miljo), isKey: true),
-                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .label, isKey: true),
-                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .label, isKey: true),
-                ColumnSpec("antal", aliases: ["count"], db: "antal", type: .count, required: true),
-                ColumnSpec("orosanmälningar", aliases: ["concern_reports"], db: "orosanmalningar", type: .optionalCount),
-                ColumnSpec("polisanmälningar", aliases: ["police_reports"], db: "polisanmalningar", type: .optionalCount),
+                ColumnSpec("kommun", aliases: ["municipality"], db: .kommun, type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("månad", aliases: ["month"], db: .month, type: .month, isKey: true),
+                ColumnSpec("kategori", aliases: ["category"], db: .category, type: .vocabulary(.kategori), required: true, isKey: true),
+                ColumnSpec("miljö", aliases: ["environment"], db: .environment, type: .vocabulary(.miljo), isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: .area, type: .label, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: .source, type: .label, isKey: true),
+                ColumnSpec("antal", aliases: ["count"], db: .count, type: .count, required: true),
+                ColumnSpec("orosanmälningar", aliases: ["concern_reports"], db: .concernReports, type: .optionalCount),
+                ColumnSpec("polisanmälningar", aliases: ["police_reports"], db: .policeReports, type: .optionalCount),
             ]
         case .utbildning:
             [
-                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
-                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("förvaltning", aliases: ["department"], db: "forvaltning", type: .requiredLabel, required: true, isKey: true),
-                ColumnSpec("utbildning", aliases: ["course"], db: "utbildning", type: .vocabulary(.utbildning), required: true, isKey: true),
-                ColumnSpec("målgrupp", aliases: ["target_group"], db: "malgrupp", type: .count, required: true),
-                ColumnSpec("genomfört", aliases: ["completed"], db: "genomfort", type: .count, required: true),
+                ColumnSpec("kommun", aliases: ["municipality"], db: .kommun, type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("förvaltning", aliases: ["department"], db: .department, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("utbildning", aliases: ["course"], db: .course, type: .vocabulary(.utbildning), required: true, isKey: true),
+                ColumnSpec("målgrupp", aliases: ["target_group"], db: .targetGroup, type: .count, required: true),
+                ColumnSpec("genomfört", aliases: ["completed"], db: .completed, type: .count, required: true),
             ]
         case .befolkning:
             [
                 // Any area of SCB's scheme: "00" riket, "LL" län, "KKKK" kommun (the column keeps its name).
-                ColumnSpec("kommun", aliases: ["municipality", "region"], db: "kommun", type: .region, isKey: true),
-                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("område", aliases: ["area"], db: "omrade", type: .populationArea, isKey: true),
-                ColumnSpec("invånare", aliases: ["population"], db: "invanare", type: .count, required: true),
+                ColumnSpec("kommun", aliases: ["municipality", "region"], db: .kommun, type: .region, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: .area, type: .populationArea, isKey: true),
+                ColumnSpec("invånare", aliases: ["population"], db: .population, type: .count, required: true),
             ]
         case .samverkan:
             [
-                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
-                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("aktör", aliases: ["actor"], db: "aktor", type: .requiredLabel, required: true, isKey: true),
-                ColumnSpec("typ", aliases: ["type"], db: "typ", type: .vocabulary(.samverkanstyp), required: true),
-                ColumnSpec("möten", aliases: ["meetings"], db: "moten", type: .optionalCount),
+                ColumnSpec("kommun", aliases: ["municipality"], db: .kommun, type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("aktör", aliases: ["actor"], db: .actor, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("typ", aliases: ["type"], db: .collaborationType, type: .vocabulary(.samverkanstyp), required: true),
+                ColumnSpec("möten", aliases: ["meetings"], db: .meetings, type: .optionalCount),
             ]
         case .aktiviteter:
             // The activity plan's follow-up. `ansvarig` names a function, never a person.
             [
-                ColumnSpec("kommun", aliases: ["municipality"], db: "kommun", type: .kommun, isKey: true),
-                ColumnSpec("år", aliases: ["year"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("aktivitet", aliases: ["activity"], db: "aktivitet", type: .requiredLabel, required: true, isKey: true),
-                ColumnSpec("målområde", aliases: ["target_area"], db: "malomrade", type: .vocabulary(.malomrade), required: true),
-                ColumnSpec("ansvarig", aliases: ["responsible"], db: "ansvarig", type: .requiredLabel, required: true, limit: 100),
-                ColumnSpec("insatsnivå", aliases: ["level"], db: "insatsniva", type: .vocabulary(.insatsniva)),
-                ColumnSpec("status", aliases: ["status"], db: "status", type: .vocabulary(.aktivitetsstatus), required: true),
-                ColumnSpec("kommentar", aliases: ["comment"], db: "kommentar", type: .label, limit: 500),
+                ColumnSpec("kommun", aliases: ["municipality"], db: .kommun, type: .kommun, isKey: true),
+                ColumnSpec("år", aliases: ["year"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("aktivitet", aliases: ["activity"], db: .activity, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("målområde", aliases: ["target_area"], db: .targetArea, type: .vocabulary(.malomrade), required: true),
+                ColumnSpec("ansvarig", aliases: ["responsible"], db: .responsible, type: .requiredLabel, required: true, limit: 100),
+                ColumnSpec("insatsnivå", aliases: ["level"], db: .level, type: .vocabulary(.insatsniva)),
+                ColumnSpec("status", aliases: ["status"], db: .status, type: .vocabulary(.aktivitetsstatus), required: true),
+                ColumnSpec("kommentar", aliases: ["comment"], db: .comment, type: .label, limit: 500),
             ]
         case .referens:
             [
-                ColumnSpec("område", aliases: ["region", "kommun", "municipality"], db: "kommun", type: .region, required: true, isKey: true),
-                ColumnSpec("år", aliases: ["year", "period"], db: "ar", type: .year, required: true, isKey: true),
-                ColumnSpec("källa", aliases: ["source"], db: "kalla", type: .requiredLabel, required: true, isKey: true),
-                ColumnSpec("mått", aliases: ["measure", "kpi"], db: "matt", type: .requiredLabel, required: true, isKey: true),
-                ColumnSpec("kön", aliases: ["gender"], db: "kon", type: .vocabulary(.kon), isKey: true, defaultCode: "T"),
-                ColumnSpec("värde", aliases: ["value"], db: "varde", type: .decimal),
+                ColumnSpec("område", aliases: ["region", "kommun", "municipality"], db: .kommun, type: .region, required: true, isKey: true),
+                ColumnSpec("år", aliases: ["year", "period"], db: .year, type: .year, required: true, isKey: true),
+                ColumnSpec("källa", aliases: ["source"], db: .source, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("mått", aliases: ["measure", "kpi"], db: .measure, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("kön", aliases: ["gender"], db: .gender, type: .vocabulary(.kon), isKey: true, defaultCode: "T"),
+                ColumnSpec("värde", aliases: ["value"], db: .value, type: .decimal),
             ]
         }
     }
@@ -99,10 +99,10 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
     package var valueColumns: [ColumnSpec] { columns.filter { !$0.isKey } }
 
     /// Pairs of (part, whole) columns where part may not exceed whole.
-    package var partWholeRules: [(part: String, whole: String)] {
+    package var partWholeRules: [(part: ColumnKey, whole: ColumnKey)] {
         switch self {
-        case .signaler: [("orosanmalningar", "antal"), ("polisanmalningar", "antal")]
-        case .utbildning: [("genomfort", "malgrupp")]
+        case .signaler: [(.concernReports, .count), (.policeReports, .count)]
+        case .utbildning: [(.completed, .targetGroup)]
         case .befolkning, .samverkan, .aktiviteter, .referens: []
         }
     }
@@ -114,7 +114,7 @@ package struct ColumnSpec: Sendable {
     package let name: String
     package let aliases: [String]
     /// The column in the store.
-    package let db: String
+    package let db: ColumnKey
     package let type: ColumnType
     package let required: Bool
     package let isKey: Bool
@@ -123,7 +123,7 @@ package struct ColumnSpec: Sendable {
     /// The code stored when a vocabulary column is left empty ("" unless given).
     package let defaultCode: String
 
-    package init(_ name: String, aliases: [String], db: String, type: ColumnType, required: Bool = false, isKey: Bool = false,
+    package init(_ name: String, aliases: [String], db: ColumnKey, type: ColumnType, required: Bool = false, isKey: Bool = false,
          limit: Int = 200, defaultCode: String = "") {
         self.name = name
         self.aliases = aliases

@@ -59,7 +59,7 @@ extension IndicatorResult: Encodable {
         try container.encode(series, forKey: .series)
         var breakdownContainer = container.nestedContainer(keyedBy: DynamicKey.self, forKey: .breakdowns)
         for breakdown in breakdowns {
-            try breakdownContainer.encode(breakdown.cells, forKey: DynamicKey(breakdown.field.column))
+            try breakdownContainer.encode(breakdown.cells, forKey: DynamicKey(breakdown.field.column.rawValue))
         }
         try container.encode(note, forKey: .note)
         try container.encode(comparison, forKey: .comparison)

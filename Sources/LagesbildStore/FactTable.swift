@@ -11,10 +11,10 @@ import LagesbildModel
 package final class FactTable {
     package let kind: DataKind
     /// Per column of `kind.columns` (the kommun column is not loaded): integers, with `missing` for NULL.
-    package private(set) var integers: [String: [Int32]] = [:]
+    package private(set) var integers: [ColumnKey: [Int32]] = [:]
     /// Per text column: each row's interned id, and the texts by id.
-    package private(set) var texts: [String: [Int32]] = [:]
-    package private(set) var dictionary: [String: [String]] = [:]
+    package private(set) var texts: [ColumnKey: [Int32]] = [:]
+    package private(set) var dictionary: [ColumnKey: [String]] = [:]
     package private(set) var count = 0
 
     package static let missing = Int32.min
@@ -23,9 +23,9 @@ package final class FactTable {
         self.kind = kind
         let columns = kind.columns.filter { column in
             if case .decimal = column.type { return false }
-            return column.db != "kommun"
+            return column.db != .kommun
         }
-        let statement = try db.makeStatement(sql: "SELECT \(columns.map(\.db).joined(separator: ", ")) FROM \(kind.table) WHERE kommun = ?")
+        let statement = try db.makeStatement(sql: "SELECT \(columns.map(\.db.rawValue).joined(separator: ", ")) FROM \(kind.table) WHERE kommun = ?")
         try statement.setArguments([kommun.rawValue])
         let handle = statement.sqliteStatement
         var isText = [Bool](), interners = [Interner]()
@@ -75,7 +75,7 @@ package final class FactTable {
     }
 
     /// The id of a text in a column, or nil when no row has it.
-    package func id(of text: String, in column: String) -> Int32? {
+    package func id(of text: String, in column: ColumnKey) -> Int32? {
         dictionary[column]?.firstIndex(of: text).map(Int32.init)
     }
 

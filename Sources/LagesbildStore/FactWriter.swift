@@ -41,9 +41,9 @@ package final class FactWriter {
         keyPositions = columns.indices.filter { columns[$0].isKey }
         valuePositions = columns.indices.filter { !columns[$0].isKey }
         let table = kind.table
-        let all = columns.map(\.db).joined(separator: ", ")
+        let all = columns.map(\.db.rawValue).joined(separator: ", ")
         let whereKey = kind.keyColumns.map { "\($0.db) = ?" }.joined(separator: " AND ")
-        let values = kind.valueColumns.map(\.db)
+        let values = kind.valueColumns.map(\.db.rawValue)
         let statements = [
             try db.cachedStatement(sql: """
                 INSERT INTO \(table) (\(all), import_id, line) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")), \(importID), ?)

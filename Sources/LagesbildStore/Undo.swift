@@ -57,7 +57,7 @@ extension Store {
                 if !blockers.isEmpty {
                     throw UndoError.blocked(importID, by: blockers.map { (id: $0[0], file: $0[1]) })
                 }
-                let columns = (kind.columns.map(\.db) + ["import_id", "line"]).joined(separator: ", ")
+                let columns = (kind.columns.map(\.db.rawValue) + ["import_id", "line"]).joined(separator: ", ")
                 try db.execute(sql: "DELETE FROM \(table) WHERE import_id = ?", arguments: [importID])
                 let touched = db.changesCount
                 try db.execute(sql: "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM \(table)_history WHERE replaced_by = ?",

@@ -32,14 +32,14 @@ import Testing
         #expect(abs((done.pValue ?? 0) - 0.5238095238095238) < 1e-9)
         #expect(done.trend == .noSignificantChange)
         #expect(done.suppressed == false)
-        let areas = try #require(done.breakdowns.first { $0.field.column == "malomrade" })
+        let areas = try #require(done.breakdowns.first { $0.field.column == .targetArea })
         // Target area 1: 2/2; 2: 1/3 (Rutiner done, Nano ongoing, Fördjupad not started); 3: 1/1 (the
         // cancelled one left out). 2023: 1/2, 0/1, 0/1 (Informationsmaterial; Demokratidag cancelled).
         #expect(areas.cells.map(\.key) == ["1", "2", "3"])
         #expect(areas.cells.map(\.label) == ["Organisation och samordning", "Kunskap och stöd", "Situations- och behovsanpassade åtgärder"])
         #expect(areas.cells.map(\.value) == [100.0, 33.3, 100.0])
         #expect(areas.cells.map(\.previous) == [50.0, 0.0, 0.0])
-        let levels = try #require(done.breakdowns.first { $0.field.column == "insatsniva" })
+        let levels = try #require(done.breakdowns.first { $0.field.column == .level })
         // Universell: Leda, Nano, Demokratidag → 2/3; selektiv: Kartlägga, Rutiner, Fördjupad → 2/3; the only
         // indikerad activity was cancelled, so there is no share to show.
         #expect(levels.cells.map(\.key) == ["universell", "selektiv"])

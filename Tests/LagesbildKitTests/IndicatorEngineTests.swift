@@ -111,7 +111,7 @@ import Testing
     @Test func breakdownNeedingSecondarySuppression() throws {
         let report = try Self.report(year: 2024)
         let signals = try #require(report.indicator("MO1-01"))
-        let areas = try #require(signals.breakdowns.first { $0.field.column == "omrade" })
+        let areas = try #require(signals.breakdowns.first { $0.field.column == .area })
         // Hammerdal (4) is below 5 and masked; being the only one, the next smallest non-zero cell,
         // Gäddede (12), is masked too, so 86 − 70 − 0 cannot reveal it. Backe's 0 is shown.
         #expect(areas.cells.map(\.label) == ["Centrum", "Gäddede", "Hammerdal", "Backe"])
@@ -121,7 +121,7 @@ import Testing
         #expect(areas.cells.map(\.previousSuppressed) == [false, true, true, false])
         #expect(!signals.suppressed)
 
-        let categories = try #require(signals.breakdowns.first { $0.field.column == "kategori" })
+        let categories = try #require(signals.breakdowns.first { $0.field.column == .category })
         #expect(categories.cells.map(\.key) == ["flygblad", "klotter", "symboler", "uttalanden"])
         #expect(categories.cells.map(\.suppressed) == [true, false, false, true])
     }

@@ -14,7 +14,7 @@ public enum Template {
     ]
 
     /// Columns left out of the template: the municipality is the database's own.
-    package static func columns(of kind: DataKind) -> [ColumnSpec] { kind.columns.filter { $0.db != "kommun" } }
+    package static func columns(of kind: DataKind) -> [ColumnSpec] { kind.columns.filter { $0.db != .kommun } }
 
     /// Writes the template. `year` narrows the year column to that year; the store (when given) adds its
     /// områden and förvaltningar as suggestions.
@@ -65,7 +65,7 @@ public enum Template {
             sheet.columns = columns.map { column in
                 let header = column.name.prefix(1).uppercased() + column.name.dropFirst()
                 let width: Double = switch column.type {
-                case .label, .requiredLabel, .populationArea: column.db == "kommentar" ? 50 : 32
+                case .label, .requiredLabel, .populationArea: column.db == .comment ? 50 : 32
                 case .vocabulary: 30
                 default: Double(max(header.count + 4, 10))
                 }
@@ -91,8 +91,8 @@ public enum Template {
                                                        prompt: "\(required)Välj i listan.", error: "Välj ett värde i listan: \(vocabulary.allowedList)."))
                     }
                 case .label, .requiredLabel, .populationArea:
-                    let listName = column.db == "omrade" ? "område" : column.db == "forvaltning" ? "förvaltning" : ""
-                    let note = column.db == "ansvarig" ? "En funktion, aldrig en person. " : column.db == "kommentar" ? "Skriv inget som pekar ut någon. " : ""
+                    let listName = column.db == .area ? "område" : column.db == .department ? "förvaltning" : ""
+                    let note = column.db == .responsible ? "En funktion, aldrig en person. " : column.db == .comment ? "Skriv inget som pekar ut någon. " : ""
                     if let range = listRange(listName) {
                         sheet.validations.append(.init(column: index, rule: .list(range: range, strict: false),
                                                        prompt: "\(required)\(note)Välj ett tidigare använt namn eller skriv ett nytt.", error: ""))
