@@ -24,6 +24,20 @@ package struct CSVRecordView {
     /// A record whose fields are all empty: a blank line, or Excel's ";;;;" after the data.
     package var isBlank: Bool { (0..<count).allSatisfy { fields[$0].start == fields[$0].end } }
 
+    /// Calls `body` with a record of these texts: for readers that build their records whole (official statistics).
+    package static func withRecord<T>(line: Int, texts: [String], _ body: (CSVRecordView) throws -> T) rethrows -> T {
+        var bytes: [UInt8] = []
+        var ranges: [CSVScanner.FieldRange] = []
+        for text in texts {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            ranges.append(CSVScanner.FieldRange(start: start, end: bytes.count, inScratch: false))
+        }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try ranges.withUnsafeBufferPointer { fields in try body(make(line: line, fields: fields, buffer: buffer)) }
+        }
+    }
+
     /// A record made by another reader (a workbook's row): fields are ranges of `buffer`.
     package static func make(line: Int, fields: UnsafeBufferPointer<CSVScanner.FieldRange>, buffer: UnsafeBufferPointer<UInt8>) -> CSVRecordView {
         CSVRecordView(line: line, count: fields.count, fields: fields, buffer: buffer, scratch: buffer)

@@ -77,11 +77,12 @@ package enum DecimalParser {
             switch character {
             case " ", "\u{00A0}", "\u{202F}": continue
             case ",": cleaned.append(".")
-            case "0"..."9", ".", "-", "+": cleaned.append(character)
+            case "0"..."9", ".", "-", "+", "e", "E": cleaned.append(character)
             default: return nil
             }
         }
-        guard cleaned.filter({ $0 == "." }).count <= 1, cleaned.contains(where: \.isNumber),
+        // An exponent only after digits ("1.5e-5", "7E1", as spreadsheets and JSON write them).
+        guard cleaned.filter({ $0 == "." }).count <= 1, cleaned.first?.isLetter != true, cleaned.contains(where: \.isNumber),
               let value = Double(cleaned), value.isFinite else { return nil }
         return value
     }

@@ -51,72 +51,72 @@ extension FileLoad {
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding, format: format.swedishName,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
         }
-        if table.rows.isEmpty && table.titles.isEmpty {
+        if table.records.isEmpty && table.titles.isEmpty {
             try log.report(ImportError(file: name, problem: .headerOnly))
             return nil
         }
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let encodingName = "\(format.swedishName), \(encoding.swedishName)"
+        guard !table.records.isEmpty else { return try runTitles(table, format: format, encoding: encoding, sha256: sha256, fileName: fileName) }
+
+        // The records are rows like any file's: the same header mapping, validator and writer, in the same savepoint,
+        // with the import log, history and idempotency. Their errors are placed where the file has them.
+        let records = table.records, header = table.header
+        let pipeline = ParsePipeline(name: name, forcedKind: table.kind, defaultKommun: store.ownKommun) { emit in
+            try CSVRecordView.withRecord(line: 0, texts: header) { try emit($0) }
+            for (index, record) in records.enumerated() {
+                try CSVRecordView.withRecord(line: index + 1, texts: record.fields) { try emit($0) }
+            }
+        }
+        let file = name
+        let place: (ImportError) -> ImportError = { error in
+            guard let line = error.line, line >= 1, line <= records.count else { return error }
+            let record = records[line - 1]
+            var problem = error.problem
+            if case .duplicateKey(let firstLine) = problem, firstLine >= 1, firstLine <= records.count {
+                let first = records[firstLine - 1]
+                problem = .duplicateValue(firstPlace: format == .pxwebCSV ? "rad \(first.line)" : first.place)
+            }
+            // The value's column as the file names it (a PxWeb year column), where it has its own name.
+            let column = error.column.map { ["invånare", "värde"].contains($0) ? record.valueColumn ?? $0 : $0 }
+            if format == .pxwebCSV { return ImportError(file: file, line: record.line, column: column, problem: problem) }
+            return ImportError(file: file, column: column, place: record.place, problem: problem)
+        }
+        switch try load(pipeline, logName: fileName, encodingName: encodingName, sha256: { sha256 }, mapError: place) {
+        case .loaded(let kind, let importID, let counts, _):
+            for title in table.titles {
+                try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
+            }
+            return FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding, format: format.swedishName,
+                                    inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                    alreadyImportedAs: nil, importID: importID)
+        case .alreadyImported(let earlier, _):
+            return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding, format: format.swedishName,
+                                    inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+        case .headerOnly:
+            try log.report(ImportError(file: name, problem: .headerOnly))
+            return nil
+        case .failed, .notAKind, .blank:
+            return nil
+        }
+    }
+
+    /// Kolada's KPI metadata: titles of measures and no values, logged as an import of its own.
+    private func runTitles(_ table: OfficialTable, format: OfficialFormat, encoding: TextEncoding, sha256: String,
+                           fileName: String) throws -> FileImportResult? {
         var outcome: FileImportResult?
         try db.inSavepoint {
-            let importID = try ImportLog.begin(db, at: timestamp, kind: table.kind, fileName: URL(fileURLWithPath: path).lastPathComponent,
-                                               sha256: sha256, encoding: "\(format.swedishName), \(encoding.swedishName)")
-            let writer = try FactWriter(db: db, kind: table.kind, importID: importID)
-            var counts = WriteCounts()
-            let batch = RowBatch(columns: table.kind.columns.count)
-            var places: [Int: String] = [:]
-            func flush() throws {
-                try writer.write(batch) { result, line in
-                    if let firstLine = counts.record(result) {
-                        try log.report(ImportError(file: name, line: format == .pxwebCSV ? line : nil,
-                                                   place: format == .pxwebCSV ? nil : places[line],
-                                                   problem: .duplicateValue(firstPlace: places[firstLine] ?? "rad \(firstLine)")))
-                    }
-                }
-                batch.reset()
-            }
-            for row in table.rows {
-                if !row.place.isEmpty { places[row.line] = row.place }
-                // The batch copies texts into its own storage, so the pointers need live only for `append`.
-                Self.withBindValues(row.values) { batch.append($0, line: row.line) }
-                if batch.isFull { try flush() }
-            }
-            try flush()
+            let importID = try ImportLog.begin(db, at: timestamp, kind: table.kind, fileName: fileName, sha256: sha256,
+                                               encoding: "\(format.swedishName), \(encoding.swedishName)")
             for title in table.titles {
                 try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
             }
             guard fileIsClean else { return .rollback }
-            try ImportLog.finish(db, id: importID, counts: counts)
             outcome = FileImportResult(fileName: name, kind: table.kind, sha256: sha256, encoding: encoding, format: format.swedishName,
-                                       titles: format == .koladaMetadata ? table.titles.count : 0, inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
-                                       alreadyImportedAs: nil, importID: importID)
+                                       titles: table.titles.count, inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: nil,
+                                       importID: importID)
             return .commit
         }
         return outcome
-    }
-
-    /// Calls `body` with the row as bind values; texts point into one buffer that lives for the call.
-    private static func withBindValues(_ values: [OfficialRow.Value], _ body: ([BindValue]) -> Void) {
-        var storage: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        for value in values {
-            if case .text(let text) = value {
-                let start = storage.count
-                storage.append(contentsOf: text.utf8)
-                ranges.append(start..<storage.count)
-            }
-        }
-        storage.withUnsafeBufferPointer { buffer in
-            var textIndex = 0
-            let bound = values.map { value -> BindValue in
-                switch value {
-                case .null: return .null
-                case .integer(let integer): return .integer(integer)
-                case .real(let real): return .real(real)
-                case .text:
-                    defer { textIndex += 1 }
-                    return .text(UnsafeBufferPointer(rebasing: buffer[ranges[textIndex]]))
-                }
-            }
-            body(bound)
-        }
     }
 }

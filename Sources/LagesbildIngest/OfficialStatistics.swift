@@ -23,28 +23,50 @@ package enum OfficialFormat: Equatable {
     }
 }
 
-/// One row for the store, owning its values (official files are small; the streaming path is for CSV).
-package struct OfficialRow {
-    package enum Value {
-        case text(String)
-        case integer(Int64)
-        case real(Double)
-        case null
-    }
-
-    package var values: [Value]
-    /// Where the row came from, for messages: a line (CSV) or a place (JSON).
+/// One record of an official file in the store's terms: texts under the kind's Swedish column names, validated and
+/// written by the same header mapping, validator and writer as every row of a CSV file or a workbook.
+package struct OfficialRecord {
+    package var fields: [String]
+    /// Where it came from, for messages: the line of a PxWeb CSV, or a place in a JSON file.
     package var line: Int
     package var place: String
+    /// The file's own name for the value's column (a PxWeb year column such as "2024"), for messages.
+    package var valueColumn: String? = nil
 }
 
 /// What an official file holds, in the store's terms.
 package struct OfficialTable {
     /// `.befolkning` (SCB's population, BE0101N1) or `.referens`.
     package var kind: DataKind
-    package var rows: [OfficialRow] = []
+    package var records: [OfficialRecord] = []
     /// Titles of measures, by (source, measure), from the file's own labels or Kolada's KPI metadata.
     package var titles: [(source: String, measure: String, title: String)] = []
+
+    package init(kind: DataKind) { self.kind = kind }
+
+    /// The records' column names (the kind's Swedish headers).
+    package var header: [String] {
+        kind == .befolkning ? ["kommun", "år", "område", "invånare"] : ["område", "år", "källa", "mått", "kön", "värde"]
+    }
+
+    /// A region's population in a year (the whole municipality, county or country).
+    package mutating func addPopulation(region: String, year: Int, value: Double?, line: Int, place: String, valueColumn: String? = nil) {
+        records.append(OfficialRecord(fields: [region, String(year), "", Self.text(value)], line: line, place: place, valueColumn: valueColumn))
+    }
+
+    /// A value of a reference series.
+    package mutating func addReference(region: String, year: Int, source: String, measure: String, gender: String, value: Double?,
+                                       line: Int, place: String, valueColumn: String? = nil) {
+        records.append(OfficialRecord(fields: [region, String(year), source, measure, gender, Self.text(value)], line: line, place: place,
+                                      valueColumn: valueColumn))
+    }
+
+    /// A number as the validator reads it: digits for a whole number, else Swift's shortest exact form; none is empty.
+    static func text(_ value: Double?) -> String {
+        guard let value else { return "" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
 }
 
 /// Reads SCB's and Kolada's files into rows of `befolkning` and `referens`. Parsing JSON is left to
@@ -280,16 +302,10 @@ package enum JSONStat {
         for key in order {
             let (value, place, ordinal) = sums[key]!
             if population {
-                // Population is a count: whole and not negative.
-                guard let value, value >= 0, value == value.rounded(), value < 2_147_483_648 else {
-                    errors.append(ImportError(file: file, column: "invånare", place: place, problem: .notANonNegativeInteger(value.map { SwedishFormat.decimal($0, decimals: 1) } ?? "null")))
-                    continue
-                }
-                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(""), .integer(Int64(value))], line: ordinal, place: place))
+                table.addPopulation(region: key.region, year: key.year, value: value, line: ordinal, place: place)
             } else {
-                let measure = metricCodes[key.metric]
-                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(source), .text(measure),
-                                                       .text(key.gender), value.map { .real($0) } ?? .null], line: ordinal, place: place))
+                table.addReference(region: key.region, year: key.year, source: source, measure: metricCodes[key.metric], gender: key.gender,
+                                   value: value, line: ordinal, place: place)
             }
         }
         if !population {
@@ -362,13 +378,13 @@ package enum Kolada {
                     errors.append(ImportError(file: file, column: "gender", place: itemPlace, problem: .unknownValue(genderText, allowed: "T, K, M")))
                     continue
                 }
-                var value: OfficialRow.Value = .null
+                var value: Double?
                 if let raw = item["value"], !(raw is NSNull) {
                     guard let number = StatisticsNumber.double(raw) else {
                         errors.append(ImportError(file: file, column: "value", place: itemPlace, problem: .notANumber("\(raw)")))
                         continue
                     }
-                    value = .real(number)
+                    value = number
                 }
                 let key = "\(region)|\(year)|\(kpi)|\(gender)"
                 if let first = seen[key] {
@@ -377,8 +393,8 @@ package enum Kolada {
                 }
                 seen[key] = itemPlace
                 ordinal += 1
-                table.rows.append(OfficialRow(values: [.text(region), .integer(Int64(year)), .text(source), .text(kpi), .text(gender), value],
-                                              line: ordinal, place: itemPlace))
+                table.addReference(region: region, year: year, source: source, measure: kpi, gender: gender, value: value,
+                                   line: ordinal, place: itemPlace)
             }
             if errors.count >= Importer.errorLimit { break }
         }
@@ -416,30 +432,24 @@ package enum PxWebCSV {
         return nil
     }
 
+    /// The cells of one line, through the project's CSV scanner (RFC 4180 quotes, separator detected on the line).
     package static func cells(of line: String) -> [String] {
-        let separator: Character = line.contains(";") ? ";" : line.contains("\t") ? "\t" : ","
-        var cells: [String] = [], current = "", quoted = false
-        var iterator = line.makeIterator()
-        var pendingQuote = false
-        while let character = iterator.next() {
-            if pendingQuote {
-                pendingQuote = false
-                if character == "\"" { current.append("\""); continue }
-                quoted = false
-            }
-            if quoted {
-                if character == "\"" { pendingQuote = true } else { current.append(character) }
-            } else if character == "\"" {
-                quoted = true
-            } else if character == separator {
-                cells.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(character)
-            }
+        (try? records(line, startingAtLine: 0).first?.cells) ?? []
+    }
+
+    /// The records of `text` through the project's CSV scanner, numbered from `firstLine` (0-based) of the file;
+    /// the separator is the one the first of them uses. Cells are trimmed of spaces.
+    package static func records(_ text: String, startingAtLine firstLine: Int, file: String = "") throws -> [(line: Int, cells: [String])] {
+        var reader = CSVReader(fileName: file)
+        var result: [(line: Int, cells: [String])] = []
+        func collect(_ record: CSVRecordView) {
+            result.append((firstLine + record.line, record.strings.map { $0.trimmingCharacters(in: .whitespaces) }))
         }
-        cells.append(current.trimmingCharacters(in: .whitespaces))
-        return cells
+        var bytes = Array(text.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        try bytes.withUnsafeBufferPointer { try reader.feed($0, emit: collect) }
+        try reader.finish(emit: collect)
+        return result
     }
 
     /// "2024", "2024M12", "2024K4" or "Folkmängd 2024": the period and the content before it.
@@ -457,7 +467,16 @@ package enum PxWebCSV {
         }
         // The title line, when there is one, names the table ("Folkmängd efter region och år").
         let title = headerIndex > 0 ? cells(of: lines[0]).first ?? "" : ""
-        let header = cells(of: lines[headerIndex])
+        // The header and the lines after it: one table with one separator.
+        let parsed: [(line: Int, cells: [String])]
+        do {
+            parsed = try records(lines[headerIndex...].joined(separator: "\n"), startingAtLine: headerIndex, file: file)
+        } catch let error as ImportError {
+            return (nil, [error])
+        } catch {
+            return (nil, [ImportError(file: file, problem: .unreadable(reason: "\(error)"))])
+        }
+        let header = parsed.first?.cells ?? []
         let regionColumn = header.firstIndex { TextKey.fold($0) == "region" }!
         var periodColumns = header.indices.compactMap { index in period(in: header[index]).map { (column: index, period: $0.period, content: $0.content) } }
         let variableColumns = header.indices.filter { index in index != regionColumn && !periodColumns.contains { $0.column == index } }
@@ -487,11 +506,8 @@ package enum PxWebCSV {
 
         // The table's lines with a known region; footnotes after the table ("Källa: SCB") have no values.
         var rows: [(line: Int, region: String, cells: [String])] = []
-        for lineIndex in (headerIndex + 1)..<lines.count {
-            let line = lines[lineIndex]
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let cells = cells(of: line)
-            let lineNumber = lineIndex + 1
+        for (lineNumber, cells) in parsed.dropFirst() {
+            if cells.allSatisfy(\.isEmpty) { continue }
             if cells.count < header.count {
                 if cells.count <= 1 { continue }
                 errors.append(ImportError(file: file, line: lineNumber, problem: .fieldCount(expected: header.count, found: cells.count)))
@@ -523,7 +539,7 @@ package enum PxWebCSV {
         }
 
         struct Key: Hashable { let region: String; let year: Int; let content: String; let gender: String }
-        var sums: [Key: (value: Double?, line: Int)] = [:]
+        var sums: [Key: (value: Double?, line: Int, column: String)] = [:]
         var order: [Key] = []
         for row in rows {
             let (lineNumber, region, cells) = row
@@ -557,9 +573,9 @@ package enum PxWebCSV {
                 guard Years.valid.contains(period.year) else { continue }
                 let key = Key(region: region, year: period.year, content: content.isEmpty ? title : content, gender: gender)
                 if let existing = sums[key] {
-                    if let value { sums[key] = ((existing.value ?? 0) + value, existing.line) }
+                    if let value { sums[key] = ((existing.value ?? 0) + value, existing.line, existing.column) }
                 } else {
-                    sums[key] = (value, lineNumber)
+                    sums[key] = (value, lineNumber, header[column])
                     order.append(key)
                 }
             }
@@ -567,17 +583,12 @@ package enum PxWebCSV {
         }
         guard errors.isEmpty else { return (nil, errors) }
         for key in order {
-            let (value, line) = sums[key]!
+            let (value, line, column) = sums[key]!
             if population {
-                guard let value, value >= 0, value == value.rounded(), value < 2_147_483_648 else {
-                    errors.append(ImportError(file: file, line: line, column: "\(key.year)", problem: .notANonNegativeInteger(value.map { "\($0)" } ?? "..")))
-                    continue
-                }
-                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text(""), .integer(Int64(value))], line: line, place: ""))
+                table.addPopulation(region: key.region, year: key.year, value: value, line: line, place: "", valueColumn: column)
             } else {
-                let measure = String(key.content.prefix(200))
-                table.rows.append(OfficialRow(values: [.text(key.region), .integer(Int64(key.year)), .text("SCB"), .text(measure), .text(key.gender),
-                                                       value.map { .real($0) } ?? .null], line: line, place: ""))
+                table.addReference(region: key.region, year: key.year, source: "SCB", measure: String(key.content.prefix(200)), gender: key.gender,
+                                   value: value, line: line, place: "", valueColumn: column)
             }
         }
         if !population {

@@ -78,6 +78,17 @@ import Testing
             """, expected: "jsonstat-region.json: värde 0 (region 9999, år 2024): \"9999\" är ingen regionkod"),
         BadCase(name: "pxweb-text.csv", text: "\"Folkmängd efter region och år\"\n\n\"region\";\"2024\"\n\"2313 Strömsund\";elva\n",
                 expected: "pxweb-text.csv:4: kolumnen \"2024\": \"elva\" är inte ett tal"),
+        // Values go through the same validator as every CSV row, placed where the file has them.
+        BadCase(name: "negativ.json", text: """
+            {"version": "2.0", "class": "dataset", "id": ["Region", "Tid"], "size": [1, 1], "label": "Folkmängd",
+             "dimension": {"Region": {"label": "region", "category": {"index": ["2313"]}}, "Tid": {"label": "år", "category": {"index": ["2024"]}}},
+             "value": [-5]}
+            """, expected: "negativ.json: värde 0 (region 2313, år 2024): kolumnen \"invånare\": \"-5\" är inte ett icke-negativt heltal"),
+        BadCase(name: "pxweb-saknas.csv", text: "\"Folkmängd efter region och år\"\n\n\"region\";\"2023\";\"2024\"\n\"2313 Strömsund\";11560;..\n",
+                expected: "pxweb-saknas.csv:4: kolumnen \"2024\": värdet saknas men är obligatoriskt"),
+        BadCase(name: "personnummer.json", text: """
+            {"values": [{"kpi": "N07403 19850101-1234", "municipality": "2313", "period": 2024, "values": [{"gender": "T", "value": 1.5}]}]}
+            """, expected: "personnummer.json: values[0].values[0] (kpi N07403 19850101-1234, municipality 2313, period 2024): kolumnen \"mått\": värdet ser ut som ett personnummer"),
         BadCase(name: "pxweb-utan-titel.csv", text: "\"region\";\"2024\"\n\"2313 Strömsund\";11500\n",
                 expected: "pxweb-utan-titel.csv: PxWeb-filen saknar en titel eller rubrik som säger vad talen är"),
     ]

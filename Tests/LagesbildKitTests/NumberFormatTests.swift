@@ -17,3 +17,17 @@ import Testing
         #expect(Styles.isDateFormatCode(format.code) == format.isDate, "\(format.code)")
     }
 }
+
+/// Decimal values (reference series, PxWeb cells): Swedish and English decimals, spaces, and the exponent form that
+/// JSON and spreadsheets write for small or large numbers.
+@Suite struct DecimalParserTests {
+    @Test(arguments: [("812,5", 812.5), ("812.5", 812.5), ("1 234,5", 1234.5), ("-0,25", -0.25), ("1.5e-05", 0.000015), ("7E1", 70.0)])
+    func decimals(_ example: (text: String, value: Double)) {
+        #expect(DecimalParser.parse(example.text) == example.value)
+    }
+
+    @Test(arguments: ["e5", "1,2,3", "tolv", "", "1.2.3", "--"])
+    func notDecimals(_ text: String) {
+        #expect(DecimalParser.parse(text) == nil)
+    }
+}
