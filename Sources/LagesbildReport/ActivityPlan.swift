@@ -39,8 +39,8 @@ package struct ActivityPlanSection {
         return text
     }
 
-    package func context() -> [String: Any] {
-        guard !activities.isEmpty else { return ["hasActivities": false, "year": year] }
+    package func context() -> ActivityPlanContext {
+        guard !activities.isEmpty else { return ActivityPlanContext(hasActivities: false, year: year) }
         let statusLabels = Self.statuses.map { Vocabulary.aktivitetsstatus.label(for: $0) }
         let areas = Vocabulary.malomrade.entries.filter { entry in activities.contains { $0.targetArea == entry.code } }
         func areaName(_ code: String) -> String { "\(code) \(Vocabulary.malomrade.label(for: code))" }
@@ -54,37 +54,37 @@ package struct ActivityPlanSection {
             }.joined(separator: "; ") + "."
         let chart = Charts.stackedBars(id: "aktivitetsplan-chart", title: "Aktiviteter \(year) per målområde och status",
                                        description: description, series: statusLabels, rows: rows)
-        var table = rows.map { row -> [String: Any] in
-            ["label": row.label, "cells": row.segments.map { ["value": $0.value] },
-             "total": row.segments.reduce(0) { $0 + $1.value }, "isTotal": false]
+        var table = rows.map { row in
+            ActivityPlanContext.StatusRow(label: row.label, cells: row.segments.map { .init(value: $0.value) },
+                                          total: row.segments.reduce(0) { $0 + $1.value }, isTotal: false)
         }
-        table.append(["label": "Totalt", "cells": Self.statuses.map { ["value": count($0)] }, "total": activities.count, "isTotal": true])
+        table.append(.init(label: "Totalt", cells: Self.statuses.map { .init(value: count($0)) }, total: activities.count, isTotal: true))
         let carried = activities.filter(\.carriedOver).count
-        return [
-            "hasActivities": true,
-            "year": year,
-            "previousYear": year - 1,
-            "sentence": sentence,
-            "chart": chart,
-            "statusHeaders": statusLabels.map { ["label": $0] },
-            "statusRows": table,
-            "hasCarriedOver": carried > 0,
-            "areas": areas.map { area -> [String: Any] in
-                [
-                    "heading": "Målområde \(area.code) – \(area.label)",
-                    "caption": "Aktiviteter \(year), målområde \(area.code) \(area.label.lowercased())",
-                    "activities": activities.filter { $0.targetArea == area.code }.map { activity -> [String: Any] in
-                        [
-                            "name": activity.name,
-                            "responsible": activity.responsible,
-                            "level": activity.level.isEmpty ? "–" : Vocabulary.insatsniva.label(for: activity.level),
-                            "status": Vocabulary.aktivitetsstatus.label(for: activity.status),
-                            "comment": activity.comment,
-                            "carriedOver": activity.carriedOver,
-                        ]
-                    },
-                ]
-            },
-        ]
+        return ActivityPlanContext(
+            hasActivities: true,
+            year: year,
+            previousYear: year - 1,
+            sentence: sentence,
+            chart: chart,
+            statusHeaders: statusLabels.map { .init(label: $0) },
+            statusRows: table,
+            hasCarriedOver: carried > 0,
+            areas: areas.map { area in
+                ActivityPlanContext.Area(
+                    heading: "Målområde \(area.code) – \(area.label)",
+                    caption: "Aktiviteter \(year), målområde \(area.code) \(area.label.lowercased())",
+                    activities: activities.filter { $0.targetArea == area.code }.map { activity in
+                        ActivityPlanContext.ActivityRow(
+                            name: activity.name,
+                            responsible: activity.responsible,
+                            level: activity.level.isEmpty ? "–" : Vocabulary.insatsniva.label(for: activity.level),
+                            status: Vocabulary.aktivitetsstatus.label(for: activity.status),
+                            comment: activity.comment,
+                            carriedOver: activity.carriedOver
+                        )
+                    }
+                )
+            }
+        )
     }
 }

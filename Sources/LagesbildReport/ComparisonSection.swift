@@ -52,20 +52,20 @@ package struct ComparisonSection {
         }
     }
 
-    package func context() -> [String: Any] {
-        let rows = compared.map { result -> [String: Any] in
+    package func context() -> ComparisonContext {
+        let rows = compared.map { result in
             let comparison = result.comparison!, definition = result.definition
-            return [
-                "title": "\(definition.id) \(definition.title)",
-                "unit": definition.unit.rawValue,
-                "kommun": text(result.value, masked: result.suppressed, definition),
-                "lan": text(comparison.lan.value, masked: comparison.lan.suppressed, definition),
-                "riket": text(comparison.riket.value, masked: comparison.riket.suppressed, definition),
-                "result": resultText(comparison.lan.result),
-            ]
+            return ComparisonContext.Row(
+                title: "\(definition.id) \(definition.title)",
+                unit: definition.unit.rawValue,
+                kommun: text(result.value, masked: result.suppressed, definition),
+                lan: text(comparison.lan.value, masked: comparison.lan.suppressed, definition),
+                riket: text(comparison.riket.value, masked: comparison.riket.suppressed, definition),
+                result: resultText(comparison.lan.result)
+            )
         }
         let rates = compared.filter { if case .rate = $0.definition.measure { true } else { false } }
-        let charts = rates.map { result -> [String: Any] in
+        let charts = rates.map { result -> ComparisonContext.Chart in
             let comparison = result.comparison!, definition = result.definition
             let id = "jamforelse-" + definition.id.lowercased()
             func bar(_ label: String, _ value: Double?, _ masked: Bool, emphasised: Bool = false) -> Charts.Bar {
@@ -77,35 +77,35 @@ package struct ComparisonSection {
             let bars = [bar(shortName, result.value, result.suppressed, emphasised: true),
                         bar(comparison.lan.name, comparison.lan.value, comparison.lan.suppressed),
                         bar("Riket", comparison.riket.value, comparison.riket.suppressed)]
-            return [
-                "sentence": sentence(result, comparison),
-                "chart": Charts.columns(id: id, title: "\(definition.title) (\(definition.unit.rawValue)) \(report.year): kommunen, länet och riket",
+            return ComparisonContext.Chart(
+                sentence: sentence(result, comparison),
+                chart: Charts.columns(id: id, title: "\(definition.title) (\(definition.unit.rawValue)) \(report.year): kommunen, länet och riket",
                                         description: "Stapeldiagram: " + bars.map { "\($0.label) \($0.text)" }.joined(separator: ", ") + ".",
                                         bars: bars),
-                "caption": "\(definition.title) \(report.year), \(definition.unit.rawValue). Länet och riket räknas på de kommuner som finns i databasen.",
-            ]
+                caption: "\(definition.title) \(report.year), \(definition.unit.rawValue). Länet och riket räknas på de kommuner som finns i databasen."
+            )
         }
-        let referenceRows = references.map { reference -> [String: Any] in
+        let referenceRows = references.map { reference -> ComparisonContext.ReferenceRow in
             func format(_ value: Double?) -> String {
                 value.map { SwedishFormat.decimal($0, decimals: reference.decimals, separator: space) } ?? "–"
             }
-            return ["title": reference.title, "unit": reference.unit, "source": reference.source,
-                    "kommun": format(reference.kommun), "lan": format(reference.lan), "riket": format(reference.riket)]
+            return ComparisonContext.ReferenceRow(title: reference.title, unit: reference.unit, source: reference.source,
+                                                  kommun: format(reference.kommun), lan: format(reference.lan), riket: format(reference.riket))
         }
         let attributions = Array(Set(references.map(\.attribution))).sorted()
         let lanName = RegionRegister.region(RegionRegister.region(report.kommun.rawValue)?.lanCode ?? "")?.name ?? "Länet"
-        return [
-            "hasComparisons": !compared.isEmpty,
-            "hasCharts": !charts.isEmpty,
-            "charts": charts,
-            "rows": rows,
-            "kommunName": shortName,
-            "lanName": lanName,
-            "year": report.year,
-            "hasReferences": !referenceRows.isEmpty,
-            "references": referenceRows,
-            "attributions": attributions.map { ["text": $0] },
-            "isEmpty": compared.isEmpty && referenceRows.isEmpty,
-        ]
+        return ComparisonContext(
+            hasComparisons: !compared.isEmpty,
+            hasCharts: !charts.isEmpty,
+            charts: charts,
+            rows: rows,
+            kommunName: shortName,
+            lanName: lanName,
+            year: report.year,
+            hasReferences: !referenceRows.isEmpty,
+            references: referenceRows,
+            attributions: attributions.map { .init(text: $0) },
+            isEmpty: compared.isEmpty && referenceRows.isEmpty
+        )
     }
 }

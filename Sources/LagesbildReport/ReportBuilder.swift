@@ -58,7 +58,7 @@ public struct ReportBuilder {
                                 date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
                                 activities: try store.activities(kommun: kommun, year: options.year))
         var context = model.context()
-        context["css"] = css
+        context.css = css
         var library = MustacheLibrary()
         for (name, text) in templates {
             do {

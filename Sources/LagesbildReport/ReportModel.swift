@@ -22,47 +22,45 @@ package struct ReportModel {
 
     package var threshold: Int { report.maskThreshold }
 
-    package func context() -> [String: Any] {
+    package func context() -> ReportContext {
         let title = "Lägesbild \(report.year) – radikalisering och våldsbejakande extremism"
         var pageMarks: [String] = []
         if demo { pageMarks.append("Fiktiva demodata – inte verkliga uppgifter") }
         if exact { pageMarks.append("Internt arbetsmaterial – ej röjandekontrollerat") }
         let pageMark = pageMarks.joined(separator: " · ")
-        return [
-            "title": title,
-            "documentTitle": "\(title) – \(report.kommunName)",
-            "kommunName": report.kommunName,
-            "kommun": report.kommun.rawValue,
-            "year": report.year,
-            "baseYear": report.baseYear,
-            "date": date,
-            "recipients": Self.recipientsText,
-            "hasPageMark": !pageMark.isEmpty,
-            // Used inside a CSS string in the template's @page rule; text from code, never from data.
-            "pageMark": pageMark,
-            "demo": demo,
-            "internal": exact,
-            "summary": summary(),
-            "targetArea1": report.indicators.filter { $0.definition.targetArea == 1 }.map(block),
-            "targetArea2": report.indicators.filter { $0.definition.targetArea == 2 }.map(block),
-            "targetArea3": report.indicators.filter { $0.definition.targetArea == 3 }.map(block),
-            "hasTargetArea3Indicators": report.indicators.contains { $0.definition.targetArea == 3 },
-            "activityPlan": activityPlan.context(),
-            "comparison": ComparisonSection(report: report, exact: exact, space: Self.space).context(),
-            "hasActivities": !activities.isEmpty,
-            "activitySentence": activities.isEmpty ? "" : activityPlan.sentence,
-            "hasAssessment": assessment != nil,
-            "assessmentHTML": assessment?.html ?? "",
-            "assessmentSource": assessment?.source ?? "",
-            "development": development(),
-            "definitions": definitions.map(definitionRow),
-            "sources": sources.map(sourceRow),
-            "hasSources": !sources.isEmpty,
-            "threshold": threshold,
-            "largestMasked": threshold - 1,
-            "maskText": FigureText.masked(threshold: threshold),
-            "anyMasked": !exact && anyMasked,
-        ]
+        return ReportContext(
+            title: title,
+            documentTitle: "\(title) – \(report.kommunName)",
+            kommunName: report.kommunName,
+            kommun: report.kommun.rawValue,
+            year: report.year,
+            baseYear: report.baseYear,
+            date: date,
+            recipients: Self.recipientsText,
+            hasPageMark: !pageMark.isEmpty,
+            pageMark: pageMark,
+            demo: demo,
+            internal: exact,
+            summary: summary(),
+            targetArea1: report.indicators.filter { $0.definition.targetArea == 1 }.map(block),
+            targetArea2: report.indicators.filter { $0.definition.targetArea == 2 }.map(block),
+            targetArea3: report.indicators.filter { $0.definition.targetArea == 3 }.map(block),
+            activityPlan: activityPlan.context(),
+            comparison: ComparisonSection(report: report, exact: exact, space: Self.space).context(),
+            hasActivities: !activities.isEmpty,
+            activitySentence: activities.isEmpty ? "" : activityPlan.sentence,
+            hasAssessment: assessment != nil,
+            assessmentHTML: assessment?.html ?? "",
+            assessmentSource: assessment?.source ?? "",
+            development: development(),
+            definitions: definitions.map(definitionRow),
+            sources: sources.map(sourceRow),
+            hasSources: !sources.isEmpty,
+            threshold: threshold,
+            largestMasked: threshold - 1,
+            maskText: FigureText.masked(threshold: threshold),
+            anyMasked: !exact && anyMasked
+        )
     }
 
     package var activityPlan: ActivityPlanSection { ActivityPlanSection(activities: activities, year: report.year) }
@@ -84,22 +82,22 @@ package struct ReportModel {
         Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space)
     }
 
-    package func summary() -> [[String: Any]] {
+    package func summary() -> [SummaryRow] {
         // An indicator whose source the store has never held (no year at all) has nothing to summarise.
         let chosen = report.indicators.filter { $0.definition.inSummary && !$0.series.isEmpty }
         return (chosen.isEmpty ? report.indicators : chosen).map { result in
-            [
-                "id": result.definition.id,
-                "title": result.definition.title,
-                "value": text(result.value, masked: result.suppressed, result.definition),
-                "previous": result.previous == nil && result.trend == nil ? "–" : text(result.previous, masked: result.previousSuppressed, result.definition),
-                "trend": FigureText.trend(result.trend),
-                "sentence": sentence(result),
-            ]
+            SummaryRow(
+                id: result.definition.id,
+                title: result.definition.title,
+                value: text(result.value, masked: result.suppressed, result.definition),
+                previous: result.previous == nil && result.trend == nil ? "–" : text(result.previous, masked: result.previousSuppressed, result.definition),
+                trend: FigureText.trend(result.trend),
+                sentence: sentence(result)
+            )
         }
     }
 
-    package func block(_ result: IndicatorResult) -> [String: Any] {
+    package func block(_ result: IndicatorResult) -> IndicatorBlock {
         let definition = result.definition
         let masked = result.suppressed && !exact, previousMasked = result.previousSuppressed && !exact
         let anchor = "ind-" + definition.id.lowercased().replacingOccurrences(of: " ", with: "-")
@@ -112,47 +110,48 @@ package struct ReportModel {
         let unitNote = definition.unit == .antal ? "" : " (\(definition.unit.rawValue))"
         let chartDescription = "Stapeldiagram över \(definition.title.lowercased())\(unitNote) per år: "
             + bars.map { "\($0.label): \($0.text)" }.joined(separator: ", ") + "."
-        var blockContext: [String: Any] = [
-            "id": definition.id,
-            "anchor": anchor,
-            "title": definition.title,
-            "description": definition.description,
-            "unit": definition.unit.rawValue,
-            "unitNote": unitNote,
-            "value": text(result.value, masked: result.suppressed, definition),
-            "previous": text(result.previous, masked: result.previousSuppressed, definition),
-            "change": masked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition, separator: Self.space),
-            "trend": FigureText.trend(result.trend),
-            "pValue": masked || previousMasked ? "–" : FigureText.pValue(result.pValue),
-            "sentence": sentence(result),
-            "hasNote": result.note != nil,
-            "note": result.note ?? "",
-            "hasChart": result.series.count >= 1,
-            "chart": Charts.columns(id: anchor + "-chart", title: "\(definition.id) \(definition.title)\(unitNote), \(result.series.first.map { String($0.year) } ?? "")–\(result.series.last.map { String($0.year) } ?? "")",
+        var blockContext = IndicatorBlock(
+            id: definition.id,
+            anchor: anchor,
+            title: definition.title,
+            description: definition.description,
+            unit: definition.unit.rawValue,
+            unitNote: unitNote,
+            value: text(result.value, masked: result.suppressed, definition),
+            previous: text(result.previous, masked: result.previousSuppressed, definition),
+            change: masked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition, separator: Self.space),
+            trend: FigureText.trend(result.trend),
+            pValue: masked || previousMasked ? "–" : FigureText.pValue(result.pValue),
+            sentence: sentence(result),
+            hasNote: result.note != nil,
+            note: result.note ?? "",
+            hasChart: result.series.count >= 1,
+            chart: Charts.columns(id: anchor + "-chart", title: "\(definition.id) \(definition.title)\(unitNote), \(result.series.first.map { String($0.year) } ?? "")–\(result.series.last.map { String($0.year) } ?? "")",
                                     description: chartDescription, bars: bars),
-            "series": bars.map { ["year": $0.label, "value": $0.text] },
-        ]
-        var breakdowns: [[String: Any]] = []
+            series: bars.map { SeriesRow(year: $0.label, value: $0.text) },
+            breakdowns: []
+        )
+        var breakdowns: [BreakdownTable] = []
         for breakdown in result.breakdowns where !breakdown.cells.isEmpty {
             let isTraining = definition.unit == .procent && breakdown.field.kind == .utbildning
-            var table: [String: Any] = [
-                "caption": "\(definition.id) \(definition.title) per \(breakdown.field.name), \(report.year) och \(report.baseYear)",
-                "dimension": breakdown.field.name.prefix(1).uppercased() + breakdown.field.name.dropFirst(),
-                "rows": breakdown.cells.map { cell in
-                    [
-                        "label": cell.label,
-                        "value": text(cell.value, masked: cell.suppressed, definition),
-                        "previous": cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, definition),
-                        "trend": FigureText.trend(cell.trend),
-                    ]
+            var table = BreakdownTable(
+                caption: "\(definition.id) \(definition.title) per \(breakdown.field.name), \(report.year) och \(report.baseYear)",
+                dimension: breakdown.field.name.prefix(1).uppercased() + breakdown.field.name.dropFirst(),
+                rows: breakdown.cells.map { cell in
+                    BreakdownRow(
+                        label: cell.label,
+                        value: text(cell.value, masked: cell.suppressed, definition),
+                        previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, definition),
+                        trend: FigureText.trend(cell.trend)
+                    )
                 },
-                "hasChart": isTraining,
-            ]
+                hasChart: isTraining
+            )
             if isTraining {
                 let bars = breakdown.cells.map { cell in
                     Charts.Bar(label: cell.label, value: cell.value, text: FigureText.value(cell.value, definition, separator: Self.space))
                 }
-                table["chart"] = Charts.percentBars(
+                table.chart = Charts.percentBars(
                     id: "\(anchor)-\(breakdown.field.column)-chart",
                     title: "\(definition.title) per \(breakdown.field.name) \(report.year)",
                     description: "Liggande staplar, andel i procent per \(breakdown.field.name): " + bars.map { "\($0.label): \($0.text)" }.joined(separator: ", ") + ".",
@@ -160,55 +159,43 @@ package struct ReportModel {
             }
             breakdowns.append(table)
         }
-        blockContext["breakdowns"] = breakdowns
+        blockContext.breakdowns = breakdowns
         return blockContext
     }
 
-    package func development() -> [String: Any] {
+    package func development() -> DevelopmentTable {
         let years = Array(Set(report.indicators.flatMap { $0.series.map(\.year) })).sorted()
-        return [
-            "years": years.map { ["year": $0] },
-            "caption": "Alla mätpunkter \(years.first.map(String.init) ?? "")–\(years.last.map(String.init) ?? "")",
-            "rows": report.indicators.map { result in
-                [
-                    "id": result.definition.id,
-                    "title": result.definition.title,
-                    "unit": result.definition.unit.rawValue,
-                    "cells": years.map { year -> [String: Any] in
-                        guard let point = result.series.first(where: { $0.year == year }) else { return ["value": "–"] }
-                        return ["value": text(point.value, masked: point.suppressed, result.definition)]
-                    },
-                ]
-            },
-        ]
+        return DevelopmentTable(
+            years: years.map { DevelopmentTable.Year(year: $0) },
+            caption: "Alla mätpunkter \(years.first.map(String.init) ?? "")–\(years.last.map(String.init) ?? "")",
+            rows: report.indicators.map { result in
+                DevelopmentTable.Row(
+                    id: result.definition.id,
+                    title: result.definition.title,
+                    unit: result.definition.unit.rawValue,
+                    cells: years.map { year in
+                        guard let point = result.series.first(where: { $0.year == year }) else { return DevelopmentTable.Cell(value: "–") }
+                        return DevelopmentTable.Cell(value: text(point.value, masked: point.suppressed, result.definition))
+                    }
+                )
+            }
+        )
     }
 
-    package func definitionRow(_ definition: IndicatorDefinition) -> [String: Any] {
+    package func definitionRow(_ definition: IndicatorDefinition) -> DefinitionRow {
         let direction = switch definition.direction {
         case .lower: "lägre är bättre"
         case .higher: "högre är bättre"
         case .neutral: "varken högre eller lägre är i sig bättre"
         }
-        return [
-            "id": definition.id,
-            "title": definition.title,
-            "description": definition.description,
-            "unit": definition.unit.rawValue,
-            "direction": direction,
-            "targetArea": definition.targetArea,
-            "masked": definition.masksSmallCounts ? "ja" : "nej",
-            "file": definition.file,
-        ]
+        return DefinitionRow(id: definition.id, title: definition.title, description: definition.description, unit: definition.unit.rawValue,
+                             direction: direction, targetArea: definition.targetArea, masked: definition.masksSmallCounts ? "ja" : "nej",
+                             file: definition.file)
     }
 
-    package func sourceRow(_ entry: ImportLogEntry) -> [String: Any] {
-        [
-            "id": entry.id,
-            "date": String(entry.importedAt.prefix(10)),
-            "kind": entry.kind.rawValue,
-            "file": entry.fileName,
-            "rows": SwedishFormat.integer(entry.rowsInserted + entry.rowsReplaced + entry.rowsUnchanged, separator: Self.space),
-            "sha": String(entry.sha256.prefix(12)),
-        ]
+    package func sourceRow(_ entry: ImportLogEntry) -> SourceRow {
+        SourceRow(id: entry.id, date: String(entry.importedAt.prefix(10)), kind: entry.kind.rawValue, file: entry.fileName,
+                  rows: SwedishFormat.integer(entry.rowsInserted + entry.rowsReplaced + entry.rowsUnchanged, separator: Self.space),
+                  sha: String(entry.sha256.prefix(12)))
     }
 }
