@@ -24,10 +24,31 @@ public struct ReportOptions: Sendable {
     }
 }
 
-public struct ReportError: Error, Equatable, UserFacingError {
-    public let message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+/// Why a report cannot be written, in Swedish.
+public enum ReportError: Error, Equatable, UserFacingError {
+    case noData(kommun: KommunCode, year: Int, yearsWithData: [Int])
+    case templateUnreadable(name: String, reason: String)
+    case templateMissing
+    case invalidDate(String)
+    case fileNotUTF8(path: String)
+    case templateFolderWithoutMain(path: String)
+    case assessmentMissing(path: String)
+    case assessmentNotUTF8(path: String)
+
+    public var description: String {
+        switch self {
+        case .noData(let kommun, let year, let years):
+            "databasen har inga uppgifter för \(kommun) år \(year)"
+                + (years.isEmpty ? "; läs in data med lagesbild import" : " (år med uppgifter: \(years.map(String.init).joined(separator: ", ")))")
+        case .templateUnreadable(let name, let reason): "rapportmallen \(name).mustache kan inte läsas: \(reason)"
+        case .templateMissing: "rapportmallen lagesbild.mustache saknas"
+        case .invalidDate(let text): "--date: \"\(text)\" är inte ett datum på formen ÅÅÅÅ-MM-DD"
+        case .fileNotUTF8(let path): "\(path): filen kan inte läsas som UTF-8"
+        case .templateFolderWithoutMain(let path): "\(path): mappen har ingen lagesbild.mustache"
+        case .assessmentMissing(let path): "\(path): bedömningen (--assessment) finns inte"
+        case .assessmentNotUTF8(let path): "\(path): bedömningen kan inte läsas som UTF-8-text"
+        }
+    }
 }
 
 /// Builds the yearly report as one self-contained HTML file.
@@ -48,8 +69,7 @@ public struct ReportBuilder {
         let kommun = options.kommun ?? store.ownKommun
         let report = try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: kommun, year: options.year)
         guard report.years.contains(options.year) else {
-            let known = report.years.map(String.init).joined(separator: ", ")
-            throw ReportError(message: "databasen har inga uppgifter för \(kommun) år \(options.year)" + (known.isEmpty ? "; läs in data med lagesbild import" : " (år med uppgifter: \(known))"))
+            throw ReportError.noData(kommun: kommun, year: options.year, yearsWithData: report.years)
         }
         let date = try options.date.map(Self.validatedDate) ?? Self.today()
         let (templates, css) = try self.templates(options)
@@ -64,11 +84,11 @@ public struct ReportBuilder {
             do {
                 try library.register(text, named: name)
             } catch {
-                throw ReportError(message: "rapportmallen \(name).mustache kan inte läsas: \(error)")
+                throw ReportError.templateUnreadable(name: name, reason: "\(error)")
             }
         }
         guard let html = library.render(context, withTemplate: "lagesbild") else {
-            throw ReportError(message: "rapportmallen lagesbild.mustache saknas")
+            throw ReportError.templateMissing
         }
         return html
     }
@@ -78,7 +98,7 @@ public struct ReportBuilder {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               DateComponents(year: year, month: month, day: day).isValidDate(in: Calendar(identifier: .gregorian)) else {
-            throw ReportError(message: "--date: \"\(text)\" är inte ett datum på formen ÅÅÅÅ-MM-DD")
+            throw ReportError.invalidDate(text)
         }
         return text
     }
@@ -103,12 +123,12 @@ public struct ReportBuilder {
                 let url = folder.appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: url.path) else { continue }
                 guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                    throw ReportError(message: "\(url.path): filen kan inte läsas som UTF-8")
+                    throw ReportError.fileNotUTF8(path: url.path)
                 }
                 files[name] = text
             }
         } else if options.templateDirectory != nil {
-            throw ReportError(message: "\(folder.path): mappen har ingen lagesbild.mustache")
+            throw ReportError.templateFolderWithoutMain(path: folder.path)
         }
         var templates: [String: String] = [:]
         for (name, text) in files where name.hasSuffix(".mustache") {
@@ -121,7 +141,7 @@ public struct ReportBuilder {
         let path: String
         if let given = options.assessmentPath {
             guard FileManager.default.fileExists(atPath: given) else {
-                throw ReportError(message: "\(given): bedömningen (--assessment) finns inte")
+                throw ReportError.assessmentMissing(path: given)
             }
             path = given
         } else {
@@ -130,7 +150,7 @@ public struct ReportBuilder {
             path = default_
         }
         guard let data = FileManager.default.contents(atPath: path), let markdown = String(data: data, encoding: .utf8) else {
-            throw ReportError(message: "\(path): bedömningen kan inte läsas som UTF-8-text")
+            throw ReportError.assessmentNotUTF8(path: path)
         }
         return (Assessment.html(fromMarkdown: markdown), URL(fileURLWithPath: path).lastPathComponent)
     }
