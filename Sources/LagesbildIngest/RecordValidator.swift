@@ -131,6 +131,8 @@ package final class RecordValidator {
     /// Per column: the bytes stored for an empty vocabulary value.
     private let defaults: [StableBytes]
     private let columns: [ColumnSpec]
+    /// What the per-row loop needs of each column, copied out once: the loop then copies no strings or arrays.
+    private let rules: [Rule]
     private let caches: [VocabularyCache?]
     /// Indices into the row of (part, whole) pairs that must satisfy part ≤ whole.
     private let partWhole: [(part: Int, whole: Int)]
@@ -140,6 +142,7 @@ package final class RecordValidator {
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
         columns = mapping.kind.columns
+        rules = columns.map(Rule.init)
         defaults = columns.map { StableBytes($0.defaultCode) }
         caches = columns.map { column in
             if case .vocabulary(let vocabulary) = column.type { return VocabularyCache(vocabulary) }
@@ -157,17 +160,17 @@ package final class RecordValidator {
             return false
         }
         let errorCount = errors.count
-        for index in columns.indices {
-            let column = columns[index]
+        for index in rules.indices {
+            let rule = rules[index]
             let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
             func fail(_ problem: ImportProblem) {
-                errors.append(ImportError(file: file, line: line, column: column.name, problem: problem))
+                errors.append(ImportError(file: file, line: line, column: columns[index].name, problem: problem))
             }
             if PersonalIdentityNumber.appears(in: text) {
                 fail(.personalIdentityNumber)
                 continue
             }
-            switch column.type {
+            switch rule.check {
             case .kommun:
                 if text.isEmpty {
                     row[index] = .text(defaultKommun.bytes)
@@ -187,7 +190,7 @@ package final class RecordValidator {
                 if let code = RegionRegister.areaCode(text.text) {
                     row[index] = .text(StableBytes(code).bytesRetained(in: &retained))
                 } else if text.isEmpty {
-                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaultKommun.bytes) }
+                    if rule.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaultKommun.bytes) }
                 } else {
                     fail(.unknownRegion(text.text))
                 }
@@ -213,18 +216,18 @@ package final class RecordValidator {
                 }
             case .vocabulary:
                 if text.isEmpty {
-                    if column.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
+                    if rule.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
                 } else if let code = caches[index]!.code(for: text) {
                     row[index] = .text(code)
                 } else {
                     fail(.unknownValue(text.text, allowed: caches[index]!.vocabulary.allowedList))
                 }
             case .label, .requiredLabel, .populationArea:
-                if text.count > column.limit && text.scalarCount > column.limit {
-                    fail(.labelTooLong(limit: column.limit))
-                } else if text.isEmpty && column.type.isRequiredLabel {
+                if text.count > rule.limit && text.scalarCount > rule.limit {
+                    fail(.labelTooLong(limit: rule.limit))
+                } else if text.isEmpty && rule.check == .requiredLabel {
                     fail(.emptyRequiredValue)
-                } else if column.type.isPopulationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {
+                } else if rule.check == .populationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {
                     row[index] = .text(empty.bytes)
                 } else {
                     row[index] = .text(text)
@@ -233,7 +236,7 @@ package final class RecordValidator {
                 switch CountParser.parse(text) {
                 case .value(let count): row[index] = .integer(Int64(count))
                 case .empty:
-                    if case .count = column.type { fail(.emptyRequiredValue) } else { row[index] = .null }
+                    if rule.check == .count { fail(.emptyRequiredValue) } else { row[index] = .null }
                 case .tooLarge: fail(.integerTooLarge(text.text))
                 case .invalid: fail(.notANonNegativeInteger(text.text))
                 }
@@ -248,6 +251,32 @@ package final class RecordValidator {
             }
         }
         return errors.count == errorCount
+    }
+
+    /// A column's check, with no payload: trivially copied in the loop over a row's fields.
+    private struct Rule {
+        enum Check { case kommun, region, decimal, year, month, vocabulary, label, requiredLabel, populationArea, count, optionalCount }
+        let check: Check
+        let required: Bool
+        let limit: Int
+
+        init(_ column: ColumnSpec) {
+            check = switch column.type {
+            case .kommun: .kommun
+            case .region: .region
+            case .decimal: .decimal
+            case .year: .year
+            case .month: .month
+            case .vocabulary: .vocabulary
+            case .label: .label
+            case .requiredLabel: .requiredLabel
+            case .populationArea: .populationArea
+            case .count: .count
+            case .optionalCount: .optionalCount
+            }
+            required = column.required
+            limit = column.limit
+        }
     }
 
     /// Texts made for one row (a padded municipality code) live until the next row.
