@@ -68,33 +68,21 @@ extension IndicatorEngine {
     /// indicator, touching only the year's rows. This keeps one municipality's report fast on a national
     /// database, where reading every municipality's rows into memory would take seconds.
     package func contributionsFromSQL(db: Database, kommun: KommunCode, year: Int) throws -> [Contribution?] {
-        let population = try Int.fetchOne(db, sql: "SELECT invanare FROM befolkning WHERE kommun = ? AND ar = ? AND omrade = ''",
-                                          arguments: [kommun.rawValue, year])
+        let population = try Store.population(db, kommun: kommun, year: year)
         return try definitions.map { definition in
             guard Self.isComparable(definition) else { return nil }
             let selection = definition.measure.primary
-            var arguments: [DatabaseValueConvertible] = []
-            var conditions: [String] = []
-            for condition in selection.conditions {
+            let conditions = selection.conditions.map { condition -> ColumnCondition in
                 switch condition {
-                case .oneOf(let field, let values), .noneOf(let field, let values):
-                    let negated = if case .noneOf = condition { "NOT " } else { "" }
-                    conditions.append("\(field.column) \(negated)IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
-                    arguments += values
-                case .atLeast(let field, let minimum):
-                    conditions.append("(\(field.column) IS NOT NULL AND \(field.column) >= ?)")
-                    arguments.append(minimum)
+                case .oneOf(let field, let values): .oneOf(field.column, values)
+                case .noneOf(let field, let values): .noneOf(field.column, values)
+                case .atLeast(let field, let minimum): .atLeast(field.column, minimum)
                 }
             }
-            let passes = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
             // Like the in-memory engine: NULLs are skipped; without a field each row counts one.
-            let value = selection.field.map { "CASE WHEN \(passes) THEN \($0.column) END" } ?? "CASE WHEN \(passes) THEN 1 END"
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*), COALESCE(SUM(\(value)), 0) FROM \(selection.kind.table) WHERE kommun = ? AND ar = ?
-                """, arguments: StatementArguments(arguments + [kommun.rawValue, year])), (row[0] as Int) > 0 else {
-                return nil
-            }
-            return Contribution(kommun: kommun.rawValue, numerator: row[1], population: population)
+            let sum = try Store.yearSum(db, kind: selection.kind, kommun: kommun, year: year, conditions: conditions, field: selection.field?.column)
+            guard sum.rows > 0 else { return nil }
+            return Contribution(kommun: kommun.rawValue, numerator: sum.sum, population: population)
         }
     }
 

@@ -106,19 +106,14 @@ extension Store {
     /// A reference series' values for a year: the municipality, its county and riket, total for both genders.
     public func referenceValues(_ definitions: [ReferenceDefinition], kommun: KommunCode, year: Int) throws -> [ReferenceValue] {
         let lan = RegionRegister.region(kommun.rawValue)?.lanCode ?? ""
-        return try read { db in
-            try definitions.map { definition in
-                func value(_ area: String) throws -> Double? {
-                    try Double.fetchOne(db, sql: """
-                        SELECT varde FROM referens WHERE kommun = ? AND ar = ? AND kalla = ? AND matt = ? AND kon = 'T'
-                        """, arguments: [area, year, definition.source, definition.measure])
-                }
-                let imported = try String.fetchOne(db, sql: "SELECT titel FROM referens_titel WHERE kalla = ? AND matt = ?",
-                                                   arguments: [definition.source, definition.measure])
-                return ReferenceValue(id: definition.id, title: definition.title ?? imported ?? definition.measure, unit: definition.unit,
-                                      source: definition.source, year: year, kommun: try value(kommun.rawValue), lan: try value(lan),
-                                      riket: try value("00"), decimals: definition.decimals)
+        return try definitions.map { definition in
+            func value(_ area: String) throws -> Double? {
+                try referenceValue(source: definition.source, measure: definition.measure, area: area, year: year)
             }
+            let imported = try referenceTitle(source: definition.source, measure: definition.measure)
+            return ReferenceValue(id: definition.id, title: definition.title ?? imported ?? definition.measure, unit: definition.unit,
+                                  source: definition.source, year: year, kommun: try value(kommun.rawValue), lan: try value(lan),
+                                  riket: try value("00"), decimals: definition.decimals)
         }
     }
 }

@@ -32,9 +32,7 @@ public struct Importer {
         let timestamp = Store.timestamp(clock())
 
         try store.queue.writeWithoutTransaction { db in
-            // A page cache large enough for the B-tree pages a bulk import touches, within the memory budget
-            // (6 MB: the 50 MB budget also holds libxml2 and zlib, linked for workbooks).
-            try db.execute(sql: "PRAGMA cache_size = -6144")
+            try ImportLog.prepareForBulkWrites(db)
             try db.inTransaction(.immediate) {
                 var rowsSoFar = 0
                 for path in paths {

@@ -5,6 +5,12 @@ import LagesbildModel
 /// closed with its counts when it is kept; the lookup that makes a second import of the same content a no-op; and
 /// the titles of reference measures, which belong to the import that brought them.
 package enum ImportLog {
+    /// A page cache large enough for the B-tree pages a bulk import touches, within the memory budget (6 MB: the
+    /// 50 MB budget also holds libxml2 and zlib, linked for workbooks).
+    package static func prepareForBulkWrites(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA cache_size = -6144")
+    }
+
     /// Opens an entry for a source of `kind`; its checksum may follow when the source is kept.
     package static func begin(_ db: Database, at timestamp: String, kind: DataKind, fileName: String, sha256: String = "",
                               encoding: String) throws -> Int64 {

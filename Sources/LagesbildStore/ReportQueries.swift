@@ -60,3 +60,38 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The områden a municipality has reported signals or population for (at most 500, sorted): suggestions for the template.
+    package func areas(kommun: KommunCode) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT omrade FROM signal WHERE kommun = ? AND omrade <> '' UNION SELECT omrade FROM befolkning WHERE kommun = ? AND omrade <> ''
+                ORDER BY 1 LIMIT 500
+                """, arguments: [kommun.rawValue, kommun.rawValue])
+        }
+    }
+
+    /// The förvaltningar a municipality has reported training for (at most 500, sorted).
+    package func departments(kommun: KommunCode) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? ORDER BY 1 LIMIT 500",
+                                arguments: [kommun.rawValue])
+        }
+    }
+
+    /// A reference series' total (both genders) for an area and year, and its title from Kolada's KPI metadata.
+    package func referenceValue(source: String, measure: String, area: String, year: Int) throws -> Double? {
+        try read { db in
+            try Double.fetchOne(db, sql: "SELECT varde FROM referens WHERE kommun = ? AND ar = ? AND kalla = ? AND matt = ? AND kon = 'T'",
+                                arguments: [area, year, source, measure])
+        }
+    }
+
+    /// The title Kolada's KPI metadata gave a measure, if one was imported.
+    package func referenceTitle(source: String, measure: String) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT titel FROM referens_titel WHERE kalla = ? AND matt = ?", arguments: [source, measure])
+        }
+    }
+}

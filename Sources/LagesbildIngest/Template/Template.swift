@@ -23,17 +23,7 @@ public enum Template {
         var kommunName = ""
         if let store {
             kommunName = try store.kommunName(store.ownKommun)
-            suggestions = try store.read { db in
-                let kommun = store.ownKommun.rawValue
-                let areas = try String.fetchAll(db, sql: """
-                    SELECT omrade FROM signal WHERE kommun = ? AND omrade <> '' UNION SELECT omrade FROM befolkning WHERE kommun = ? AND omrade <> ''
-                    ORDER BY 1 LIMIT 500
-                    """, arguments: [kommun, kommun])
-                let departments = try String.fetchAll(db, sql: """
-                    SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? ORDER BY 1 LIMIT 500
-                    """, arguments: [kommun])
-                return (areas, departments)
-            }
+            suggestions = try (store.areas(kommun: store.ownKommun), store.departments(kommun: store.ownKommun))
         }
 
         // The hidden list sheet: one column per vocabulary, then the database's suggestions.
