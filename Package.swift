@@ -8,6 +8,7 @@ import PackageDescription
 //   LagesbildIngest      the import: readers for text, workbooks, official statistics   (Model, Store)
 //   LagesbildIndicators  definitions, engine, statistics, disclosure, comparisons       (Model, Store)
 //   LagesbildReport      the report and the output of figures (JSON, CSV, table)        (Model, Store, Indicators)
+//   LagesbildWeb         the workspace in the browser (`lagesbild serve`)               (all of the above)
 //   lagesbild            the command line: one file per command, the demo               (all)
 //
 // What crosses targets but is no public API has `package` access.
@@ -25,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libxml2's SAX parser (the system library, as Debian's libxml2-dev installs it), for streaming
@@ -71,16 +76,37 @@ let package = Package(
             ],
             plugins: ["EmbedResources"]
         ),
+        .target(
+            name: "LagesbildWeb",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            plugins: ["EmbedResources"]
+        ),
         .executableTarget(
             name: "lagesbild",
             dependencies: [
-                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "LagesbildKitTests",
             dependencies: ["LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The workspace's routes, roles and security rules, through Hummingbird's test client (no network).
+        .testTarget(
+            name: "LagesbildWebTests",
+            dependencies: ["LagesbildWeb", "LagesbildStore", "LagesbildModel", "LagesbildIngest",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // End-to-end tests run the built `lagesbild` binary on the fixture files in Tests/Fixtures.

@@ -3,7 +3,8 @@ import PackagePlugin
 
 /// Compiles the package's shipped data files into the target that reads them, at build time: the reference
 /// register (`Reference/*.csv`) into LagesbildModel, the indicator definitions (`Indicators/*.yaml`) into
-/// LagesbildIndicators, the report template and stylesheet (`Reports/`) into LagesbildReport. The binary then
+/// LagesbildIndicators, the report template and stylesheet (`Reports/`) into LagesbildReport, the workspace's pages
+/// (`Web/`) into LagesbildWeb. The binary then
 /// runs wherever it is copied, and no generated source is kept in the repository.
 @main
 struct EmbedResources: BuildToolPlugin {
@@ -13,6 +14,7 @@ struct EmbedResources: BuildToolPlugin {
         case "LagesbildModel": sources = [("reference", "Reference", ["csv"])]
         case "LagesbildIndicators": sources = [("indicators", "Indicators", ["yaml"])]
         case "LagesbildReport": sources = [("reports", "Reports", ["mustache", "css"])]
+        case "LagesbildWeb": sources = [("web", "Web", ["mustache", "css"])]
         default: return []
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.swift")

@@ -318,6 +318,44 @@ package enum Schema {
                 ) WITHOUT ROWID
                 """)
         }
+        // The workspace in the browser (`lagesbild serve`): accounts with a role (a rapportör bound to källor and
+        // förvaltningar, one per line), an audit log of every state change, and published reports, which never change.
+        migrator.registerMigration("v6-workspace") { db in
+            try db.execute(sql: """
+                CREATE TABLE web_user (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('samordnare', 'rapportor', 'lasare')),
+                    password_hash TEXT NOT NULL,
+                    kallor TEXT NOT NULL DEFAULT '',
+                    forvaltningar TEXT NOT NULL DEFAULT '',
+                    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE published_report (
+                    id INTEGER PRIMARY KEY,
+                    kommun TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    internal INTEGER NOT NULL CHECK (internal IN (0, 1)),
+                    html BLOB NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    published_by TEXT NOT NULL,
+                    published_at TEXT NOT NULL
+                );
+                CREATE TRIGGER published_report_unchanged BEFORE UPDATE ON published_report
+                BEGIN SELECT RAISE(ABORT, 'a published report never changes'); END;
+                CREATE TRIGGER published_report_kept BEFORE DELETE ON published_report
+                BEGIN SELECT RAISE(ABORT, 'a published report is never removed'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -109,6 +109,9 @@ public final class Store: Sendable {
 
     /// Runs read-only queries on one consistent snapshot.
     package func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+
+    /// Runs changes in one transaction.
+    package func write<T>(_ body: (Database) throws -> T) throws -> T { try queue.write(body) }
 }
 
 extension Store {

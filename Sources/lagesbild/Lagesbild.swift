@@ -7,7 +7,7 @@ import LagesbildIndicators
 import LagesbildReport
 
 @main
-struct Lagesbild: ParsableCommand {
+struct Lagesbild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lagesbild",
         abstract: "Tar fram kommunens årliga lägesbild om radikalisering och våldsbejakande extremism (VBE).",
@@ -16,12 +16,12 @@ struct Lagesbild: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, UserCommand.self, BenchCommand.self,
         ]
     )
 
     /// Usage errors and help in Swedish, with the exit codes the README lists (1 refused, 2 usage).
-    static func main() { SwedishUsage.main(self) }
+    static func main() async { await SwedishUsage.main(self) }
 }
 
 /// The database option every command takes.

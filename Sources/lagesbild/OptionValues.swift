@@ -36,6 +36,38 @@ enum OptionValue {
     }
 }
 
+extension OptionValue {
+    /// `--listen`: HOST:PORT (or just PORT, on 127.0.0.1).
+    static func listen(_ text: String) throws -> (host: String, port: Int) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let host = parts.count > 1 ? parts.dropLast().joined(separator: ":") : "127.0.0.1"
+        guard let port = Int(parts.last ?? ""), (1...65535).contains(port), !host.isEmpty else {
+            throw ValidationError("\"\(text)\" är inte värd:port (t.ex. 127.0.0.1:8080)")
+        }
+        return (host, port)
+    }
+
+    /// `--max-upload`: bytes, or a number with KB, MB or GB (powers of 1000).
+    static func size(_ text: String) throws -> Int {
+        let upper = text.uppercased().trimmingCharacters(in: .whitespaces)
+        for (suffix, factor) in [("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000), ("B", 1)] where upper.hasSuffix(suffix) {
+            if let number = Int(upper.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0 { return number * factor }
+        }
+        if let number = Int(upper), number > 0 { return number }
+        throw ValidationError("\"\(text)\" är ingen storlek (t.ex. 50MB)")
+    }
+
+    /// `--role`: samordnare, rapportor (or rapportör) or lasare (or läsare).
+    static func role(_ text: String) throws -> WebRole {
+        switch TextKey.fold(text) {
+        case "samordnare": return .samordnare
+        case "rapportor": return .rapportor
+        case "lasare": return .lasare
+        default: throw ValidationError("\"\(text)\" är ingen roll; välj samordnare, rapportor eller lasare")
+        }
+    }
+}
+
 /// A command's own failure (a file it cannot write, a folder it will not use), in Swedish.
 struct CommandError: Error, UserFacingError {
     let message: String

@@ -5,6 +5,7 @@ import LagesbildStore
 import LagesbildIngest
 import LagesbildIndicators
 import LagesbildReport
+import LagesbildWeb
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,16 +49,21 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Skapar fiktiva data för Strömsunds kommun 2022–2025, läser in dem och skriver 2025 års rapport."
+        abstract: "Skapar fiktiva data för Strömsunds kommun 2022–2025, läser in dem och skriver 2025 års rapport.",
+        discussion: "Med --serve startar också arbetsytan på demodatabasen, med ett demokonto per roll vars lösenord skrivs ut."
     )
 
     @Option(help: ArgumentHelp("Mapp för demofilerna, databasen och rapporten.", valueName: "mapp")) var dir: String = "lagesbild-demo"
     @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum"), transform: OptionValue.date) var date: String?
+    @Flag(help: "Starta arbetsytan (lagesbild serve) på demodatabasen med ett demokonto per roll.") var serve = false
+    @Option(help: ArgumentHelp("Adress och port för --serve.", valueName: "värd:port"), transform: OptionValue.listen)
+    var listen: (host: String, port: Int) = ("127.0.0.1", 8080)
 
-    func run() throws {
+    func run() async throws {
+        var databasePath = ""
         try reportingErrors {
             let result = try Demo.run(in: URL(fileURLWithPath: dir), date: date)
             print("Fiktiva demodata för Strömsunds kommun (2313), 2022–2025:")
@@ -67,6 +73,36 @@ struct DemoCommand: ParsableCommand {
             print("Databas: \(result.databasePath)")
             print("Rapport: \(result.reportPath)")
             print("Prova: lagesbild indicators --db \(result.databasePath) --year 2025")
+            databasePath = result.databasePath
         }
+        guard serve else { return }
+        try reportingErrors {
+            let store = try Store.open(path: databasePath)
+            print("\nDemokonton för arbetsytan (fiktiva; lösenorden gäller bara den här demodatabasen):")
+            for (name, role, kallor) in [("samordnare", WebRole.samordnare, [String]()), ("rapportor", .rapportor, ["Grundskola"]),
+                                         ("lasare", .lasare, [])] {
+                let password = DemoPassword.make()
+                _ = try store.addUser(name: name, role: role, passwordHash: Passwords.hash(password), kallor: kallor)
+                print("  \(name) (\(role.swedishName)\(kallor.isEmpty ? "" : ", källa \(kallor.joined(separator: ", "))")): \(password)")
+            }
+            print("Öppna http://\(listen.host):\(listen.port)/ och logga in. Avsluta med Ctrl-C.")
+            fflush(nil)  // every C stream: the passwords must show before the server starts, also when piped
+        }
+        let configuration = WorkspaceConfiguration(databasePath: databasePath, host: listen.host, port: listen.port)
+        do {
+            try await Workspace.serve(configuration)
+        } catch {
+            Terminal.error(userMessage(for: error))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Demo accounts' passwords: 16 letters and digits from the system's random generator, printed once.
+enum DemoPassword {
+    static func make() -> String {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }

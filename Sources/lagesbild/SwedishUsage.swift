@@ -15,10 +15,14 @@ enum SwedishUsage {
     static let usageExitCode: Int32 = 2
 
     /// Parses and runs a command; a usage error, help or failure exits with Swedish text and the project's codes.
-    static func main(_ command: Lagesbild.Type) -> Never {
+    static func main(_ command: Lagesbild.Type) async -> Never {
         do {
             var parsed = try command.parseAsRoot()
-            try parsed.run()
+            if var asynchronous = parsed as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try parsed.run()
+            }
             exit(0)
         } catch {
             let code = command.exitCode(for: error)

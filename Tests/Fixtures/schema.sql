@@ -53,6 +53,16 @@ CREATE TABLE aktivitet_history (
   replaced_by INTEGER NOT NULL REFERENCES import_log(id)
 );
 
+-- table audit_log
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    address TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+
 -- table befolkning
 CREATE TABLE "befolkning" (
   kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
@@ -96,6 +106,18 @@ CREATE TABLE import_log (
 CREATE TABLE kommun (
     kod TEXT PRIMARY KEY NOT NULL CHECK (length(kod) = 4),
     namn TEXT NOT NULL
+);
+
+-- table published_report
+CREATE TABLE published_report (
+    id INTEGER PRIMARY KEY,
+    kommun TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    internal INTEGER NOT NULL CHECK (internal IN (0, 1)),
+    html BLOB NOT NULL,
+    sha256 TEXT NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at TEXT NOT NULL
 );
 
 -- table referens
@@ -226,3 +248,23 @@ CREATE TABLE utbildning_history (
   line INTEGER NOT NULL,
   replaced_by INTEGER NOT NULL REFERENCES import_log(id)
 );
+
+-- table web_user
+CREATE TABLE web_user (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('samordnare', 'rapportor', 'lasare')),
+    password_hash TEXT NOT NULL,
+    kallor TEXT NOT NULL DEFAULT '',
+    forvaltningar TEXT NOT NULL DEFAULT '',
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at TEXT NOT NULL
+);
+
+-- trigger published_report_kept
+CREATE TRIGGER published_report_kept BEFORE DELETE ON published_report
+BEGIN SELECT RAISE(ABORT, 'a published report is never removed'); END;
+
+-- trigger published_report_unchanged
+CREATE TRIGGER published_report_unchanged BEFORE UPDATE ON published_report
+BEGIN SELECT RAISE(ABORT, 'a published report never changes'); END;

@@ -1,0 +1,214 @@
+import Foundation
+import GRDB
+import LagesbildModel
+
+/// A role in the workspace.
+public enum WebRole: String, CaseIterable, Sendable, Codable, DatabaseValueConvertible {
+    /// The coordinator: everything.
+    case samordnare
+    /// Reports figures for its own källor and förvaltningar.
+    case rapportor
+    /// Council and BRÅ members: published, public reports only.
+    case lasare
+
+    public var swedishName: String {
+        switch self {
+        case .samordnare: "samordnare"
+        case .rapportor: "rapportör"
+        case .lasare: "läsare"
+        }
+    }
+}
+
+/// An account of the workspace. Names should name a function ("skola-norr"), not a person; the password is kept
+/// only as a slow salted hash.
+public struct WebUser: Sendable, Equatable, Codable, FetchableRecord {
+    public let id: Int64
+    public let name: String
+    public let role: WebRole
+    public let passwordHash: String
+    /// For a rapportör: the källor (signals) and förvaltningar (training) it reports for.
+    public let kallor: [String]
+    public let forvaltningar: [String]
+    public let disabled: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, role, kallor, forvaltningar, disabled
+        case passwordHash = "password_hash"
+    }
+
+    public init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        role = row["role"]
+        passwordHash = row["password_hash"]
+        kallor = (row["kallor"] as String).split(separator: "\n").map(String.init)
+        forvaltningar = (row["forvaltningar"] as String).split(separator: "\n").map(String.init)
+        disabled = row["disabled"]
+    }
+}
+
+/// One entry of the workspace's audit log: who did what, from where. Never a password or a file's content.
+public struct AuditEntry: Sendable, Equatable, FetchableRecord, Decodable {
+    public let id: Int64
+    public let at: String
+    public let user: String
+    public let address: String
+    public let action: String
+    public let detail: String
+}
+
+/// A report as published: the exact bytes, never changed (the table refuses updates and deletes).
+public struct PublishedReport: Sendable, Equatable, FetchableRecord, Decodable {
+    public let id: Int64
+    public let kommun: String
+    public let year: Int
+    public let `internal`: Bool
+    public let sha256: String
+    public let publishedBy: String
+    public let publishedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kommun, year, `internal`, sha256
+        case publishedBy = "published_by", publishedAt = "published_at"
+    }
+}
+
+/// Why an account cannot be made or changed.
+public enum WorkspaceError: Error, Equatable, UserFacingError {
+    case userExists(String)
+    case unknownUser(String)
+    case invalidUserName(String)
+
+    public var description: String {
+        switch self {
+        case .userExists(let name): "användaren \"\(name)\" finns redan"
+        case .unknownUser(let name): "det finns ingen användare \"\(name)\""
+        case .invalidUserName(let name):
+            "\"\(name)\" är inget giltigt användarnamn: 2–64 tecken, bokstäver, siffror, punkt, bindestreck och understreck"
+        }
+    }
+}
+
+extension Store {
+    /// A user name: 2–64 letters, digits, '.', '-' or '_'.
+    public static func isValidUserName(_ name: String) -> Bool {
+        (2...64).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+    }
+
+    public func addUser(name: String, role: WebRole, passwordHash: String, kallor: [String] = [], forvaltningar: [String] = [],
+                        at date: Date = Date()) throws -> WebUser {
+        guard Self.isValidUserName(name) else { throw WorkspaceError.invalidUserName(name) }
+        return try write { db in
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [name]) != nil { throw WorkspaceError.userExists(name) }
+            try db.execute(sql: """
+                INSERT INTO web_user (name, role, password_hash, kallor, forvaltningar, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [name, role, passwordHash, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), Self.timestamp(date)])
+            return try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [db.lastInsertedRowID])!
+        }
+    }
+
+    public func user(named name: String) throws -> WebUser? {
+        try read { db in try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE name = ?", arguments: [name]) }
+    }
+
+    public func user(id: Int64) throws -> WebUser? {
+        try read { db in try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [id]) }
+    }
+
+    public func users() throws -> [WebUser] {
+        try read { db in try WebUser.fetchAll(db, sql: "SELECT * FROM web_user ORDER BY name") }
+    }
+
+    public func setPasswordHash(_ hash: String, forUser name: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE web_user SET password_hash = ? WHERE name = ?", arguments: [hash, name])
+            if db.changesCount == 0 { throw WorkspaceError.unknownUser(name) }
+        }
+    }
+
+    public func disableUser(_ name: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE web_user SET disabled = 1 WHERE name = ?", arguments: [name])
+            if db.changesCount == 0 { throw WorkspaceError.unknownUser(name) }
+        }
+    }
+
+    /// Records a state change of the workspace.
+    public func audit(user: String, address: String, action: String, detail: String = "", at date: Date = Date()) throws {
+        try write { db in
+            try db.execute(sql: "INSERT INTO audit_log (at, user, address, action, detail) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Self.timestamp(date), user, address, action, detail])
+        }
+    }
+
+    /// The newest entries first.
+    public func auditLog(limit: Int = 500) throws -> [AuditEntry] {
+        try read { db in try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]) }
+    }
+
+    /// Stores a report's bytes for good; returns its id.
+    public func publishReport(kommun: KommunCode, year: Int, internal: Bool, html: Data, sha256: String, by user: String,
+                              at date: Date = Date()) throws -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO published_report (kommun, year, internal, html, sha256, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [kommun.rawValue, year, `internal`, html, sha256, user, Self.timestamp(date)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Published reports, newest first; without `includeInternal` only the public ones.
+    public func publishedReports(includeInternal: Bool) throws -> [PublishedReport] {
+        try read { db in
+            try PublishedReport.fetchAll(db, sql: """
+                SELECT id, kommun, year, internal, sha256, published_by, published_at FROM published_report
+                WHERE ? OR internal = 0 ORDER BY id DESC
+                """, arguments: [includeInternal])
+        }
+    }
+
+    /// A published report's bytes and whether it is internal.
+    public func publishedReportHTML(id: Int64) throws -> (html: Data, internal: Bool)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT html, internal FROM published_report WHERE id = ?", arguments: [id]).map { ($0["html"], $0["internal"]) }
+        }
+    }
+}
+
+/// Who has reported what for a year: the workspace's overview.
+public struct ReportingStatus: Sendable, Equatable {
+    /// Per källa of the signals: the months reported (0 = a row for the whole year).
+    public let signalSources: [(kalla: String, months: Set<Int>)]
+    /// The förvaltningar that have reported training.
+    public let departments: [String]
+
+    public static func == (lhs: ReportingStatus, rhs: ReportingStatus) -> Bool {
+        lhs.departments == rhs.departments && lhs.signalSources.map(\.kalla) == rhs.signalSources.map(\.kalla)
+            && lhs.signalSources.map(\.months) == rhs.signalSources.map(\.months)
+    }
+}
+
+extension Store {
+    public func reportingStatus(kommun: KommunCode, year: Int) throws -> ReportingStatus {
+        try read { db in
+            var sources: [String: Set<Int>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT kalla, manad FROM signal WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) {
+                sources[row[0], default: []].insert(row[1])
+            }
+            let departments = try String.fetchAll(db, sql: "SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? AND ar = ? ORDER BY 1",
+                                                  arguments: [kommun.rawValue, year])
+            return ReportingStatus(signalSources: sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, departments: departments)
+        }
+    }
+
+    /// The newest year any of a municipality's local kinds has rows for.
+    public func latestYear(kommun: KommunCode) throws -> Int? {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT MAX(ar) FROM (SELECT MAX(ar) AS ar FROM signal WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM utbildning WHERE kommun = ?1
+                UNION ALL SELECT MAX(ar) FROM samverkan WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM aktivitet WHERE kommun = ?1)
+                """, arguments: [kommun.rawValue])
+        }
+    }
+}

@@ -1,0 +1,367 @@
+import Crypto
+import Foundation
+import Hummingbird
+import LagesbildIndicators
+import LagesbildModel
+import LagesbildReport
+import LagesbildStore
+import Logging
+
+/// `lagesbild serve`: the collaboration group's workspace, on the same library and database as the command line.
+public struct WorkspaceConfiguration: Sendable {
+    public var databasePath: String
+    public var host: String
+    public var port: Int
+    /// Marks the session cookie Secure: for TLS at a reverse proxy in front of the server.
+    public var secureCookies: Bool
+    public var maxUpload: Int
+
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, maxUpload: Int = 50_000_000) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.maxUpload = maxUpload
+    }
+}
+
+public enum Workspace {
+    /// Builds the application (for `serve`, and for tests with Hummingbird's test client).
+    public static func application(_ configuration: WorkspaceConfiguration, store: Store) throws -> some ApplicationProtocol {
+        let router = try router(configuration, store: store)
+        var logger = Logger(label: "lagesbild")
+        logger.logLevel = .warning
+        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                           logger: logger)
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then lets requests in flight finish.
+    public static func serve(_ configuration: WorkspaceConfiguration) async throws {
+        let store = try Store.open(path: configuration.databasePath)
+        let app = try application(configuration, store: store)
+        FileHandle.standardError.write(Data("lagesbild serve: http://\(configuration.host):\(configuration.port)/ (databas \(configuration.databasePath))\n".utf8))
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    static func router(_ configuration: WorkspaceConfiguration, store: Store) throws -> Router<WorkspaceContext> {
+        let views = try Views()
+        let pages = Pages(configuration: configuration, store: store, views: views, sessions: SessionStore(), throttle: LoginThrottle())
+        let router = Router(context: WorkspaceContext.self)
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorPageMiddleware(views: views))
+        router.add(middleware: SessionMiddleware(store: store, sessions: pages.sessions, views: views))
+        pages.register(on: router)
+        return router
+    }
+}
+
+/// The pages and their rules. Every handler checks the role itself (`context.require`); the session middleware has
+/// already turned away requests without a login and POSTs without the session's CSRF token.
+struct Pages: Sendable {
+    let configuration: WorkspaceConfiguration
+    let store: Store
+    let views: Views
+    let sessions: SessionStore
+    let throttle: LoginThrottle
+
+    func register(on router: Router<WorkspaceContext>) {
+        router.get("/halsa") { _, _ in try health() }
+        router.get("/stil.css") { _, _ in stylesheet() }
+        router.get("/inloggning") { _, context in loginPage(context, message: nil) }
+        router.post("/inloggning") { _, context in try await login(context) }
+        router.post("/utloggning") { _, context in try await logout(context) }
+        router.get("/") { request, context in try overview(request, context) }
+        router.get("/matpunkter") { request, context in try indicatorsPage(request, context) }
+        router.get("/api/matpunkter") { request, context in try indicatorsJSON(request, context) }
+        router.get("/rapporter") { request, context in try reportsPage(request, context) }
+        router.get("/rapporter/forhandsvisning") { request, context in try preview(request, context) }
+        router.post("/rapporter") { _, context in try publish(context) }
+        router.get("/rapporter/:id") { _, context in try publishedReport(context) }
+        router.get("/anvandare") { _, context in try usersPage(context) }
+        router.get("/logg") { _, context in try auditPage(context) }
+    }
+
+    // MARK: - Health, stylesheet, login
+
+    func health() throws -> Response {
+        _ = try store.maskThreshold()
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
+
+    func stylesheet() -> Response {
+        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(string: views.stylesheet)))
+    }
+
+    struct LoginPage {
+        let chrome: Chrome
+        let message: String?
+        let name: String
+    }
+
+    func loginPage(_ context: WorkspaceContext, message: String?, name: String = "", status: HTTPResponse.Status = .ok) -> Response {
+        views.page("inloggning", LoginPage(chrome: Chrome(title: "Logga in", context: WorkspaceContext.anonymous(context), current: ""),
+                                           message: message, name: name), status: status)
+    }
+
+    func login(_ context: WorkspaceContext) async throws -> Response {
+        let name = context.form["anvandare"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let password = context.form["losenord"] ?? ""
+        // The same words whether the account exists or not, and whether the password or the name was wrong.
+        let refused = "Fel användarnamn eller lösenord, eller för många misslyckade försök; vänta en stund och försök igen."
+        if await throttle.isBlocked(account: name, address: context.address) {
+            try store.audit(user: name, address: context.address, action: "inloggning spärrad")
+            return loginPage(context, message: refused, name: name, status: .tooManyRequests)
+        }
+        let user = try store.user(named: name)
+        let valid = Passwords.verify(password, hash: user?.passwordHash ?? Passwords.decoy)
+        guard let user, valid, !user.disabled else {
+            await throttle.recordFailure(account: name, address: context.address)
+            try store.audit(user: name, address: context.address, action: "misslyckad inloggning")
+            return loginPage(context, message: refused, name: name, status: .unauthorized)
+        }
+        await throttle.recordSuccess(account: name)
+        // A new session (and id) at every login; an older session of this browser ends.
+        if let old = context.session { await sessions.end(old.id) }
+        let session = await sessions.create(userID: user.id)
+        try store.audit(user: user.name, address: context.address, action: "inloggning")
+        var response = Response.redirect(to: user.role == .lasare ? "/rapporter" : "/", type: .found)
+        response.setCookie(sessionCookie(session.id, maxAge: Int(SessionStore.absoluteTimeout)))
+        response.headers[AccessLogMiddleware.userHeader] = user.name
+        return response
+    }
+
+    func logout(_ context: WorkspaceContext) async throws -> Response {
+        if let session = context.session {
+            await sessions.end(session.id)
+            try store.audit(user: context.user?.name ?? "", address: context.address, action: "utloggning")
+        }
+        var response = Response.redirect(to: "/inloggning", type: .found)
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: SessionMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: - Overview and measurement points
+
+    /// `?ar=` or the newest year with any data, else this year.
+    func year(_ request: Request) throws -> Int {
+        if let text = request.uri.queryParameters["ar"] {
+            guard let year = Int(String(text)), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
+            return year
+        }
+        return try store.latestYear(kommun: store.ownKommun) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    }
+
+    func evaluate(year: Int) throws -> IndicatorReport {
+        let definitions = try DefinitionLoader.resolve(explicit: nil, databasePath: store.path)
+        let references = try DefinitionLoader.resolveReferences(explicit: nil, databasePath: store.path)
+        return try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: store.ownKommun, year: year)
+    }
+
+    struct FigureRow {
+        let id: String
+        let title: String
+        let value: String
+        let previous: String
+        let trend: String
+    }
+
+    func figureRows(_ report: IndicatorReport, summaryOnly: Bool) -> [FigureRow] {
+        let results = summaryOnly ? report.indicators.filter { $0.definition.inSummary && !$0.series.isEmpty } : report.indicators
+        return results.map { result in
+            FigureRow(id: result.definition.id, title: result.definition.title,
+                      value: FigureText.published(result.value, suppressed: result.suppressed, result.definition, threshold: report.maskThreshold),
+                      previous: FigureText.published(result.previous, suppressed: result.previousSuppressed, result.definition, threshold: report.maskThreshold),
+                      trend: FigureText.trend(result.trend))
+        }
+    }
+
+    struct OverviewPage {
+        struct Source { let name: String; let months: [Month] }
+        struct Month { let label: String; let reported: Bool; let text: String }
+        struct LastImport { let kind: String; let file: String; let at: String }
+        let chrome: Chrome
+        let year: Int
+        let kommunName: String
+        let monthHeaders: [String]
+        let sources: [Source]
+        let hasSources: Bool
+        let departments: [String]
+        let hasDepartments: Bool
+        let lastImports: [LastImport]
+        let figures: [FigureRow]
+        let hasFigures: Bool
+        let baseYear: Int
+        let maskText: String
+    }
+
+    static let monthNames = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+    func overview(_ request: Request, _ context: WorkspaceContext) throws -> Response {
+        if context.user?.role == .lasare { return .redirect(to: "/rapporter", type: .found) }
+        _ = try context.require(.samordnare, .rapportor)
+        let year = try year(request)
+        let status = try store.reportingStatus(kommun: store.ownKommun, year: year)
+        let sources = status.signalSources.map { source in
+            OverviewPage.Source(name: source.kalla.isEmpty ? "(ingen källa angiven)" : source.kalla, months: (1...12).map { month in
+                let reported = source.months.contains(month) || source.months.contains(0)
+                return OverviewPage.Month(label: Self.monthNames[month - 1], reported: reported, text: reported ? "rapporterat" : "saknas")
+            })
+        }
+        let lastImports = try store.importLog().filter { $0.action == .import && $0.undoneBy == nil }
+            .reduce(into: [DataKind: ImportLogEntry]()) { $0[$1.kind] = $1 }
+            .sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { OverviewPage.LastImport(kind: $0.key.rawValue, file: $0.value.fileName, at: String($0.value.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+        let report = try evaluate(year: year)
+        let figures = figureRows(report, summaryOnly: true)
+        let page = OverviewPage(chrome: Chrome(title: "Översikt \(year)", context: context, current: "/"), year: year,
+                                kommunName: try store.kommunName(store.ownKommun), monthHeaders: Self.monthNames, sources: sources,
+                                hasSources: !sources.isEmpty, departments: status.departments, hasDepartments: !status.departments.isEmpty,
+                                lastImports: lastImports, figures: figures, hasFigures: !figures.isEmpty, baseYear: report.baseYear,
+                                maskText: FigureText.masked(threshold: report.maskThreshold))
+        return views.page("oversikt", page)
+    }
+
+    struct IndicatorsPage {
+        let chrome: Chrome
+        let year: Int
+        let baseYear: Int
+        let figures: [FigureRow]
+        let maskText: String
+    }
+
+    func indicatorsPage(_ request: Request, _ context: WorkspaceContext) throws -> Response {
+        _ = try context.require(.samordnare, .rapportor)
+        let year = try year(request)
+        let report = try evaluate(year: year)
+        return views.page("matpunkter", IndicatorsPage(chrome: Chrome(title: "Mätpunkter \(year)", context: context, current: "/matpunkter"),
+                                                       year: year, baseYear: report.baseYear,
+                                                       figures: figureRows(report, summaryOnly: false),
+                                                       maskText: FigureText.masked(threshold: report.maskThreshold)))
+    }
+
+    /// The CLI's JSON contract (`indicators --format json`).
+    func indicatorsJSON(_ request: Request, _ context: WorkspaceContext) throws -> Response {
+        _ = try context.require(.samordnare, .rapportor)
+        let data = try evaluate(year: try year(request)).jsonData() + Data("\n".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: - Reports
+
+    struct ReportsPage {
+        struct Item { let id: Int64; let year: Int; let kind: String; let by: String; let at: String; let sha: String }
+        let chrome: Chrome
+        let reports: [Item]
+        let hasReports: Bool
+        let canPublish: Bool
+        let year: Int
+        let message: String?
+    }
+
+    func reportsPage(_ request: Request, _ context: WorkspaceContext) throws -> Response {
+        let user = try context.require(.samordnare, .rapportor, .lasare)
+        let items = try store.publishedReports(includeInternal: user.role == .samordnare).map { report in
+            ReportsPage.Item(id: report.id, year: report.year, kind: report.internal ? "internt arbetsmaterial" : "publik",
+                             by: report.publishedBy, at: String(report.publishedAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                             sha: String(report.sha256.prefix(12)))
+        }
+        let year = (try? self.year(request)) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        return views.page("rapporter", ReportsPage(chrome: Chrome(title: "Rapporter", context: context, current: "/rapporter"), reports: items,
+                                                   hasReports: !items.isEmpty, canPublish: user.role == .samordnare, year: year,
+                                                   message: nil))
+    }
+
+    func render(year: Int, internal: Bool) throws -> String {
+        var options = ReportOptions(year: year, kommun: store.ownKommun)
+        options.isInternal = `internal`
+        let definitions = try DefinitionLoader.resolve(explicit: nil, databasePath: store.path)
+        let references = try DefinitionLoader.resolveReferences(explicit: nil, databasePath: store.path)
+        return try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
+    }
+
+    func reportResponse(_ html: Data) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: SecurityHeadersMiddleware.reportPolicy],
+                 body: .init(byteBuffer: ByteBuffer(bytes: html)))
+    }
+
+    func preview(_ request: Request, _ context: WorkspaceContext) throws -> Response {
+        _ = try context.require(.samordnare)
+        let internalReport = request.uri.queryParameters["intern"] != nil
+        do {
+            return reportResponse(Data(try render(year: try year(request), internal: internalReport).utf8))
+        } catch let error as ReportError {
+            return views.page("fel", ErrorPage(status: 422, message: error.description, context: context), status: .unprocessableContent)
+        }
+    }
+
+    func publish(_ context: WorkspaceContext) throws -> Response {
+        let user = try context.require(.samordnare)
+        guard let text = context.form["ar"], let year = Int(text), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
+        let internalReport = context.form["intern"] != nil
+        let html: Data
+        do {
+            html = Data(try render(year: year, internal: internalReport).utf8)
+        } catch let error as ReportError {
+            return views.page("fel", ErrorPage(status: 422, message: error.description, context: context), status: .unprocessableContent)
+        }
+        let sha256 = SHA256.hash(data: html).map { String(format: "%02x", $0) }.joined()
+        let id = try store.publishReport(kommun: store.ownKommun, year: year, internal: internalReport, html: html, sha256: sha256, by: user.name)
+        try store.audit(user: user.name, address: context.address, action: "publicering",
+                        detail: "rapport \(id), \(year)\(internalReport ? ", internt" : ""), sha256 \(sha256.prefix(12))")
+        return .redirect(to: "/rapporter/\(id)", type: .found)
+    }
+
+    func publishedReport(_ context: WorkspaceContext) throws -> Response {
+        let user = try context.require(.samordnare, .rapportor, .lasare)
+        guard let id = context.parameters.get("id", as: Int64.self), let report = try store.publishedReportHTML(id: id) else {
+            throw HTTPError(.notFound)
+        }
+        if report.internal && user.role != .samordnare { throw HTTPError(.forbidden) }
+        return reportResponse(report.html)
+    }
+
+    // MARK: - Users and audit log
+
+    struct UsersPage {
+        struct Row { let name: String; let role: String; let scope: String; let state: String }
+        let chrome: Chrome
+        let users: [Row]
+    }
+
+    func usersPage(_ context: WorkspaceContext) throws -> Response {
+        _ = try context.require(.samordnare)
+        let rows = try store.users().map { user in
+            UsersPage.Row(name: user.name, role: user.role.swedishName,
+                          scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
+                          state: user.disabled ? "avstängd" : "aktiv")
+        }
+        return views.page("anvandare", UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows))
+    }
+
+    struct AuditPage {
+        let chrome: Chrome
+        let entries: [AuditEntry]
+    }
+
+    func auditPage(_ context: WorkspaceContext) throws -> Response {
+        _ = try context.require(.samordnare)
+        return views.page("logg", AuditPage(chrome: Chrome(title: "Logg", context: context, current: "/logg"), entries: try store.auditLog()))
+    }
+}
+
+extension WorkspaceContext {
+    /// The same request seen as no one's (for the login page's chrome).
+    static func anonymous(_ context: WorkspaceContext) -> WorkspaceContext {
+        var copy = context
+        copy.user = nil
+        copy.session = nil
+        return copy
+    }
+}

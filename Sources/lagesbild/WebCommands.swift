@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import LagesbildModel
+import LagesbildStore
+import LagesbildWeb
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Startar samverkansgruppens arbetsyta i webbläsaren (inloggning, översikt, mätpunkter, rapporter).",
+        discussion: "Skapa först en samordnare med lagesbild user add. Kör bakom en omvänd proxy med TLS och ange då "
+            + "--secure-cookies (se README). Avslutas med Ctrl-C eller SIGTERM; pågående förfrågningar hinner klart."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Adress och port att lyssna på.", valueName: "värd:port"), transform: OptionValue.listen)
+    var listen: (host: String, port: Int) = ("127.0.0.1", 8080)
+    @Flag(name: .customLong("secure-cookies"), help: "Märk sessionskakan Secure (när servern nås över HTTPS via en proxy).")
+    var secureCookies = false
+    @Option(name: .customLong("max-upload"), help: ArgumentHelp("Största uppladdning, t.ex. 50MB.", valueName: "storlek"),
+            transform: OptionValue.size)
+    var maxUpload: Int = 50_000_000
+
+    func run() async throws {
+        do {
+            let configuration = WorkspaceConfiguration(databasePath: database.path, host: listen.host, port: listen.port,
+                                                       secureCookies: secureCookies, maxUpload: maxUpload)
+            try await Workspace.serve(configuration)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Terminal.error(userMessage(for: error))
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Hanterar arbetsytans konton: add, list, passwd, disable.",
+        subcommands: [Add.self, List.self, Passwd.self, Disable.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Skapar ett konto. Lösenordet (minst 12 tecken) läses två gånger från terminalen, eller en gång från stdin.",
+            discussion: "Ge kontot namnet på en funktion (\"skola-norr\", \"samordnare\"), inte en persons namn."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
+        @Option(help: ArgumentHelp("Rollen: samordnare, rapportor eller lasare.", valueName: "roll"), transform: OptionValue.role)
+        var role: WebRole
+        @Option(name: .customLong("kalla"), help: ArgumentHelp("En källa rapportören rapporterar signaler för (kan anges flera gånger).", valueName: "källa"))
+        var kallor: [String] = []
+        @Option(name: .customLong("forvaltning"), help: ArgumentHelp("En förvaltning rapportören rapporterar utbildning för (kan anges flera gånger).", valueName: "förvaltning"))
+        var forvaltningar: [String] = []
+
+        func validate() throws {
+            if role != .rapportor && !(kallor.isEmpty && forvaltningar.isEmpty) {
+                throw ValidationError("--kalla och --forvaltning gäller bara rollen rapportor")
+            }
+            if role == .rapportor && kallor.isEmpty && forvaltningar.isEmpty {
+                throw ValidationError("en rapportör behöver minst en --kalla eller --forvaltning")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                guard Store.isValidUserName(name) else { throw WorkspaceError.invalidUserName(name) }
+                if try store.user(named: name) != nil { throw WorkspaceError.userExists(name) }
+                let password = try PasswordPrompt.read()
+                let user = try store.addUser(name: name, role: role, passwordHash: Passwords.hash(password), kallor: kallor, forvaltningar: forvaltningar)
+                try store.audit(user: "(kommandorad)", address: "lokal", action: "användare skapad", detail: "\(user.name), \(user.role.swedishName)")
+                print("Skapade användaren \(user.name) (\(user.role.swedishName)).")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Listar kontona.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let users = try database.open().users()
+                if users.isEmpty {
+                    print("Inga konton ännu. Skapa en samordnare med: lagesbild user add NAMN --role samordnare")
+                    return
+                }
+                var table = TextTable(headers: ["Namn", "Roll", "Rapporterar för", "Status"])
+                for user in users {
+                    let scope = (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", ")
+                    table.add([user.name, user.role.swedishName, scope, user.disabled ? "avstängd" : "aktiv"])
+                }
+                print(table.render())
+            }
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Byter ett kontos lösenord.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                guard try store.user(named: name) != nil else { throw WorkspaceError.unknownUser(name) }
+                let password = try PasswordPrompt.read()
+                try store.setPasswordHash(Passwords.hash(password), forUser: name)
+                try store.audit(user: "(kommandorad)", address: "lokal", action: "lösenord bytt", detail: name)
+                print("Bytte lösenord för \(name). Pågående inloggningar gäller tills servern startas om eller de går ut.")
+            }
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stänger av ett konto (det kan inte längre logga in).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                try store.disableUser(name)
+                try store.audit(user: "(kommandorad)", address: "lokal", action: "användare avstängd", detail: name)
+                print("Stängde av \(name); kontots sessioner avslutas vid nästa förfrågan.")
+            }
+        }
+    }
+}
+
+/// Reads a new password: twice without echo from a terminal, once (one line) from a pipe.
+enum PasswordPrompt {
+    struct Mismatch: Error, UserFacingError { var description: String { "lösenorden är inte lika; inget ändrades" } }
+    struct Refused: Error, UserFacingError { let description: String }
+
+    static func read() throws -> String {
+        let password: String
+        if isatty(STDIN_FILENO) == 1 {
+            let first = readHidden("Lösenord: ")
+            let second = readHidden("Upprepa lösenordet: ")
+            guard first == second else { throw Mismatch() }
+            password = first
+        } else {
+            password = Swift.readLine(strippingNewline: true) ?? ""
+        }
+        if let problem = Passwords.problem(with: password) { throw Refused(description: problem) }
+        return password
+    }
+
+    private static func readHidden(_ prompt: String) -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var original = termios()
+        tcgetattr(STDIN_FILENO, &original)
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &original)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return Swift.readLine(strippingNewline: true) ?? ""
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LagesbildIngest
+import LagesbildModel
+import LagesbildStore
+import Testing
+@testable import LagesbildWeb
+
+/// A workspace on a fresh database holding the indicator fixtures, with one account per role.
+struct WorkspaceFixture {
+    static let password = "ett-långt-lösenord"
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    let store: Store
+
+    init() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try Store.create(path: folder.appendingPathComponent("lagesbild.sqlite").path, kommun: KommunCode("2313")!, name: "Strömsunds kommun")
+        let files = ["signaler", "befolkning", "utbildning", "samverkan", "aktiviteter"].map { Self.fixtures.appendingPathComponent("indicators/\($0).csv").path }
+        _ = try Importer(store: store).importFiles(files)
+        let hash = Passwords.hash(Self.password)
+        _ = try store.addUser(name: "samordnare", role: .samordnare, passwordHash: hash)
+        _ = try store.addUser(name: "skola", role: .rapportor, passwordHash: hash, kallor: ["Skola"])
+        _ = try store.addUser(name: "ledamot", role: .lasare, passwordHash: hash)
+    }
+
+    func application(secureCookies: Bool = false) throws -> some ApplicationProtocol {
+        try Workspace.application(WorkspaceConfiguration(databasePath: store.path, secureCookies: secureCookies), store: store)
+    }
+}
+
+/// A browser's state in a test: its session cookie and the CSRF token of the last page read.
+struct Browser {
+    var cookie: String?
+    var csrf: String?
+
+    static func form(_ fields: [(String, String)]) -> ByteBuffer {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let text = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return ByteBuffer(string: text)
+    }
+
+    var headers: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { fields[.cookie] = "lagesbild_sid=\(cookie)" }
+        return fields
+    }
+
+    /// Logs in and reads a page to learn the session's CSRF token.
+    static func login(_ client: some TestClientProtocol, as name: String, password: String = WorkspaceFixture.password) async throws -> Browser {
+        var browser = Browser()
+        let response = try await client.execute(uri: "/inloggning", method: .post, headers: browser.headers,
+                                                body: form([("anvandare", name), ("losenord", password)]))
+        #expect(response.status == .found, "login as \(name): \(response.status)")
+        browser.cookie = cookieValue(response)
+        let page = try await client.execute(uri: "/rapporter", method: .get, headers: browser.headers)
+        browser.csrf = String(buffer: page.body).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.1) }
+        return browser
+    }
+
+    static func cookieValue(_ response: TestResponse) -> String? {
+        response.headers[.setCookie]?.firstMatch(of: /lagesbild_sid=([0-9a-f]*)/).map { String($0.1) }
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .get, headers: headers)
+    }
+
+    func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [(String, String)], csrf: String? = nil) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post, headers: headers, body: Self.form([("csrf", csrf ?? self.csrf ?? "")] + fields))
+    }
+}
+
+@Suite(.serialized) struct WorkspaceRouteTests {
+    enum Expect: Equatable, CustomStringConvertible {
+        case ok
+        case login
+        case redirect(String)
+        case forbidden
+        var description: String {
+            switch self {
+            case .ok: "200"
+            case .login: "302 → /inloggning"
+            case .redirect(let path): "302 → \(path)"
+            case .forbidden: "403"
+            }
+        }
+    }
+
+    /// Every route × every role (and no login): allowed, sent to the login page, or 403.
+    @Test func everyRouteForEveryRole() async throws {
+        let fixture = try WorkspaceFixture()
+        let publicID = try fixture.store.publishReport(kommun: KommunCode("2313")!, year: 2024, internal: false, html: Data("<p>publik</p>".utf8),
+                                                       sha256: "a", by: "samordnare")
+        let internalID = try fixture.store.publishReport(kommun: KommunCode("2313")!, year: 2024, internal: true, html: Data("<p>intern</p>".utf8),
+                                                         sha256: "b", by: "samordnare")
+        // (method, path, [no login, samordnare, rapportör, läsare])
+        let table: [(String, String, [Expect])] = [
+            ("GET", "/halsa", [.ok, .ok, .ok, .ok]),
+            ("GET", "/stil.css", [.ok, .ok, .ok, .ok]),
+            ("GET", "/inloggning", [.ok, .ok, .ok, .ok]),
+            ("GET", "/", [.login, .ok, .ok, .redirect("/rapporter")]),
+            ("GET", "/?ar=2023", [.login, .ok, .ok, .redirect("/rapporter")]),
+            ("GET", "/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden]),
+            ("GET", "/api/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden]),
+            ("GET", "/rapporter", [.login, .ok, .ok, .ok]),
+            ("GET", "/rapporter/forhandsvisning?ar=2024", [.login, .ok, .forbidden, .forbidden]),
+            ("POST", "/rapporter", [.login, .redirect("/rapporter/3"), .forbidden, .forbidden]),
+            ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok]),
+            ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden]),
+            ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
+            ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
+        ]
+        let app = try fixture.application()
+        try await app.test(.router) { client in
+            let browsers: [Browser?] = [nil, try await Browser.login(client, as: "samordnare"), try await Browser.login(client, as: "skola"),
+                                        try await Browser.login(client, as: "ledamot")]
+            for (method, path, expectations) in table {
+                for (index, expected) in expectations.enumerated() {
+                    let browser = browsers[index] ?? Browser()
+                    let response = method == "GET" ? try await browser.get(client, path) : try await browser.post(client, path, [("ar", "2024")])
+                    let actual: Expect = switch response.status.code {
+                    case 200: .ok
+                    case 302: response.headers[.location] == "/inloggning" ? .login : .redirect(response.headers[.location] ?? "")
+                    case 403: .forbidden
+                    default: .redirect("status \(response.status.code)")
+                    }
+                    #expect(actual == expected, "\(method) \(path) as \(["no login", "samordnare", "rapportör", "läsare"][index]): \(actual), expected \(expected)")
+                }
+            }
+        }
+    }
+
+    @Test func headersOnEveryResponse() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            for (browser, path) in [(Browser(), "/inloggning"), (samordnare, "/"), (samordnare, "/finns-inte")] {
+                let response = try await browser.get(client, path)
+                #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[HTTPField.Name("X-Lagesbild-User")!] == nil)
+            }
+            let missing = try await samordnare.get(client, "/finns-inte")
+            #expect(missing.status == .notFound)
+            #expect(String(buffer: missing.body).contains("Sidan finns inte."))
+        }
+    }
+
+    @Test func sessionCookieFlagsAndANewIdAtEveryLogin() async throws {
+        let fixture = try WorkspaceFixture()
+        for secure in [false, true] {
+            try await fixture.application(secureCookies: secure).test(.router) { client in
+                let response = try await client.execute(uri: "/inloggning", method: .post, headers: Browser().headers,
+                                                        body: Browser.form([("anvandare", "samordnare"), ("losenord", WorkspaceFixture.password)]))
+                let cookie = try #require(response.headers[.setCookie])
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+                #expect(cookie.contains("Secure") == secure)
+                let id = try #require(Browser.cookieValue(response))
+                #expect(id.count == 64, "256 random bits as hex")
+                let again = try await Browser.login(client, as: "samordnare")
+                #expect(again.cookie != id)
+            }
+        }
+    }
+
+    @Test func logoutEndsTheSessionOnTheServer() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            #expect(try await browser.get(client, "/").status == .ok)
+            let out = try await browser.post(client, "/utloggning", [])
+            #expect(out.status == .found && out.headers[.location] == "/inloggning")
+            // The old cookie, replayed, no longer opens anything.
+            let replay = try await browser.get(client, "/")
+            #expect(replay.status == .found && replay.headers[.location] == "/inloggning")
+        }
+        let actions = try fixture.store.auditLog().map(\.action)
+        #expect(actions.contains("inloggning") && actions.contains("utloggning"))
+    }
+
+    @Test func aPostWithoutTheRightTokenIs403AndChangesNothing() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            for token in ["", "00", String(repeating: "0", count: 64)] {
+                let response = try await browser.post(client, "/rapporter", [("ar", "2024")], csrf: token)
+                #expect(response.status == .forbidden)
+            }
+            // Without any csrf field at all.
+            let bare = try await client.execute(uri: "/rapporter", method: .post, headers: browser.headers, body: Browser.form([("ar", "2024")]))
+            #expect(bare.status == .forbidden)
+            #expect(try fixture.store.publishedReports(includeInternal: true).isEmpty)
+            // Logout is a POST too.
+            #expect(try await browser.post(client, "/utloggning", [], csrf: "fel").status == .forbidden)
+            #expect(try await browser.get(client, "/").status == .ok)
+        }
+    }
+
+    @Test func fiveFailuresBlockTheAccountAndNoMessageTellsWhetherItExists() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            func attempt(_ name: String, _ password: String) async throws -> TestResponse {
+                try await client.execute(uri: "/inloggning", method: .post, headers: Browser().headers,
+                                         body: Browser.form([("anvandare", name), ("losenord", password)]))
+            }
+            let unknown = try await attempt("finns-inte", "fel-losenord-123")
+            let wrong = try await attempt("skola", "fel-losenord-123")
+            #expect(unknown.status == .unauthorized && wrong.status == .unauthorized)
+            let message = { (response: TestResponse) in String(buffer: response.body).firstMatch(of: /role="alert">([^<]*)</).map { String($0.1) } }
+            #expect(message(unknown) != nil && message(unknown) == message(wrong))
+            for _ in 0..<4 { _ = try await attempt("samordnare", "fel-losenord-123") }
+            // The fifth failure for the account (and from the address) blocks even the right password.
+            let blocked = try await attempt("samordnare", WorkspaceFixture.password)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(message(blocked) == message(wrong))
+        }
+        #expect(try fixture.store.auditLog().contains { $0.action == "inloggning spärrad" && $0.user == "samordnare" })
+    }
+
+    @Test func publishStoresTheExactBytesAndServesThem() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let published = try await browser.post(client, "/rapporter", [("ar", "2024")])
+            let location = try #require(published.headers[.location])
+            let served = try await browser.get(client, location)
+            #expect(served.status == .ok)
+            #expect(served.headers[.contentSecurityPolicy] == SecurityHeadersMiddleware.reportPolicy)
+            let html = String(buffer: served.body)
+            #expect(html.contains("Lägesbild 2024"))
+            let id = try #require(Int64(location.split(separator: "/").last ?? ""))
+            let stored = try #require(try fixture.store.publishedReportHTML(id: id))
+            #expect(stored.html == Data(html.utf8))
+            // The stored report never changes, whatever the database later holds.
+            #expect(throws: (any Error).self) { try fixture.store.write { db in try db.execute(sql: "UPDATE published_report SET html = x'00'") } }
+            let list = try await browser.get(client, "/rapporter")
+            #expect(String(buffer: list.body).contains("href=\"/rapporter/\(id)\""))
+        }
+        #expect(try fixture.store.auditLog().contains { $0.action == "publicering" })
+    }
+
+    @Test func healthAndTheIndicatorsJSONContract() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let health = try await client.execute(uri: "/halsa", method: .get)
+            #expect(health.status == .ok && String(buffer: health.body) == "ok\n")
+            let browser = try await Browser.login(client, as: "skola")
+            let json = try await browser.get(client, "/api/matpunkter?ar=2024")
+            #expect(json.headers[.contentType] == "application/json; charset=utf-8")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: json.body)) as? [String: Any])
+            #expect(object["year"] as? Int == 2024 && object["kommun"] as? String == "2313")
+            let bad = try await browser.get(client, "/api/matpunkter?ar=tjugo")
+            #expect(bad.status == .badRequest)
+        }
+    }
+}
