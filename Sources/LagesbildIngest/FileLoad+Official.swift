@@ -55,14 +55,14 @@ extension FileLoad {
             try log.report(ImportError(file: name, problem: .headerOnly))
             return nil
         }
-        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let fileName = URL(fileURLWithPath: name).lastPathComponent
         let encodingName = "\(format.swedishName), \(encoding.swedishName)"
         guard !table.records.isEmpty else { return try runTitles(table, format: format, encoding: encoding, sha256: sha256, fileName: fileName) }
 
         // The records are rows like any file's: the same header mapping, validator and writer, in the same savepoint,
         // with the import log, history and idempotency. Their errors are placed where the file has them.
         let records = table.records, header = table.header
-        let pipeline = ParsePipeline(name: name, forcedKind: table.kind, defaultKommun: store.ownKommun) { emit in
+        let pipeline = ParsePipeline(name: name, forcedKind: table.kind, defaultKommun: store.ownKommun, scope: scope) { emit in
             try CSVRecordView.withRecord(line: 0, texts: header) { try emit($0) }
             for (index, record) in records.enumerated() {
                 try CSVRecordView.withRecord(line: index + 1, texts: record.fields) { try emit($0) }

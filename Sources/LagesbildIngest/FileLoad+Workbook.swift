@@ -28,7 +28,7 @@ extension FileLoad {
         }
         var results: [FileImportResult] = []
         var skipped: [String] = []
-        let baseName = URL(fileURLWithPath: path).lastPathComponent
+        let baseName = URL(fileURLWithPath: name).lastPathComponent
         for sheet in workbook.sheets {
             let named = sheets.contains(sheet.name)
             if !sheets.isEmpty && !named { continue }
@@ -47,7 +47,7 @@ extension FileLoad {
                 continue
             }
             let reader = SheetRecords(workbook: workbook, sheet: sheet)
-            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, source: reader.source)
+            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, source: reader.source)
             let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
                                    mapError: reader.place, reportsUnknownKind: named, checksEarlierImports: false)
             switch outcome {

@@ -29,7 +29,10 @@ package final class FileLoad {
         self.errorsBefore = log.errors.count
     }
 
-    var name: String { path }
+    /// How messages and the import log name the file: its path as given, or an upload's original name.
+    package lazy var name: String = path
+    /// What a rapportör may report, when the import is one of theirs.
+    package var scope: ImportScope?
     var fileIsClean: Bool { log.errors.count == errorsBefore }
 
     /// Sheets asked for by name (`--sheet`).
@@ -71,8 +74,8 @@ package final class FileLoad {
             return try runOfficial(format, encoding: encoding, timestamp: timestamp)
         }
         let checksum = Checksum(path: path, displayName: name)
-        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun)
-        let outcome = try load(pipeline, logName: URL(fileURLWithPath: path).lastPathComponent, encodingName: encoding.swedishName,
+        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope)
+        let outcome = try load(pipeline, logName: URL(fileURLWithPath: name).lastPathComponent, encodingName: encoding.swedishName,
                                sha256: { try checksum.wait() }, mapError: { $0 })
         switch outcome {
         case .loaded(let kind, let importID, let counts, let sha256):

@@ -80,6 +80,9 @@ public enum ImportProblem: Equatable, Sendable {
     case sheetNotFound(String, available: [String])
     case sheetNotAKind(String)
     case workbookWithoutData(skipped: [String])
+    // A rapportör's upload in the workspace.
+    case kindOutsideScope(DataKind)
+    case valueOutsideScope(String, allowed: [String])
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -228,6 +231,10 @@ extension ImportProblem {
         case .workbookWithoutData(let skipped):
             "arbetsboken har inget blad med data att läsa in" + (skipped.isEmpty ? "" : " (hoppade över \(skipped.joined(separator: ", ")))")
         case .sheetNotAKind(let name): "bladet \"\(name)\" har ingen rubrikrad som lagesbild känner igen (se README för kolumnerna)"
+        case .kindOutsideScope(let kind):
+            "filen är av typen \(kind.rawValue), som ditt konto inte rapporterar; samordnaren läser in den"
+        case .valueOutsideScope(let value, let allowed):
+            "\"\(value)\" är inte din; ditt konto rapporterar bara för \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))"
         }
     }
 }

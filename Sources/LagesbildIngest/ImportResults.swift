@@ -44,3 +44,28 @@ public struct ImportFailure: Error, Equatable, CustomStringConvertible, UserFaci
 
 /// Called now and then during a long import with the rows read so far.
 public typealias ImportProgress = (_ rows: Int) -> Void
+
+extension ImportReport {
+    /// What the import did, one Swedish line per file (and per workbook's skipped sheets): the command line prints
+    /// these, the workspace shows them.
+    public var lines: [String] {
+        var lines: [String] = []
+        for file in files {
+            if let earlier = file.alreadyImportedAs {
+                lines.append("\(file.displayName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
+            } else {
+                let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
+                if file.titles > 0 && file.inserted + file.replaced + file.unchanged == 0 {
+                    lines.append("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(file.titles) nyckeltalsnamn.")
+                } else {
+                    lines.append("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, "
+                                 + "\(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
+                }
+            }
+            if !file.skippedSheets.isEmpty {
+                lines.append("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
+            }
+        }
+        return lines
+    }
+}

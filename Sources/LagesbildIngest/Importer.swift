@@ -24,8 +24,10 @@ public struct Importer {
 
     /// Imports files. Throws ``ImportFailure`` (nothing written) when any file has any error.
     /// `sheets`: for workbooks, only these sheets (each must exist and hold a kind); empty is every visible sheet.
-    public func importFiles(_ paths: [String], kind forcedKind: DataKind? = nil, sheets: [String] = [], dryRun: Bool = false,
-                            progress: ImportProgress? = nil) throws -> ImportReport {
+    /// `names`: how messages and the import log name each file (an upload's original name); the paths by default.
+    /// `scope`: what a rapportör may report (rows of other källor or förvaltningar, and other kinds, are refused).
+    public func importFiles(_ paths: [String], names: [String]? = nil, kind forcedKind: DataKind? = nil, sheets: [String] = [],
+                            dryRun: Bool = false, scope: ImportScope? = nil, progress: ImportProgress? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
         var results: [FileImportResult] = []
@@ -35,11 +37,13 @@ public struct Importer {
             try ImportLog.prepareForBulkWrites(db)
             try db.inTransaction(.immediate) {
                 var rowsSoFar = 0
-                for path in paths {
+                for (index, path) in paths.enumerated() {
                     do {
                         let load = FileLoad(path: path, db: db, store: store, forcedKind: forcedKind, log: log,
                                             rowsBefore: rowsSoFar, progress: progress)
                         load.sheets = sheets
+                        load.scope = scope
+                        if let names, index < names.count { load.name = names[index] }
                         results += try load.run(timestamp: timestamp)
                         rowsSoFar = load.rowsSoFar
                     } catch is ErrorLog.LimitReached {

@@ -44,17 +44,18 @@ package final class ParsePipeline: @unchecked Sendable {
     /// ``ImportError`` for a file it cannot read.
     package typealias RecordSource = @Sendable (_ emit: (CSVRecordView) throws -> Void) throws -> Void
 
-    package init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, source: @escaping RecordSource) {
+    package init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope? = nil, source: @escaping RecordSource) {
         let thread = Thread { [self] in
-            parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, source: source)
+            parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope, source: source)
         }
         thread.stackSize = 1 << 20
         thread.start()
     }
 
     /// A delimited text file.
-    package convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode) {
-        self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun) { emit in
+    package convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode,
+                             scope: ImportScope? = nil) {
+        self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope) { emit in
             var reader = CSVReader(fileName: name)
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
                 try reader.feed(chunk, emit: emit)
@@ -107,7 +108,7 @@ package final class ParsePipeline: @unchecked Sendable {
         return spare.popLast() ?? ValidatedBatch(columns: columns)
     }
 
-    private func parse(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, source: RecordSource) {
+    private func parse(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope?, source: RecordSource) {
         defer {
             condition.lock()
             done = true
@@ -128,7 +129,11 @@ package final class ParsePipeline: @unchecked Sendable {
                     try send(.failed(resolved.errors))
                     throw Cancelled()
                 }
-                validator = RecordValidator(mapping: mapping, file: name, defaultKommun: defaultKommun)
+                if let scope, scope.binding(for: mapping.kind) == nil {
+                    try send(.failed([ImportError(file: name, line: record.line, problem: .kindOutsideScope(mapping.kind))]))
+                    throw Cancelled()
+                }
+                validator = RecordValidator(mapping: mapping, file: name, defaultKommun: defaultKommun, scope: scope)
                 row = Array(repeating: .null, count: mapping.kind.columns.count)
                 batch = emptyBatch(columns: row.count)
                 try send(.header(mapping))

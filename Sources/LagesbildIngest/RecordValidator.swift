@@ -137,7 +137,14 @@ package final class RecordValidator {
     /// Indices into the row of (part, whole) pairs that must satisfy part ≤ whole.
     private let partWhole: [(part: Int, whole: Int)]
 
-    package init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode) {
+    /// For a rapportör's import: the column bound by their scope, its allowed values (folded) and the value a file
+    /// without the column gets.
+    private let scopeColumn: Int?
+    private let scopeAllowed: [String]
+    private let scopeAllowedFolded: Set<String>
+    private let scopeDefault: StableBytes?
+
+    package init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
         self.mapping = mapping
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
@@ -150,6 +157,13 @@ package final class RecordValidator {
         }
         let names = columns.map(\.db)
         partWhole = mapping.kind.partWholeRules.map { (names.firstIndex(of: $0.part)!, names.firstIndex(of: $0.whole)!) }
+        let binding = scope?.binding(for: mapping.kind)
+        let column = binding.flatMap { binding in names.firstIndex(of: binding.column) }
+        let allowed = binding?.allowed ?? []
+        scopeColumn = column
+        scopeAllowed = allowed
+        scopeAllowedFolded = Set(allowed.map { TextKey.fold($0) })
+        scopeDefault = column.flatMap { mapping.positions[$0] == nil ? StableBytes(allowed[0]) : nil }
     }
 
     /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
@@ -240,6 +254,14 @@ package final class RecordValidator {
                 case .tooLarge: fail(.integerTooLarge(text.text))
                 case .invalid: fail(.notANonNegativeInteger(text.text))
                 }
+            }
+        }
+        if let scopeColumn {
+            if let scopeDefault {
+                row[scopeColumn] = .text(scopeDefault.bytes)
+            } else if case .text(let bytes) = row[scopeColumn], !scopeAllowedFolded.contains(TextKey.fold(bytes.text)) {
+                errors.append(ImportError(file: file, line: line, column: columns[scopeColumn].name,
+                                          problem: .valueOutsideScope(bytes.text, allowed: scopeAllowed)))
             }
         }
         guard errors.count == errorCount else { return false }

@@ -34,6 +34,7 @@ struct Chrome {
     /// Samordnare and rapportörer see the figures; läsare only published reports.
     let seesFigures: Bool
     let onOverview: Bool
+    let onData: Bool
     let onIndicators: Bool
     let onReports: Bool
     let onUsers: Bool
@@ -48,6 +49,7 @@ struct Chrome {
         isSamordnare = context.user?.role == .samordnare
         seesFigures = context.user.map { $0.role != .lasare } ?? false
         onOverview = current == "/"
+        onData = current == "/uppgifter"
         onIndicators = current == "/matpunkter"
         onReports = current == "/rapporter"
         onUsers = current == "/anvandare"

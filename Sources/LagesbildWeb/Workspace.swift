@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import LagesbildIndicators
+import LagesbildIngest
 import LagesbildModel
 import LagesbildReport
 import LagesbildStore
@@ -45,7 +46,8 @@ public enum Workspace {
 
     static func router(_ configuration: WorkspaceConfiguration, store: Store) throws -> Router<WorkspaceContext> {
         let views = try Views()
-        let pages = Pages(configuration: configuration, store: store, views: views, sessions: SessionStore(), throttle: LoginThrottle())
+        let pages = Pages(configuration: configuration, store: store, views: views, sessions: SessionStore(), throttle: LoginThrottle(),
+                          uploads: UploadStore(databasePath: configuration.databasePath))
         let router = Router(context: WorkspaceContext.self)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
@@ -64,6 +66,7 @@ struct Pages: Sendable {
     let views: Views
     let sessions: SessionStore
     let throttle: LoginThrottle
+    let uploads: UploadStore
 
     func register(on router: Router<WorkspaceContext>) {
         router.get("/halsa") { _, _ in try health() }
@@ -78,6 +81,10 @@ struct Pages: Sendable {
         router.get("/rapporter/forhandsvisning") { request, context in try preview(request, context) }
         router.post("/rapporter") { _, context in try publish(context) }
         router.get("/rapporter/:id") { _, context in try publishedReport(context) }
+        router.get("/uppgifter") { _, context in try dataPage(context) }
+        router.post("/uppgifter/fil") { request, context in try await upload(request, context) }
+        router.post("/uppgifter/spara") { _, context in try await save(context) }
+        router.post("/uppgifter/avbryt") { _, context in try await cancel(context) }
         router.get("/anvandare") { _, context in try usersPage(context) }
         router.get("/logg") { _, context in try auditPage(context) }
     }
@@ -325,6 +332,104 @@ struct Pages: Sendable {
         }
         if report.internal && user.role != .samordnare { throw HTTPError(.forbidden) }
         return reportResponse(report.html)
+    }
+
+    // MARK: - Uploads: preview, then save
+
+    struct DataPage {
+        struct Submission { let at: String; let detail: String }
+        let chrome: Chrome
+        let scope: String?
+        let maxUpload: String
+        let submissions: [Submission]
+        let hasSubmissions: Bool
+        /// After an upload or a save: what the import did, or every error.
+        let heading: String?
+        let lines: [String]
+        let errors: [String]
+        let hasErrors: Bool
+        let uploadID: String?
+    }
+
+    func scope(of user: WebUser) -> ImportScope? {
+        user.role == .rapportor ? ImportScope(kallor: user.kallor, forvaltningar: user.forvaltningar) : nil
+    }
+
+    func dataPage(_ context: WorkspaceContext, heading: String? = nil, lines: [String] = [], errors: [String] = [],
+                  uploadID: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let user = try context.require(.samordnare, .rapportor)
+        let submissions = try store.auditLog(limit: 2000).filter { $0.user == user.name && $0.action == "spara" }.prefix(20)
+            .map { DataPage.Submission(at: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " "), detail: $0.detail) }
+        let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"),
+                            scope: scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
+                            maxUpload: "\(configuration.maxUpload / 1_000_000) MB", submissions: Array(submissions),
+                            hasSubmissions: !submissions.isEmpty, heading: heading, lines: lines, errors: errors, hasErrors: !errors.isEmpty,
+                            uploadID: uploadID)
+        return views.page("uppgifter", page, status: status)
+    }
+
+    /// Receives the files, checks them as `import --dry-run` does and shows the preview; keeps them for `Spara`.
+    func upload(_ request: Request, _ context: WorkspaceContext) async throws -> Response {
+        let user = try context.require(.samordnare, .rapportor)
+        guard let session = context.session else { throw HTTPError(.forbidden) }
+        let folder = try await uploads.newFolder()
+        let received: (paths: [String], names: [String])
+        do {
+            received = try await UploadReceiver(csrfToken: session.csrfToken, limit: configuration.maxUpload, folder: folder).receive(request)
+        } catch let failure as UploadReceiver.Failure {
+            await uploads.discard(folder)
+            switch failure {
+            case .forbidden: throw HTTPError(.forbidden)
+            case .tooLarge: throw HTTPError(.contentTooLarge)
+            case .malformed: throw HTTPError(.badRequest)
+            }
+        }
+        guard !received.paths.isEmpty else {
+            await uploads.discard(folder)
+            return try dataPage(context, errors: ["Välj minst en fil."], status: .badRequest)
+        }
+        let files = received.names.joined(separator: ", ")
+        do {
+            let report = try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope(of: user))
+            let id = Random.hex(bytes: 16)
+            await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
+            try store.audit(user: user.name, address: context.address, action: "förhandsgranskning", detail: files)
+            return try dataPage(context, heading: "Förhandsgranskning: så här skulle filerna läsas in", lines: report.lines, uploadID: id)
+        } catch let failure as ImportFailure {
+            await uploads.discard(folder)
+            try store.audit(user: user.name, address: context.address, action: "förhandsgranskning", detail: "\(files): \(failure.errors.count) fel")
+            return try dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+                                status: .unprocessableContent)
+        }
+    }
+
+    /// Saves a previewed upload: all or nothing, with the command line's history and idempotency.
+    func save(_ context: WorkspaceContext) async throws -> Response {
+        let user = try context.require(.samordnare, .rapportor)
+        guard let session = context.session, let id = context.form["uppladdning"],
+              let upload = await uploads.take(id, sessionID: session.id) else {
+            return try dataPage(context, errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
+                                status: .gone)
+        }
+        defer { Task { await uploads.discard(upload.folder) } }
+        let files = upload.names.joined(separator: ", ")
+        do {
+            let report = try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope(of: user))
+            let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
+            try store.audit(user: user.name, address: context.address, action: "spara", detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
+            return try dataPage(context, heading: "Sparat", lines: report.lines)
+        } catch let failure as ImportFailure {
+            return try dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+                                status: .unprocessableContent)
+        }
+    }
+
+    func cancel(_ context: WorkspaceContext) async throws -> Response {
+        _ = try context.require(.samordnare, .rapportor)
+        if let session = context.session, let id = context.form["uppladdning"], let upload = await uploads.take(id, sessionID: session.id) {
+            await uploads.discard(upload.folder)
+        }
+        return .redirect(to: "/uppgifter", type: .found)
     }
 
     // MARK: - Users and audit log

@@ -77,23 +77,7 @@ struct ImportCommand: ParsableCommand {
             let report = try Importer(store: store).importFiles(
                 files, kind: kind.flatMap(DataKind.init(rawValue:)), sheets: sheets, dryRun: dryRun, progress: callback)
             progress.finish()
-            for file in report.files {
-                defer {
-                    if !file.skippedSheets.isEmpty {
-                        print("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
-                    }
-                }
-                if let earlier = file.alreadyImportedAs {
-                    print("\(file.displayName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
-                } else {
-                    let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
-                    if file.titles > 0 && file.inserted + file.replaced + file.unchanged == 0 {
-                        print("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(file.titles) nyckeltalsnamn.")
-                        continue
-                    }
-                    print("\(file.displayName): \(file.kind?.rawValue ?? "") (\(encoding)) – \(SwedishFormat.integer(file.inserted)) nya, \(SwedishFormat.integer(file.replaced)) ersatta, \(SwedishFormat.integer(file.unchanged)) oförändrade rader.")
-                }
-            }
+            for line in report.lines { print(line) }
             if report.dryRun {
                 print("Provkörning (--dry-run): inget skrevs till databasen.")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -110,6 +111,9 @@ struct Browser {
             ("POST", "/rapporter", [.login, .redirect("/rapporter/3"), .forbidden, .forbidden]),
             ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok]),
             ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden]),
+            ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
+            ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
+            ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
             ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
         ]
@@ -257,5 +261,115 @@ struct Browser {
             let bad = try await browser.get(client, "/api/matpunkter?ar=tjugo")
             #expect(bad.status == .badRequest)
         }
+    }
+}
+
+/// Uploads: preview as `import --dry-run`, then save; a rapportör's scope; the size limit; the CSRF token first.
+@Suite(.serialized) struct WorkspaceUploadTests {
+    static func multipart(_ parts: [(name: String, fileName: String?, content: String)]) -> (body: ByteBuffer, contentType: String) {
+        let boundary = "----lagesbild\(UUID().uuidString)"
+        var text = ""
+        for part in parts {
+            text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\""
+            if let fileName = part.fileName { text += "; filename=\"\(fileName)\"\r\nContent-Type: text/csv" }
+            text += "\r\n\r\n\(part.content)\r\n"
+        }
+        text += "--\(boundary)--\r\n"
+        return (ByteBuffer(string: text), "multipart/form-data; boundary=\(boundary)")
+    }
+
+    static func upload(_ client: some TestClientProtocol, _ browser: Browser, _ parts: [(name: String, fileName: String?, content: String)]) async throws -> TestResponse {
+        let (body, contentType) = multipart(parts)
+        var headers = browser.headers
+        headers[.contentType] = contentType
+        return try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body)
+    }
+
+    static func uploadID(_ response: TestResponse) -> String? {
+        String(buffer: response.body).firstMatch(of: /name="uppladdning" value="([0-9a-f]+)"/).map { String($0.1) }
+    }
+
+    @Test func previewThenSaveWithTheCommandLinesWordsAndHistory() async throws {
+        let fixture = try WorkspaceFixture()
+        let before = try fixture.store.importLog().count
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let csv = "år;kategori;område;källa;antal\n2025;klotter;Centrum;Skola;4\n2025;flygblad;Hammerdal;Polisen;2\n"
+            let preview = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "signaler-2025.csv", csv)])
+            #expect(preview.status == .ok)
+            #expect(String(buffer: preview.body).contains("signaler-2025.csv: signaler (UTF-8) – 2 nya, 0 ersatta, 0 oförändrade rader."))
+            #expect(try fixture.store.importLog().count == before, "a preview writes nothing")
+            let id = try #require(Self.uploadID(preview))
+            let saved = try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)])
+            #expect(saved.status == .ok && String(buffer: saved.body).contains("Sparat"))
+            let log = try fixture.store.importLog()
+            #expect(log.count == before + 1 && log.last?.fileName == "signaler-2025.csv")
+            // The same upload cannot be saved twice; the same content again changes nothing, as on the command line.
+            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .gone)
+            let again = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "kopia.csv", csv)])
+            #expect(String(buffer: again.body).contains("kopia.csv: samma innehåll lästes redan in (import \(before + 1)); inget ändrades."))
+        }
+        #expect(try fixture.store.auditLog().contains { $0.action == "spara" && $0.detail.hasPrefix("signaler-2025.csv") })
+    }
+
+    @Test func aBadFileShowsEveryErrorWithLineAndNothingIsSaved() async throws {
+        let fixture = try WorkspaceFixture()
+        let before = try fixture.store.importLog().count
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let response = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""),
+                                                                   ("fil", "fel.csv", "år;kategori;antal\n2025;klotter;-3\n2025;graffiti;1\n")])
+            #expect(response.status == .unprocessableContent)
+            let html = String(buffer: response.body)
+            #expect(html.contains("fel.csv:2: kolumnen &quot;antal&quot;: &quot;-3&quot; är inte ett icke-negativt heltal"))
+            #expect(html.contains("fel.csv:3: kolumnen &quot;kategori&quot;: okänt värde &quot;graffiti&quot;"))
+            #expect(Self.uploadID(response) == nil)
+        }
+        #expect(try fixture.store.importLog().count == before)
+    }
+
+    @Test func aRapportorReportsOnlyTheirOwnKallaAndKinds() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "skola")
+            let other = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""),
+                                                                ("fil", "s.csv", "år;kategori;källa;antal\n2025;klotter;skola;1\n2025;klotter;Polisen;2\n")])
+            #expect(other.status == .unprocessableContent)
+            #expect(String(buffer: other.body).contains("s.csv:3: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din; ditt konto rapporterar bara för &quot;Skola&quot;"))
+            let kind = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "b.csv", "år;invånare\n2025;11000\n")])
+            #expect(String(buffer: kind.body).contains("b.csv:1: filen är av typen befolkning, som ditt konto inte rapporterar"))
+            // Without a källa column the rows get the rapportör's.
+            let own = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "egen.csv", "år;kategori;antal\n2025;symboler;6\n")])
+            let id = try #require(Self.uploadID(own))
+            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
+            // Another session cannot save someone's upload.
+            let other2 = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "egen2.csv", "år;kategori;antal\n2025;uttalanden;6\n")])
+            let id2 = try #require(Self.uploadID(other2))
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            #expect(try await samordnare.post(client, "/uppgifter/spara", [("uppladdning", id2)]).status == .gone)
+        }
+        let rows = try fixture.store.read { db in try String.fetchAll(db, sql: "SELECT kalla FROM signal WHERE ar = 2025 AND kategori = 'symboler'") }
+        #expect(rows == ["Skola"])
+        #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signal WHERE kategori = 'uttalanden' AND ar = 2025") } == 0)
+    }
+
+    @Test func overTheLimitIs413AndTheTokenMustComeFirst() async throws {
+        let fixture = try WorkspaceFixture()
+        let before = try fixture.store.importLog().count
+        let app = try Workspace.application(WorkspaceConfiguration(databasePath: fixture.store.path, maxUpload: 2_000), store: fixture.store)
+        try await app.test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let large = "år;kategori;antal\n" + String(repeating: "2025;klotter;1\n", count: 300)
+            let tooLarge = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "stor.csv", large)])
+            #expect(tooLarge.status == .contentTooLarge)
+            let small = "år;kategori;antal\n2025;klotter;1\n"
+            #expect(try await Self.upload(client, browser, [("fil", "a.csv", small), ("csrf", nil, browser.csrf ?? "")]).status == .forbidden)
+            #expect(try await Self.upload(client, browser, [("csrf", nil, "fel"), ("fil", "a.csv", small)]).status == .forbidden)
+            #expect(try await Self.upload(client, browser, [("fil", "a.csv", small)]).status == .forbidden)
+        }
+        #expect(try fixture.store.importLog().count == before)
+        // Nothing is left beside the database.
+        let folder = URL(fileURLWithPath: fixture.store.path).deletingLastPathComponent().appendingPathComponent(".lagesbild-uppladdningar")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
     }
 }

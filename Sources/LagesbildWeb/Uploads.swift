@@ -1,0 +1,179 @@
+import Foundation
+import Hummingbird
+import LagesbildIngest
+import LagesbildStore
+import MultipartKit
+import NIOCore
+
+/// Uploads between their preview and their saving: files in a folder beside the database (the folder 0700, each file
+/// 0600, named by number: an uploaded name is never a path), bound to the session that sent them, removed after
+/// saving, cancelling or an hour.
+actor UploadStore {
+    struct Upload: Sendable {
+        let id: String
+        let sessionID: String
+        let folder: URL
+        let paths: [String]
+        let names: [String]
+        let created: Date
+    }
+
+    static let lifetime: TimeInterval = 60 * 60
+    let root: URL
+    private var uploads: [String: Upload] = [:]
+
+    init(databasePath: String) {
+        root = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent(".lagesbild-uppladdningar")
+    }
+
+    /// A new, empty folder for one upload.
+    func newFolder() throws -> URL {
+        sweep()
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let folder = root.appendingPathComponent(Random.hex(bytes: 16))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        return folder
+    }
+
+    func keep(_ upload: Upload) { uploads[upload.id] = upload }
+
+    /// The upload, if it belongs to this session and has not expired; it is no longer kept.
+    func take(_ id: String, sessionID: String) -> Upload? {
+        sweep()
+        guard let upload = uploads[id], upload.sessionID == sessionID else { return nil }
+        uploads[id] = nil
+        return upload
+    }
+
+    func discard(_ folder: URL) { try? FileManager.default.removeItem(at: folder) }
+
+    /// Removes expired uploads, and folders no upload refers to (left by a restart).
+    func sweep(now: Date = Date()) {
+        for (id, upload) in uploads where now.timeIntervalSince(upload.created) > Self.lifetime {
+            try? FileManager.default.removeItem(at: upload.folder)
+            uploads[id] = nil
+        }
+        let kept = Set(uploads.values.map { $0.folder.lastPathComponent })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where !kept.contains(name) {
+            let folder = root.appendingPathComponent(name)
+            let created = (try? FileManager.default.attributesOfItem(atPath: folder.path)[.creationDate] as? Date)
+                ?? (try? FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? .distantPast
+            if now.timeIntervalSince(created) > Self.lifetime { try? FileManager.default.removeItem(at: folder) }
+        }
+    }
+}
+
+/// Reads a `multipart/form-data` body as it streams in: the first field must be the session's CSRF token (checked
+/// before any file byte is written), then one or more `fil` fields, each written to its own file. The whole body may
+/// not exceed `limit` bytes.
+struct UploadReceiver {
+    enum Failure: Error { case forbidden, tooLarge, malformed }
+
+    let csrfToken: String
+    let limit: Int
+    let folder: URL
+
+    /// The files written, with the names the browser gave them (directories stripped, control characters removed).
+    func receive(_ request: Request) async throws -> (paths: [String], names: [String]) {
+        guard let contentType = request.headers[.contentType], let boundary = Self.boundary(contentType) else { throw Failure.malformed }
+        let parser = MultipartParser(boundary: boundary)
+        final class State {
+            var headers: [String: String] = [:]
+            var field = ""
+            var fileName = ""
+            var csrf = ""
+            var checked = false
+            var failure: Failure?
+            var handle: FileHandle?
+            var paths: [String] = []
+            var names: [String] = []
+        }
+        let state = State()
+        parser.onHeader = { name, value in state.headers[name.lowercased()] = value }
+        parser.onBody = { buffer in
+            if state.field.isEmpty {
+                // The first body bytes of a part: its headers are complete.
+                let disposition = state.headers["content-disposition"] ?? ""
+                state.field = Self.parameter("name", in: disposition) ?? "?"
+                state.fileName = Self.parameter("filename", in: disposition) ?? ""
+                if state.field == "fil" {
+                    guard state.checked else { state.failure = .forbidden; return }
+                    let path = folder.appendingPathComponent("\(state.paths.count + 1).upload").path
+                    guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                          let handle = FileHandle(forWritingAtPath: path) else { state.failure = .malformed; return }
+                    state.handle = handle
+                    state.paths.append(path)
+                    state.names.append(Self.displayName(state.fileName, number: state.paths.count))
+                }
+            }
+            if state.field == "csrf" {
+                if state.csrf.utf8.count < 200 { state.csrf += buffer.readString(length: buffer.readableBytes) ?? "" }
+            } else if let handle = state.handle {
+                handle.write(Data(buffer.readableBytesView))
+            }
+        }
+        parser.onPartComplete = {
+            if state.field == "csrf" {
+                state.checked = constantTimeEqual(state.csrf, csrfToken)
+                if !state.checked { state.failure = .forbidden }
+            } else if state.field.isEmpty && !state.checked {
+                // An empty first part (no bytes at all) cannot be the token.
+                state.failure = .forbidden
+            }
+            try? state.handle?.close()
+            state.handle = nil
+            state.headers = [:]
+            state.field = ""
+            state.fileName = ""
+        }
+        var total = 0
+        do {
+            for try await buffer in request.body {
+                total += buffer.readableBytes
+                if total > limit { throw Failure.tooLarge }
+                try parser.execute(buffer)
+                if let failure = state.failure { throw failure }
+            }
+        } catch let failure as Failure {
+            try? state.handle?.close()
+            throw failure
+        } catch {
+            try? state.handle?.close()
+            throw Failure.malformed
+        }
+        guard state.checked else { throw Failure.forbidden }
+        // A file input left empty sends a part with an empty name and no content.
+        var paths: [String] = [], names: [String] = []
+        for (path, name) in zip(state.paths, state.names) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size == 0 && name.hasPrefix("fil ") { try? FileManager.default.removeItem(atPath: path); continue }
+            paths.append(path)
+            names.append(name)
+        }
+        return (paths, names)
+    }
+
+    static func boundary(_ contentType: String) -> String? {
+        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        return parameter("boundary", in: contentType)
+    }
+
+    /// A parameter of a header value: `name="value"` or `name=value`.
+    static func parameter(_ name: String, in header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].lowercased() == name else { continue }
+            var value = String(pair[1])
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+
+    /// The name shown in messages: the last component of what the browser sent, printable characters only.
+    static func displayName(_ sent: String, number: Int) -> String {
+        let last = sent.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(200).map(Character.init))
+        return clean.isEmpty ? "fil \(number)" : clean
+    }
+}
