@@ -27,12 +27,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 /// The SQLite database that holds one or more municipalities' aggregated facts.
 public final class Store: Sendable {
     public let path: String
-    package let queue: DatabaseQueue
+    /// A pool: one writer and concurrent readers in WAL mode, so that the workspace's pages keep answering from the
+    /// last committed state while an import writes.
+    package let queue: DatabasePool
 
     /// The municipality given to `init`: the default of every command's `--kommun`.
     public let ownKommun: KommunCode
 
-    private init(path: String, queue: DatabaseQueue) throws {
+    private init(path: String, queue: DatabasePool) throws {
         self.path = path
         self.queue = queue
         let code = try queue.read { db in
@@ -62,7 +64,7 @@ public final class Store: Sendable {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw StoreError.notADatabase(path: path, reason: "filen kan inte skapas")
         }
-        let queue = try DatabaseQueue(path: path, configuration: configuration())
+        let queue = try DatabasePool(path: path, configuration: configuration())
         try Schema.migrator.migrate(queue)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO setting(key, value) VALUES ('kommun', ?), ('mask_threshold', ?)",
@@ -76,7 +78,7 @@ public final class Store: Sendable {
     public static func open(path: String) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration())
+            let queue = try DatabasePool(path: path, configuration: configuration())
             try Schema.migrator.migrate(queue)
             return try Store(path: path, queue: queue)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
