@@ -36,6 +36,7 @@ struct Chrome {
     let onOverview: Bool
     let onData: Bool
     let onIndicators: Bool
+    let onImports: Bool
     let onReports: Bool
     let onUsers: Bool
     let onLog: Bool
@@ -51,6 +52,7 @@ struct Chrome {
         onOverview = current == "/"
         onData = current == "/uppgifter"
         onIndicators = current == "/matpunkter"
+        onImports = current == "/importer"
         onReports = current == "/rapporter"
         onUsers = current == "/anvandare"
         onLog = current == "/logg"

@@ -85,6 +85,8 @@ struct Pages: Sendable {
         router.post("/uppgifter/fil") { request, context in try await upload(request, context) }
         router.post("/uppgifter/spara") { _, context in try await save(context) }
         router.post("/uppgifter/avbryt") { _, context in try await cancel(context) }
+        router.get("/importer") { _, context in try importsPage(context) }
+        router.post("/importer/:id/angra") { _, context in try undo(context) }
         router.get("/anvandare") { _, context in try usersPage(context) }
         router.get("/logg") { _, context in try auditPage(context) }
     }
@@ -430,6 +432,55 @@ struct Pages: Sendable {
             await uploads.discard(upload.folder)
         }
         return .redirect(to: "/uppgifter", type: .found)
+    }
+
+    // MARK: - Import log and undo
+
+    struct ImportsPage {
+        struct Row {
+            let id: Int64
+            let at: String
+            let kind: String
+            let file: String
+            let sha: String
+            let inserted: String
+            let replaced: String
+            let unchanged: String
+            let remark: String
+            let canUndo: Bool
+        }
+        let chrome: Chrome
+        let rows: [Row]
+        let message: String?
+        let isError: Bool
+    }
+
+    func importsPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false,
+                     status: HTTPResponse.Status = .ok) throws -> Response {
+        _ = try context.require(.samordnare)
+        let rows = try store.importLog().reversed().map { entry in
+            ImportsPage.Row(id: entry.id, at: String(entry.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " "), kind: entry.kind.rawValue,
+                            file: entry.fileName, sha: String(entry.sha256.prefix(12)), inserted: SwedishFormat.integer(entry.rowsInserted),
+                            replaced: SwedishFormat.integer(entry.rowsReplaced), unchanged: SwedishFormat.integer(entry.rowsUnchanged),
+                            remark: entry.action == .undo ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? "",
+                            canUndo: entry.action == .import && entry.undoneBy == nil)
+        }
+        return views.page("importer", ImportsPage(chrome: Chrome(title: "Importer", context: context, current: "/importer"), rows: rows,
+                                                  message: message, isError: isError), status: status)
+    }
+
+    /// Undoes an import with the command line's rules (`lagesbild undo`).
+    func undo(_ context: WorkspaceContext) throws -> Response {
+        let user = try context.require(.samordnare)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.notFound) }
+        do {
+            let result = try store.undo(importID: id)
+            try store.audit(user: user.name, address: context.address, action: "ångra", detail: "import \(id)")
+            return try importsPage(context, message: "Ångrade import \(result.undoneImport): \(SwedishFormat.integer(result.removed)) rader borttagna, "
+                                   + "\(SwedishFormat.integer(result.restored)) rader återställda till tidigare värden.")
+        } catch let error as UndoError {
+            return try importsPage(context, message: error.description, isError: true, status: .conflict)
+        }
     }
 
     // MARK: - Users and audit log

@@ -114,6 +114,8 @@ struct Browser {
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
             ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
             ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
+            ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
+            ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden]),
             ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
         ]
@@ -246,6 +248,23 @@ struct Browser {
             #expect(String(buffer: list.body).contains("href=\"/rapporter/\(id)\""))
         }
         #expect(try fixture.store.auditLog().contains { $0.action == "publicering" })
+    }
+
+    @Test func aSamordnareUndoesAnImportWithTheCommandLinesRules() async throws {
+        let fixture = try WorkspaceFixture()
+        let last = try #require(try fixture.store.importLog().last)
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let page = try await browser.get(client, "/importer")
+            #expect(String(buffer: page.body).contains("action=\"/importer/\(last.id)/angra\""))
+            let undone = try await browser.post(client, "/importer/\(last.id)/angra", [])
+            #expect(undone.status == .ok && String(buffer: undone.body).contains("Ångrade import \(last.id):"))
+            // Twice is refused, with the command line's words.
+            let again = try await browser.post(client, "/importer/\(last.id)/angra", [])
+            #expect(again.status == .conflict && String(buffer: again.body).contains("redan"))
+        }
+        #expect(try fixture.store.importLog().last?.action == .undo)
+        #expect(try fixture.store.auditLog().contains { $0.action == "ångra" && $0.detail == "import \(last.id)" })
     }
 
     @Test func healthAndTheIndicatorsJSONContract() async throws {
