@@ -5,10 +5,10 @@ import LagesbildModel
 /// closed with its counts when it is kept; the lookup that makes a second import of the same content a no-op; and
 /// the titles of reference measures, which belong to the import that brought them.
 package enum ImportLog {
-    /// A page cache large enough for the B-tree pages a bulk import touches, within the memory budget (6 MB: the
-    /// 50 MB budget also holds libxml2 and zlib, linked for workbooks).
+    /// A page cache large enough for the B-tree pages a bulk import touches, within the memory budget (4 MB: the
+    /// 50 MB budget also holds libxml2 and zlib for workbooks, and the web server's libraries linked into the binary).
     package static func prepareForBulkWrites(_ db: Database) throws {
-        try db.execute(sql: "PRAGMA cache_size = -6144")
+        try db.execute(sql: "PRAGMA cache_size = -4096")
     }
 
     /// Opens an entry for a source of `kind`; its checksum may follow when the source is kept.

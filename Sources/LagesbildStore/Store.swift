@@ -37,7 +37,9 @@ public final class Store: Sendable {
     private init(path: String, queue: DatabasePool) throws {
         self.path = path
         self.queue = queue
-        let code = try queue.read { db in
+        // On the writer's connection, which is open anyway: a command that only writes (an import) opens no reader,
+        // and keeps the memory of one.
+        let code = try queue.writeWithoutTransaction { db in
             try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'kommun'")
         }
         guard let code, let kommun = KommunCode(code) else {

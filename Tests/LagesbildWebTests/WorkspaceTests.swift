@@ -112,6 +112,8 @@ struct Browser {
             ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok]),
             ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
+            ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden]),
+            ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
             ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
             ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
             ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
@@ -370,6 +372,32 @@ struct Browser {
         let rows = try fixture.store.read { db in try String.fetchAll(db, sql: "SELECT kalla FROM signal WHERE ar = 2025 AND kategori = 'symboler'") }
         #expect(rows == ["Skola"])
         #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signal WHERE kategori = 'uttalanden' AND ar = 2025") } == 0)
+    }
+
+    @Test func aRowByFormGoesThroughTheValidatorAndAReplacementIsKeptInHistory() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "skola")
+            let form = try await browser.get(client, "/uppgifter/formular?ar=2025")
+            #expect(form.status == .ok && String(buffer: form.body).contains("<option value=\"Skola\">Skola</option>"))
+            let row: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "klotter"), ("miljo", ""), ("omrade", "Centrum"),
+                                           ("kalla", "Skola"), ("antal", "4"), ("oros", ""), ("polis", "1")]
+            let saved = try await browser.post(client, "/uppgifter/signal", row)
+            #expect(saved.status == .ok && String(buffer: saved.body).contains("formulär för signaler: signaler (xlsx) – 1 nya") == false)
+            #expect(String(buffer: saved.body).contains("formulär för signaler: signaler (UTF-8) – 1 nya, 0 ersatta, 0 oförändrade rader."))
+            // The same key again with another count replaces the row; the old value goes to history.
+            let replaced = try await browser.post(client, "/uppgifter/signal", row.map { $0.0 == "antal" ? ("antal", "6") : $0 })
+            #expect(String(buffer: replaced.body).contains("0 nya, 1 ersatta"))
+            // Refused like a file's row: a count that is not a count, another källa, a part over the whole.
+            let bad = try await browser.post(client, "/uppgifter/signal", row.map { $0.0 == "antal" ? ("antal", "-1") : $0 == ("kalla", "Skola") ? ("kalla", "Polisen") : $0 })
+            let html = String(buffer: bad.body)
+            #expect(bad.status == .unprocessableContent)
+            #expect(html.contains("formulär för signaler:2: kolumnen &quot;antal&quot;: &quot;-1&quot; är inte ett icke-negativt heltal"))
+            #expect(html.contains("formulär för signaler:2: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din"))
+        }
+        let values = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
+        let history = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
+        #expect(values == [6] && history == [4])
     }
 
     @Test func overTheLimitIs413AndTheTokenMustComeFirst() async throws {
