@@ -212,3 +212,26 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Changes whenever the figures can: an import or an undo (a new entry of the import log) or a new masking threshold.
+    public func dataVersion() throws -> String {
+        try read { db in
+            let log = try Row.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM import_log")
+            let threshold = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'") ?? ""
+            return "\(log?[0] as Int64? ?? 0):\(log?[1] as Int? ?? 0):\(threshold)"
+        }
+    }
+
+    /// The newest import (not undone) of each kind, by kind.
+    public func lastImports() throws -> [(kind: DataKind, entry: ImportLogEntry)] {
+        try read { db in
+            try ImportLogEntry.fetchAll(db, sql: """
+                SELECT l.*, NULL AS undone_by FROM import_log l
+                WHERE l.id IN (SELECT MAX(id) FROM import_log i WHERE action = 'import'
+                               AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) GROUP BY kind)
+                ORDER BY l.kind
+                """).map { ($0.kind, $0) }
+        }
+    }
+}

@@ -72,3 +72,48 @@ struct ErrorPage {
         chrome = Chrome(title: title, context: context, current: "")
     }
 }
+
+// The most looked-up view values answer by name instead of through reflection (swift-mustache's Mirror lookup is
+// the largest cost of rendering the overview's month table and every page's header).
+extension Chrome: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "userName": userName
+        case "roleName": roleName
+        case "csrf": csrf
+        case "loggedIn": loggedIn
+        case "isSamordnare": isSamordnare
+        case "seesFigures": seesFigures
+        case "onOverview": onOverview
+        case "onData": onData
+        case "onIndicators": onIndicators
+        case "onImports": onImports
+        case "onReports": onReports
+        case "onUsers": onUsers
+        case "onLog": onLog
+        default: nil
+        }
+    }
+}
+
+extension Pages.OverviewPage.Month: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": label
+        case "reported": reported
+        case "text": text
+        default: nil
+        }
+    }
+}
+
+extension Pages.OverviewPage.Source: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "months": months
+        default: nil
+        }
+    }
+}

@@ -46,8 +46,12 @@ public enum Workspace {
 
     static func router(_ configuration: WorkspaceConfiguration, store: Store) throws -> Router<WorkspaceContext> {
         let views = try Views()
+        // The measurement points are read once, at start: a changed Indicators/ folder takes effect at the next start.
+        let definitions = try DefinitionLoader.resolve(explicit: nil, databasePath: store.path)
+        let references = try DefinitionLoader.resolveReferences(explicit: nil, databasePath: store.path)
         let pages = Pages(configuration: configuration, store: store, views: views, sessions: SessionStore(), throttle: LoginThrottle(),
-                          uploads: UploadStore(databasePath: configuration.databasePath))
+                          uploads: UploadStore(databasePath: configuration.databasePath), definitions: definitions, references: references,
+                          cache: IndicatorCache())
         let router = Router(context: WorkspaceContext.self)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
@@ -67,31 +71,34 @@ struct Pages: Sendable {
     let sessions: SessionStore
     let throttle: LoginThrottle
     let uploads: UploadStore
+    let definitions: [IndicatorDefinition]
+    let references: [ReferenceDefinition]
+    let cache: IndicatorCache
 
     func register(on router: Router<WorkspaceContext>) {
-        router.get("/halsa") { _, _ in try health() }
+        router.get("/halsa") { _, _ in try await blocking { try health() } }
         router.get("/stil.css") { _, _ in stylesheet() }
         router.get("/inloggning") { _, context in loginPage(context, message: nil) }
         router.post("/inloggning") { _, context in try await login(context) }
         router.post("/utloggning") { _, context in try await logout(context) }
-        router.get("/") { request, context in try overview(request, context) }
-        router.get("/matpunkter") { request, context in try indicatorsPage(request, context) }
-        router.get("/api/matpunkter") { request, context in try indicatorsJSON(request, context) }
-        router.get("/rapporter") { request, context in try reportsPage(request, context) }
-        router.get("/rapporter/forhandsvisning") { request, context in try preview(request, context) }
-        router.post("/rapporter") { _, context in try publish(context) }
-        router.get("/rapporter/:id") { _, context in try publishedReport(context) }
-        router.get("/uppgifter") { _, context in try dataPage(context) }
+        router.get("/") { request, context in try await blocking { try overview(request, context) } }
+        router.get("/matpunkter") { request, context in try await blocking { try indicatorsPage(request, context) } }
+        router.get("/api/matpunkter") { request, context in try await blocking { try indicatorsJSON(request, context) } }
+        router.get("/rapporter") { request, context in try await blocking { try reportsPage(request, context) } }
+        router.get("/rapporter/forhandsvisning") { request, context in try await blocking { try preview(request, context) } }
+        router.post("/rapporter") { _, context in try await blocking { try publish(context) } }
+        router.get("/rapporter/:id") { _, context in try await blocking { try publishedReport(context) } }
+        router.get("/uppgifter") { _, context in try await blocking { try dataPage(context) } }
         router.post("/uppgifter/fil") { request, context in try await upload(request, context) }
         router.post("/uppgifter/spara") { _, context in try await save(context) }
         router.post("/uppgifter/avbryt") { _, context in try await cancel(context) }
         router.get("/uppgifter/formular") { request, context in try formsPage(request, context) }
         router.post("/uppgifter/signal") { _, context in try await saveForm(context, kind: .signaler) }
         router.post("/uppgifter/utbildning") { _, context in try await saveForm(context, kind: .utbildning) }
-        router.get("/importer") { _, context in try importsPage(context) }
-        router.post("/importer/:id/angra") { _, context in try undo(context) }
-        router.get("/anvandare") { _, context in try usersPage(context) }
-        router.get("/logg") { _, context in try auditPage(context) }
+        router.get("/importer") { _, context in try await blocking { try importsPage(context) } }
+        router.post("/importer/:id/angra") { _, context in try await blocking { try undo(context) } }
+        router.get("/anvandare") { _, context in try await blocking { try usersPage(context) } }
+        router.get("/logg") { _, context in try await blocking { try auditPage(context) } }
     }
 
     // MARK: - Health, stylesheet, login
@@ -127,7 +134,8 @@ struct Pages: Sendable {
             return loginPage(context, message: refused, name: name, status: .tooManyRequests)
         }
         let user = try store.user(named: name)
-        let valid = Passwords.verify(password, hash: user?.passwordHash ?? Passwords.decoy)
+        let hash = user?.passwordHash ?? Passwords.decoy
+        let valid = try await blocking { Passwords.verify(password, hash: hash) }
         guard let user, valid, !user.disabled else {
             await throttle.recordFailure(account: name, address: context.address)
             try store.audit(user: name, address: context.address, action: "misslyckad inloggning")
@@ -170,10 +178,14 @@ struct Pages: Sendable {
         return try store.latestYear(kommun: store.ownKommun) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
     }
 
+    /// The year's measurement points, computed once per state of the data (an import, an undo or a new masking
+    /// threshold makes a new state).
     func evaluate(year: Int) throws -> IndicatorReport {
-        let definitions = try DefinitionLoader.resolve(explicit: nil, databasePath: store.path)
-        let references = try DefinitionLoader.resolveReferences(explicit: nil, databasePath: store.path)
-        return try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: store.ownKommun, year: year)
+        let version = try store.dataVersion()
+        if let cached = cache.report(year: year, version: version) { return cached }
+        let report = try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: store.ownKommun, year: year)
+        cache.store(report, year: year, version: version)
+        return report
     }
 
     struct FigureRow {
@@ -198,7 +210,6 @@ struct Pages: Sendable {
         struct Source { let name: String; let months: [Month] }
         struct Month { let label: String; let reported: Bool; let text: String }
         struct LastImport { let kind: String; let file: String; let at: String }
-        let chrome: Chrome
         let year: Int
         let kommunName: String
         let monthHeaders: [String]
@@ -215,10 +226,28 @@ struct Pages: Sendable {
 
     static let monthNames = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
+    /// A page whose content is the same for everyone who may see it, rendered once per state of the data.
+    struct SharedPage {
+        let chrome: Chrome
+        let content: String
+    }
+
     func overview(_ request: Request, _ context: WorkspaceContext) throws -> Response {
         if context.user?.role == .lasare { return .redirect(to: "/rapporter", type: .found) }
         _ = try context.require(.samordnare, .rapportor)
         let year = try year(request)
+        let version = try store.dataVersion()
+        let content: String
+        if let cached = cache.page("oversikt", year: year, version: version) {
+            content = cached
+        } else {
+            content = try overviewContent(year: year)
+            cache.store(page: content, "oversikt", year: year, version: version)
+        }
+        return views.page("sida", SharedPage(chrome: Chrome(title: "Översikt \(year)", context: context, current: "/"), content: content))
+    }
+
+    func overviewContent(year: Int) throws -> String {
         let status = try store.reportingStatus(kommun: store.ownKommun, year: year)
         let sources = status.signalSources.map { source in
             OverviewPage.Source(name: source.kalla.isEmpty ? "(ingen källa angiven)" : source.kalla, months: (1...12).map { month in
@@ -226,18 +255,16 @@ struct Pages: Sendable {
                 return OverviewPage.Month(label: Self.monthNames[month - 1], reported: reported, text: reported ? "rapporterat" : "saknas")
             })
         }
-        let lastImports = try store.importLog().filter { $0.action == .import && $0.undoneBy == nil }
-            .reduce(into: [DataKind: ImportLogEntry]()) { $0[$1.kind] = $1 }
-            .sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { OverviewPage.LastImport(kind: $0.key.rawValue, file: $0.value.fileName, at: String($0.value.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+        let lastImports = try store.lastImports()
+            .map { OverviewPage.LastImport(kind: $0.kind.rawValue, file: $0.entry.fileName, at: String($0.entry.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         let report = try evaluate(year: year)
         let figures = figureRows(report, summaryOnly: true)
-        let page = OverviewPage(chrome: Chrome(title: "Översikt \(year)", context: context, current: "/"), year: year,
+        let page = OverviewPage(year: year,
                                 kommunName: try store.kommunName(store.ownKommun), monthHeaders: Self.monthNames, sources: sources,
                                 hasSources: !sources.isEmpty, departments: status.departments, hasDepartments: !status.departments.isEmpty,
                                 lastImports: lastImports, figures: figures, hasFigures: !figures.isEmpty, baseYear: report.baseYear,
                                 maskText: FigureText.masked(threshold: report.maskThreshold))
-        return views.page("oversikt", page)
+        return views.library.render(page, withTemplate: "oversikt-innehall") ?? ""
     }
 
     struct IndicatorsPage {
@@ -293,8 +320,6 @@ struct Pages: Sendable {
     func render(year: Int, internal: Bool) throws -> String {
         var options = ReportOptions(year: year, kommun: store.ownKommun)
         options.isInternal = `internal`
-        let definitions = try DefinitionLoader.resolve(explicit: nil, databasePath: store.path)
-        let references = try DefinitionLoader.resolveReferences(explicit: nil, databasePath: store.path)
         return try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
     }
 
@@ -395,7 +420,8 @@ struct Pages: Sendable {
         }
         let files = received.names.joined(separator: ", ")
         do {
-            let report = try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope(of: user))
+            let scope = scope(of: user)
+            let report = try await blocking { try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope) }
             let id = Random.hex(bytes: 16)
             await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
             try store.audit(user: user.name, address: context.address, action: "förhandsgranskning", detail: files)
@@ -419,7 +445,8 @@ struct Pages: Sendable {
         defer { Task { await uploads.discard(upload.folder) } }
         let files = upload.names.joined(separator: ", ")
         do {
-            let report = try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope(of: user))
+            let scope = scope(of: user)
+            let report = try await blocking { try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope) }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try store.audit(user: user.name, address: context.address, action: "spara", detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
             return try dataPage(context, heading: "Sparat", lines: report.lines)
@@ -486,7 +513,8 @@ struct Pages: Sendable {
         }
         let name = kind == .signaler ? "formulär för signaler" : "formulär för utbildning"
         do {
-            let report = try Importer(store: store).importFiles([path], names: [name], kind: kind, scope: scope(of: user))
+            let scope = scope(of: user)
+            let report = try await blocking { try Importer(store: store).importFiles([path], names: [name], kind: kind, scope: scope) }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try store.audit(user: user.name, address: context.address, action: "formulär", detail: "\(kind.rawValue)" + (ids.isEmpty ? "" : " (import \(ids))"))
             return try dataPage(context, heading: "Sparat", lines: report.lines)
@@ -581,5 +609,36 @@ extension WorkspaceContext {
         copy.user = nil
         copy.session = nil
         return copy
+    }
+}
+
+/// Runs blocking work (SQLite, an import, the indicator engine, bcrypt) on a thread of its own, so that the server's
+/// few cooperative threads keep answering other requests meanwhile.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// Measurement points per year, for one state of the data.
+final class IndicatorCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [Int: (version: String, report: IndicatorReport)] = [:]
+    private var pages: [String: (version: String, html: String)] = [:]
+
+    func page(_ name: String, year: Int, version: String) -> String? {
+        lock.withLock { pages["\(name)-\(year)"].flatMap { $0.version == version ? $0.html : nil } }
+    }
+
+    func store(page html: String, _ name: String, year: Int, version: String) {
+        lock.withLock { pages["\(name)-\(year)"] = (version, html) }
+    }
+
+    func report(year: Int, version: String) -> IndicatorReport? {
+        lock.withLock { entries[year].flatMap { $0.version == version ? $0.report : nil } }
+    }
+
+    func store(_ report: IndicatorReport, year: Int, version: String) {
+        lock.withLock { entries[year] = (version, report) }
     }
 }

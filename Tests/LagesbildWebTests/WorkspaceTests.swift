@@ -269,6 +269,25 @@ struct Browser {
         #expect(try fixture.store.auditLog().contains { $0.action == "ångra" && $0.detail == "import \(last.id)" })
     }
 
+    @Test func theOverviewNamesTheSourcesAndIsRenderedAgainAfterAnImport() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let before = String(buffer: try await browser.get(client, "/?ar=2024").body)
+            #expect(before.contains("<th scope=\"row\">Skola</th>") && !before.contains("<th scope=\"row\">Bibliotek</th>"))
+            // The shared page is cached per state of the data: a new import shows at once.
+            _ = try Importer(store: fixture.store).importFiles([try Self.write("år;månad;kategori;källa;antal\n2024;5;klotter;Bibliotek;1\n")])
+            let after = String(buffer: try await browser.get(client, "/?ar=2024").body)
+            #expect(after.contains("<th scope=\"row\">Bibliotek</th>"))
+        }
+    }
+
+    static func write(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
     @Test func healthAndTheIndicatorsJSONContract() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
