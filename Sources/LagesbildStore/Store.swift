@@ -10,6 +10,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case invalidKommun(String)
     case invalidThreshold(Int)
     case busy(path: String)
+    case backupExists(path: String)
 
     public var description: String {
         switch self {
@@ -20,6 +21,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalidKommun(let value): "\"\(value)\" är inte en kommunkod med fyra siffror (t.ex. 2313)"
         case .invalidThreshold(let value): "maskningsgränsen \(value) ska vara mellan 3 och 10"
         case .busy(let path): "databasen \(path) används av en annan körning just nu; försök igen om en stund"
+        case .backupExists(let path): "\(path) finns redan; en kopia skrivs alltid till en ny fil (t.ex. med datum i namnet)"
         }
     }
 }
@@ -124,5 +126,26 @@ extension Store {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
+    }
+}
+
+extension Store {
+    /// Writes a consistent copy of the database to a new file, through SQLite's online backup from one read
+    /// snapshot: safe while `serve` runs or an import writes (the copy holds the state before or after an import,
+    /// never half of one). The copy gets the original's file mode.
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else { throw StoreError.backupExists(path: destination) }
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
+        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: mode]) else {
+            throw StoreError.notADatabase(path: destination, reason: "filen kan inte skapas")
+        }
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try queue.backup(to: copy)
+            try copy.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw error
+        }
     }
 }

@@ -14,7 +14,7 @@ struct Lagesbild: AsyncParsableCommand {
         discussion: "Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status, "
             + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
         subcommands: [
-            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self,
+            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
             ServeCommand.self, UserCommand.self, BenchCommand.self,
         ]

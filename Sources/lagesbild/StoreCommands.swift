@@ -206,3 +206,21 @@ struct CheckCommand: ParsableCommand {
         }
     }
 }
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Skriver en hel kopia av databasen till en ny fil, också medan serve eller en import körs.",
+        discussion: "Kopian får originalets filrättigheter. Kontrollera den med: lagesbild check --db FIL"
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: ArgumentHelp("Kopians fil (får inte finnas).", valueName: "fil")) var destination: String
+
+    func run() throws {
+        try reportingErrors {
+            try database.open().backup(to: destination)
+            print("Skrev en kopia av \(database.path) till \(destination).")
+        }
+    }
+}
