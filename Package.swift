@@ -94,7 +94,8 @@ let package = Package(
             dependencies: [
                 "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedResources"]
         ),
         .testTarget(
             name: "LagesbildKitTests",

@@ -15,6 +15,7 @@ struct EmbedResources: BuildToolPlugin {
         case "LagesbildIndicators": sources = [("indicators", "Indicators", ["yaml"])]
         case "LagesbildReport": sources = [("reports", "Reports", ["mustache", "css"])]
         case "LagesbildWeb": sources = [("web", "Web", ["mustache", "css"])]
+        case "lagesbild": return [try buildInfo(context: context)]
         default: return []
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.swift")
@@ -34,5 +35,40 @@ struct EmbedResources: BuildToolPlugin {
         return [.buildCommand(displayName: "Bäddar in \(sources.map(\.folder).joined(separator: ", ")) i \(target.name)",
                               executable: try context.tool(named: "EmbedResourcesTool").url,
                               arguments: arguments, inputFiles: inputs, outputFiles: [output])]
+    }
+
+    /// `lagesbild --version`: the version in VERSION and the commit the source was checked out at (read from .git
+    /// without running git; "okänd" outside a checkout).
+    func buildInfo(context: PluginContext) throws -> Command {
+        let root = context.package.directoryURL
+        let versionFile = root.appending(path: "VERSION")
+        let version = (try? String(contentsOf: versionFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0"
+        var inputs = [versionFile]
+        var commit = "okänd"
+        var gitDirectory = root.appending(path: ".git")
+        if let pointer = try? String(contentsOf: gitDirectory, encoding: .utf8), pointer.hasPrefix("gitdir: ") {
+            gitDirectory = URL(fileURLWithPath: pointer.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: root)
+        }
+        let head = gitDirectory.appending(path: "HEAD")
+        if let text = try? String(contentsOf: head, encoding: .utf8) {
+            inputs.append(head)
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("ref: ") {
+                let reference = String(line.dropFirst(5))
+                let file = gitDirectory.appending(path: reference)
+                if let value = try? String(contentsOf: file, encoding: .utf8) {
+                    inputs.append(file)
+                    commit = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                } else if let packed = try? String(contentsOf: gitDirectory.appending(path: "packed-refs"), encoding: .utf8),
+                          let entry = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + reference) }) {
+                    commit = String(entry.prefix(40))
+                }
+            } else {
+                commit = line
+            }
+        }
+        let output = context.pluginWorkDirectoryURL.appending(path: "BuildInfo.swift")
+        return .buildCommand(displayName: "Version \(version) (\(commit.prefix(12)))", executable: try context.tool(named: "EmbedResourcesTool").url,
+                             arguments: [output.path, "--build-info", version, String(commit.prefix(40))], inputFiles: inputs, outputFiles: [output])
     }
 }

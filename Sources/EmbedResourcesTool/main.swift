@@ -17,6 +17,15 @@ guard let output = arguments.popFirst() else {
     FileHandle.standardError.write(Data("usage: EmbedResourcesTool OUTPUT.swift --table=NAME FILE...\n".utf8))
     exit(2)
 }
+if arguments.first == "--build-info" {
+    let values = Array(arguments.dropFirst())
+    let version = values.first ?? "0", commit = values.count > 1 ? values[1] : "okänd"
+    let source = "// Generated at build time by the EmbedResources plugin. Do not edit.\n\n"
+        + "/// The version in VERSION and the commit this binary was built from.\n"
+        + "enum BuildInfo {\n    static let version = \(literal(version))\n    static let commit = \(literal(commit))\n}\n"
+    if (try? String(contentsOfFile: output, encoding: .utf8)) != source { try source.write(toFile: output, atomically: true, encoding: .utf8) }
+    exit(0)
+}
 var tables: [(name: String, files: [String])] = []
 for argument in arguments {
     if argument.hasPrefix("--table=") {

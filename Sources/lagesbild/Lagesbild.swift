@@ -13,6 +13,7 @@ struct Lagesbild: AsyncParsableCommand {
         abstract: "Tar fram kommunens årliga lägesbild om radikalisering och våldsbejakande extremism (VBE).",
         discussion: "Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status, "
             + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
+        version: "lagesbild \(BuildInfo.version) (commit \(BuildInfo.commit.prefix(12)))",
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,

@@ -124,6 +124,13 @@ import Testing
         #expect(!result.stderr.contains("Error:") && !result.stderr.contains("Usage:") && !result.stderr.contains("See '"))
     }
 
+    @Test func versionNamesTheVersionAndTheCommit() throws {
+        let version = try String(contentsOf: CLI.repository.appendingPathComponent("VERSION"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = try CLI().succeed(["--version"]).stdout
+        #expect(output.hasPrefix("lagesbild \(version) (commit "), "\(output)")
+        #expect(output.firstMatch(of: /\(commit ([0-9a-f]{12}|okänd)\)/) != nil, "\(output)")
+    }
+
     @Test func helpIsInSwedish() throws {
         let cli = try CLI()
         let help = try cli.succeed(["import", "--help"]).stdout
