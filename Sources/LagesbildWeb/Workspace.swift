@@ -98,6 +98,8 @@ struct Pages: Sendable {
         router.get("/importer") { _, context in try await blocking { try importsPage(context) } }
         router.post("/importer/:id/angra") { _, context in try await blocking { try undo(context) } }
         router.get("/anvandare") { _, context in try await blocking { try usersPage(context) } }
+        router.post("/anvandare") { _, context in try await addUser(context) }
+        router.post("/anvandare/avstang") { _, context in try await disableUser(context) }
         router.get("/logg") { _, context in try await blocking { try auditPage(context) } }
     }
 
@@ -576,19 +578,64 @@ struct Pages: Sendable {
     // MARK: - Users and audit log
 
     struct UsersPage {
-        struct Row { let name: String; let role: String; let scope: String; let state: String }
+        struct Row { let name: String; let role: String; let scope: String; let state: String; let canDisable: Bool }
         let chrome: Chrome
         let users: [Row]
+        let message: String?
+        let isError: Bool
     }
 
-    func usersPage(_ context: WorkspaceContext) throws -> Response {
-        _ = try context.require(.samordnare)
+    func usersPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, status: HTTPResponse.Status = .ok) throws -> Response {
+        let me = try context.require(.samordnare)
         let rows = try store.users().map { user in
             UsersPage.Row(name: user.name, role: user.role.swedishName,
                           scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
-                          state: user.disabled ? "avstängd" : "aktiv")
+                          state: user.disabled ? "avstängd" : "aktiv", canDisable: !user.disabled && user.id != me.id)
         }
-        return views.page("anvandare", UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows))
+        return views.page("anvandare", UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows,
+                                                 message: message, isError: isError), status: status)
+    }
+
+    /// A new account from the form: the command line's rules (name, role, scope, a password of at least 12 characters).
+    func addUser(_ context: WorkspaceContext) async throws -> Response {
+        let me = try context.require(.samordnare)
+        let form = context.form
+        let name = (form["namn"] ?? "").trimmingCharacters(in: .whitespaces)
+        func list(_ field: String) -> [String] {
+            (form[field] ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let kallor = list("kallor"), forvaltningar = list("forvaltningar")
+        let password = form["losenord"] ?? ""
+        var problem: String?
+        let role = WebRole(rawValue: form["roll"] ?? "")
+        if role == nil { problem = "välj en roll" }
+        else if !Store.isValidUserName(name) { problem = WorkspaceError.invalidUserName(name).description }
+        else if role == .rapportor && kallor.isEmpty && forvaltningar.isEmpty { problem = "en rapportör behöver minst en källa eller förvaltning" }
+        else if role != .rapportor && !(kallor.isEmpty && forvaltningar.isEmpty) { problem = "källor och förvaltningar gäller bara rapportörer" }
+        else if password != form["upprepa"] { problem = "lösenorden är inte lika" }
+        else if let refused = Passwords.problem(with: password) { problem = refused }
+        if let problem { return try await blocking { try usersPage(context, message: problem, isError: true, status: .unprocessableContent) } }
+        do {
+            let hash = try await blocking { Passwords.hash(password) }
+            let user = try store.addUser(name: name, role: role!, passwordHash: hash, kallor: kallor, forvaltningar: forvaltningar)
+            try store.audit(user: me.name, address: context.address, action: "användare skapad", detail: "\(user.name), \(user.role.swedishName)")
+            return try usersPage(context, message: "Skapade användaren \(user.name) (\(user.role.swedishName)).")
+        } catch let error as WorkspaceError {
+            return try usersPage(context, message: error.description, isError: true, status: .conflict)
+        }
+    }
+
+    /// Disables an account: it cannot log in, and its sessions end at once. Nobody disables their own.
+    func disableUser(_ context: WorkspaceContext) async throws -> Response {
+        let me = try context.require(.samordnare)
+        guard let name = context.form["namn"], let user = try store.user(named: name) else { throw HTTPError(.notFound) }
+        guard user.id != me.id else {
+            return try usersPage(context, message: "Du kan inte stänga av ditt eget konto.", isError: true, status: .conflict)
+        }
+        try store.disableUser(name)
+        await sessions.endAll(userID: user.id)
+        try store.audit(user: me.name, address: context.address, action: "användare avstängd", detail: name)
+        return try usersPage(context, message: "Stängde av \(name); kontots inloggningar avslutades.")
     }
 
     struct AuditPage {

@@ -120,6 +120,8 @@ struct Browser {
             ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden]),
             ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
+            ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden]),
+            ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden]),
         ]
         let app = try fixture.application()
         try await app.test(.router) { client in
@@ -286,6 +288,35 @@ struct Browser {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-\(UUID().uuidString).csv")
         try Data(text.utf8).write(to: url)
         return url.path
+    }
+
+    @Test func aSamordnareAddsAndDisablesAccountsInTheBrowser() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            let created = try await samordnare.post(client, "/anvandare", [("namn", "fritid-norr"), ("roll", "rapportor"), ("kallor", "Fritid, Bibliotek"),
+                                                                          ("forvaltningar", ""), ("losenord", "ett-annat-långt-lösenord"),
+                                                                          ("upprepa", "ett-annat-långt-lösenord")])
+            #expect(created.status == .ok && String(buffer: created.body).contains("Skapade användaren fritid-norr (rapportör)."))
+            let user = try #require(try fixture.store.user(named: "fritid-norr"))
+            #expect(user.kallor == ["Fritid", "Bibliotek"] && Passwords.verify("ett-annat-långt-lösenord", hash: user.passwordHash))
+            // The command line's rules: a short password, a taken name, a rapportör without scope.
+            let short = try await samordnare.post(client, "/anvandare", [("namn", "kort"), ("roll", "lasare"), ("losenord", "kort"), ("upprepa", "kort")])
+            #expect(short.status == .unprocessableContent && String(buffer: short.body).contains("minst 12 tecken"))
+            let taken = try await samordnare.post(client, "/anvandare", [("namn", "skola"), ("roll", "lasare"), ("losenord", "ett-långt-lösenord"),
+                                                                        ("upprepa", "ett-långt-lösenord")])
+            #expect(taken.status == .conflict && String(buffer: taken.body).contains("finns redan"))
+            // Disabling ends the account's sessions at once; nobody disables their own.
+            let skola = try await Browser.login(client, as: "skola")
+            #expect(try await skola.get(client, "/uppgifter").status == .ok)
+            let disabled = try await samordnare.post(client, "/anvandare/avstang", [("namn", "skola")])
+            #expect(String(buffer: disabled.body).contains("Stängde av skola"))
+            #expect(try await skola.get(client, "/uppgifter").headers[.location] == "/inloggning")
+            let own = try await samordnare.post(client, "/anvandare/avstang", [("namn", "samordnare")])
+            #expect(own.status == .conflict)
+        }
+        #expect(try fixture.store.user(named: "skola")?.disabled == true)
+        #expect(try fixture.store.auditLog().contains { $0.action == "användare skapad" && $0.detail == "fritid-norr, rapportör" })
     }
 
     @Test func healthAndTheIndicatorsJSONContract() async throws {
