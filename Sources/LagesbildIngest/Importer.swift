@@ -57,5 +57,4 @@ public struct Importer {
         if !log.errors.isEmpty { throw ImportFailure(errors: log.errors, truncated: truncated) }
         return ImportReport(files: results, dryRun: dryRun)
     }
-
 }

@@ -22,7 +22,7 @@ public enum WebRole: String, CaseIterable, Sendable, Codable, DatabaseValueConve
 
 /// An account of the workspace. Names should name a function ("skola-norr"), not a person; the password is kept
 /// only as a slow salted hash.
-public struct WebUser: Sendable, Equatable, Codable, FetchableRecord {
+public struct WebUser: Sendable, Equatable, FetchableRecord {
     public let id: Int64
     public let name: String
     public let role: WebRole
@@ -31,11 +31,6 @@ public struct WebUser: Sendable, Equatable, Codable, FetchableRecord {
     public let kallor: [String]
     public let forvaltningar: [String]
     public let disabled: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, role, kallor, forvaltningar, disabled
-        case passwordHash = "password_hash"
-    }
 
     public init(row: Row) throws {
         id = row["id"]
@@ -177,16 +172,11 @@ extension Store {
 }
 
 /// Who has reported what for a year: the workspace's overview.
-public struct ReportingStatus: Sendable, Equatable {
+public struct ReportingStatus: Sendable {
     /// Per källa of the signals: the months reported (0 = a row for the whole year).
     public let signalSources: [(kalla: String, months: Set<Int>)]
     /// The förvaltningar that have reported training.
     public let departments: [String]
-
-    public static func == (lhs: ReportingStatus, rhs: ReportingStatus) -> Bool {
-        lhs.departments == rhs.departments && lhs.signalSources.map(\.kalla) == rhs.signalSources.map(\.kalla)
-            && lhs.signalSources.map(\.months) == rhs.signalSources.map(\.months)
-    }
 }
 
 extension Store {

@@ -56,8 +56,8 @@ actor UploadStore {
         let kept = Set(uploads.values.map { $0.folder.lastPathComponent })
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where !kept.contains(name) {
             let folder = root.appendingPathComponent(name)
-            let created = (try? FileManager.default.attributesOfItem(atPath: folder.path)[.creationDate] as? Date)
-                ?? (try? FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? .distantPast
+            let attributes = (try? FileManager.default.attributesOfItem(atPath: folder.path)) ?? [:]
+            let created = (attributes[.creationDate] ?? attributes[.modificationDate]) as? Date ?? .distantPast
             if now.timeIntervalSince(created) > Self.lifetime { try? FileManager.default.removeItem(at: folder) }
         }
     }
@@ -90,22 +90,24 @@ struct UploadReceiver {
         }
         let state = State()
         parser.onHeader = { name, value in state.headers[name.lowercased()] = value }
+        /// Once a part's headers are complete (at its first body bytes, or at its end when it has none): which field
+        /// it is, and for a file, the file it is written to. A file field without a name is an empty file input.
+        func begin() {
+            guard state.field.isEmpty else { return }
+            let disposition = state.headers["content-disposition"] ?? ""
+            state.field = Self.parameter("name", in: disposition) ?? "?"
+            state.fileName = Self.parameter("filename", in: disposition) ?? ""
+            guard state.field == "fil", !state.fileName.isEmpty else { return }
+            guard state.checked else { state.failure = .forbidden; return }
+            let path = folder.appendingPathComponent("\(state.paths.count + 1).upload").path
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: path) else { state.failure = .malformed; return }
+            state.handle = handle
+            state.paths.append(path)
+            state.names.append(Self.displayName(state.fileName, number: state.paths.count))
+        }
         parser.onBody = { buffer in
-            if state.field.isEmpty {
-                // The first body bytes of a part: its headers are complete.
-                let disposition = state.headers["content-disposition"] ?? ""
-                state.field = Self.parameter("name", in: disposition) ?? "?"
-                state.fileName = Self.parameter("filename", in: disposition) ?? ""
-                if state.field == "fil" {
-                    guard state.checked else { state.failure = .forbidden; return }
-                    let path = folder.appendingPathComponent("\(state.paths.count + 1).upload").path
-                    guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                          let handle = FileHandle(forWritingAtPath: path) else { state.failure = .malformed; return }
-                    state.handle = handle
-                    state.paths.append(path)
-                    state.names.append(Self.displayName(state.fileName, number: state.paths.count))
-                }
-            }
+            begin()
             if state.field == "csrf" {
                 if state.csrf.utf8.count < 200 { state.csrf += buffer.readString(length: buffer.readableBytes) ?? "" }
             } else if let handle = state.handle {
@@ -113,12 +115,11 @@ struct UploadReceiver {
             }
         }
         parser.onPartComplete = {
+            // A part without body bytes (an empty file, an empty field) has its headers read here.
+            begin()
             if state.field == "csrf" {
                 state.checked = constantTimeEqual(state.csrf, csrfToken)
                 if !state.checked { state.failure = .forbidden }
-            } else if state.field.isEmpty && !state.checked {
-                // An empty first part (no bytes at all) cannot be the token.
-                state.failure = .forbidden
             }
             try? state.handle?.close()
             state.handle = nil
@@ -142,15 +143,7 @@ struct UploadReceiver {
             throw Failure.malformed
         }
         guard state.checked else { throw Failure.forbidden }
-        // A file input left empty sends a part with an empty name and no content.
-        var paths: [String] = [], names: [String] = []
-        for (path, name) in zip(state.paths, state.names) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if size == 0 && name.hasPrefix("fil ") { try? FileManager.default.removeItem(atPath: path); continue }
-            paths.append(path)
-            names.append(name)
-        }
-        return (paths, names)
+        return (state.paths, state.names)
     }
 
     static func boundary(_ contentType: String) -> String? {

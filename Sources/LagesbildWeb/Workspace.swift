@@ -258,7 +258,7 @@ struct Pages: Sendable {
             })
         }
         let lastImports = try store.lastImports()
-            .map { OverviewPage.LastImport(kind: $0.kind.rawValue, file: $0.entry.fileName, at: String($0.entry.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+            .map { OverviewPage.LastImport(kind: $0.kind.rawValue, file: $0.entry.fileName, at: minute($0.entry.importedAt)) }
         let report = try evaluate(year: year)
         let figures = figureRows(report, summaryOnly: true)
         let page = OverviewPage(year: year,
@@ -310,7 +310,7 @@ struct Pages: Sendable {
         let user = try context.require(.samordnare, .rapportor, .lasare)
         let items = try store.publishedReports(includeInternal: user.role == .samordnare).map { report in
             ReportsPage.Item(id: report.id, year: report.year, kind: report.internal ? "internt arbetsmaterial" : "publik",
-                             by: report.publishedBy, at: String(report.publishedAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                             by: report.publishedBy, at: minute(report.publishedAt),
                              sha: String(report.sha256.prefix(12)))
         }
         let year = (try? self.year(request)) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
@@ -391,7 +391,7 @@ struct Pages: Sendable {
                   uploadID: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let user = try context.require(.samordnare, .rapportor)
         let submissions = try store.auditLog(limit: 2000).filter { $0.user == user.name && $0.action == "spara" }.prefix(20)
-            .map { DataPage.Submission(at: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " "), detail: $0.detail) }
+            .map { DataPage.Submission(at: minute($0.at), detail: $0.detail) }
         let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"),
                             scope: scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
                             maxUpload: "\(configuration.maxUpload / 1_000_000) MB", submissions: Array(submissions),
@@ -551,7 +551,7 @@ struct Pages: Sendable {
                      status: HTTPResponse.Status = .ok) throws -> Response {
         _ = try context.require(.samordnare)
         let rows = try store.importLog().reversed().map { entry in
-            ImportsPage.Row(id: entry.id, at: String(entry.importedAt.prefix(16)).replacingOccurrences(of: "T", with: " "), kind: entry.kind.rawValue,
+            ImportsPage.Row(id: entry.id, at: minute(entry.importedAt), kind: entry.kind.rawValue,
                             file: entry.fileName, sha: String(entry.sha256.prefix(12)), inserted: SwedishFormat.integer(entry.rowsInserted),
                             replaced: SwedishFormat.integer(entry.rowsReplaced), unchanged: SwedishFormat.integer(entry.rowsUnchanged),
                             remark: entry.action == .undo ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? "",
@@ -689,3 +689,6 @@ final class IndicatorCache: @unchecked Sendable {
         lock.withLock { entries[year] = (version, report) }
     }
 }
+
+/// A log's ISO time to the minute, as the pages show it: "2026-11-30 10:41".
+func minute(_ timestamp: String) -> String { String(timestamp.prefix(16)).replacingOccurrences(of: "T", with: " ") }

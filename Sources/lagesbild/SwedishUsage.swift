@@ -10,8 +10,7 @@ import LagesbildReport
 /// them in English and offers no hook for another language, so its few sentence forms are translated here;
 /// a form not listed stays as the parser wrote it.
 enum SwedishUsage {
-    /// Exit codes, as the README lists them.
-    static let refusedExitCode: Int32 = 1
+    /// The exit code of a usage error, as the README lists it (1 is refused data, from the commands themselves).
     static let usageExitCode: Int32 = 2
 
     /// Parses and runs a command; a usage error, help or failure exits with Swedish text and the project's codes.

@@ -395,6 +395,9 @@ struct Browser {
             #expect(html.contains("fel.csv:2: kolumnen &quot;antal&quot;: &quot;-3&quot; är inte ett icke-negativt heltal"))
             #expect(html.contains("fel.csv:3: kolumnen &quot;kategori&quot;: okänt värde &quot;graffiti&quot;"))
             #expect(Self.uploadID(response) == nil)
+            // An empty file is refused as the command line refuses it, not dropped without a word.
+            let empty = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "tom.csv", "")])
+            #expect(empty.status == .unprocessableContent && String(buffer: empty.body).contains("tom.csv: filen är tom"))
         }
         #expect(try fixture.store.importLog().count == before)
     }
