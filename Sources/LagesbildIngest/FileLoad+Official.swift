@@ -82,7 +82,8 @@ extension FileLoad {
             if format == .pxwebCSV { return ImportError(file: file, line: record.line, column: column, problem: problem) }
             return ImportError(file: file, column: column, place: record.place, problem: problem)
         }
-        switch try load(pipeline, logName: fileName, encodingName: encodingName, sha256: { sha256 }, mapError: place) {
+        // An earlier import of this content was looked for above, before the parse.
+        switch try load(pipeline, logName: fileName, encodingName: encodingName, sha256: { sha256 }, mapError: place, checksEarlierImports: false) {
         case .loaded(let kind, let importID, let counts, _):
             for title in table.titles {
                 try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
