@@ -356,6 +356,11 @@ package enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'a published report is never removed'); END;
                 """)
         }
+        // A row removed in the workspace is an entry of the import log like a file: the row goes to its kind's history
+        // (replaced by that entry), so undoing the entry brings it back.
+        migrator.registerMigration("v7-deletions") { db in
+            try db.execute(sql: "ALTER TABLE import_log ADD COLUMN rows_deleted INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

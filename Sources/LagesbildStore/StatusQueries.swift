@@ -34,6 +34,8 @@ public struct ImportLogEntry: Sendable, Equatable, Codable, FetchableRecord {
     public let rowsInserted: Int
     public let rowsReplaced: Int
     public let rowsUnchanged: Int
+    /// Rows removed (in the workspace, one row at a time); they are kept in the kind's history.
+    public let rowsDeleted: Int
     public let action: ImportAction
     /// For an undo: the import it reversed. For an import: the undo that reversed it, if any.
     public let undoes: Int64?
@@ -42,7 +44,16 @@ public struct ImportLogEntry: Sendable, Equatable, Codable, FetchableRecord {
     enum CodingKeys: String, CodingKey {
         case id, kind, sha256, encoding, action, undoes
         case importedAt = "imported_at", fileName = "file_name", rowsInserted = "rows_inserted", rowsReplaced = "rows_replaced"
-        case rowsUnchanged = "rows_unchanged", undoneBy = "undone_by"
+        case rowsUnchanged = "rows_unchanged", rowsDeleted = "rows_deleted", undoneBy = "undone_by"
+    }
+}
+
+extension ImportLogEntry {
+    /// What the import log's "Anmärkning" says of this entry, in Swedish.
+    public var remark: String {
+        if action == .undo { return "ångrar import \(undoes ?? 0)" }
+        let undone = undoneBy.map { "ångrad (\($0))" }
+        return [rowsDeleted > 0 ? "borttagning" : nil, undone].compactMap { $0 }.joined(separator: ", ")
     }
 }
 

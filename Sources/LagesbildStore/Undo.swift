@@ -41,7 +41,8 @@ extension Store {
         try queue.writeWithoutTransaction { db in
             var outcome: UndoResult?
             try db.inTransaction(.immediate) {
-                guard let entry = try Row.fetchOne(db, sql: "SELECT kind, file_name, action FROM import_log WHERE id = ?", arguments: [importID]) else {
+                guard let entry = try Row.fetchOne(db, sql: "SELECT kind, file_name, action, rows_deleted FROM import_log WHERE id = ?",
+                                                   arguments: [importID]) else {
                     throw UndoError.unknownImport(importID)
                 }
                 guard (entry["action"] as String) == "import" else { throw UndoError.notAnImport(importID) }
@@ -73,7 +74,10 @@ extension Store {
                     VALUES (?, ?, ?, '', '', 0, 0, 0, 'undo', ?)
                     """, arguments: [Store.timestamp(date), kind.rawValue, entry["file_name"] as String, importID])
                 let logEntry = db.lastInsertedRowID
-                outcome = UndoResult(undoneImport: importID, logEntry: logEntry, removed: touched - restored, restored: restored)
+                // `touched` counts the rows the import added and those it replaced; rows it deleted come back without
+                // having been touched.
+                let deleted: Int = entry["rows_deleted"]
+                outcome = UndoResult(undoneImport: importID, logEntry: logEntry, removed: touched - (restored - deleted), restored: restored)
                 return .commit
             }
             return outcome!

@@ -538,6 +538,7 @@ struct Pages: Sendable {
             let inserted: String
             let replaced: String
             let unchanged: String
+            let deleted: String
             let remark: String
             let canUndo: Bool
         }
@@ -554,7 +555,7 @@ struct Pages: Sendable {
             ImportsPage.Row(id: entry.id, at: minute(entry.importedAt), kind: entry.kind.rawValue,
                             file: entry.fileName, sha: String(entry.sha256.prefix(12)), inserted: SwedishFormat.integer(entry.rowsInserted),
                             replaced: SwedishFormat.integer(entry.rowsReplaced), unchanged: SwedishFormat.integer(entry.rowsUnchanged),
-                            remark: entry.action == .undo ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? "",
+                            deleted: SwedishFormat.integer(entry.rowsDeleted), remark: entry.remark,
                             canUndo: entry.action == .import && entry.undoneBy == nil)
         }
         return views.page("importer", ImportsPage(chrome: Chrome(title: "Importer", context: context, current: "/importer"), rows: rows,

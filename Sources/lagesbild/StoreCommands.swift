@@ -149,13 +149,12 @@ struct ImportsCommand: ParsableCommand {
                 print("Inga importer ännu.")
                 return
             }
-            var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade", "Anmärkning"],
-                                  rightAligned: [0, 5, 6, 7])
+            var table = TextTable(headers: ["Id", "Tid", "Filtyp", "Fil", "SHA-256", "Nya", "Ersatta", "Oförändrade", "Borttagna", "Anmärkning"],
+                                  rightAligned: [0, 5, 6, 7, 8])
             for entry in log {
-                let remark = entry.action == .undo ? "ångrar import \(entry.undoes ?? 0)" : entry.undoneBy.map { "ångrad (\($0))" } ?? ""
                 table.add([String(entry.id), entry.importedAt, entry.kind.rawValue, entry.fileName, String(entry.sha256.prefix(12)),
                            SwedishFormat.integer(entry.rowsInserted), SwedishFormat.integer(entry.rowsReplaced),
-                           SwedishFormat.integer(entry.rowsUnchanged), remark])
+                           SwedishFormat.integer(entry.rowsUnchanged), SwedishFormat.integer(entry.rowsDeleted), entry.remark])
             }
             print(table.render())
         }

@@ -100,7 +100,7 @@ CREATE TABLE import_log (
     rows_inserted INTEGER NOT NULL DEFAULT 0,
     rows_replaced INTEGER NOT NULL DEFAULT 0,
     rows_unchanged INTEGER NOT NULL DEFAULT 0
-, action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo')), undoes INTEGER REFERENCES import_log(id));
+, action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo')), undoes INTEGER REFERENCES import_log(id), rows_deleted INTEGER NOT NULL DEFAULT 0);
 
 -- table kommun
 CREATE TABLE kommun (

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import LagesbildModel
+
+/// One stored row of a kind, as the workspace lists it for editing: each column's value by key, and the import
+/// that wrote it.
+public struct StoredRow: Sendable, Equatable {
+    public let values: [ColumnKey: DatabaseValue]
+    public let importID: Int64
+
+    public func text(_ column: ColumnKey) -> String { String.fromDatabaseValue(values[column] ?? .null) ?? "" }
+    public func integer(_ column: ColumnKey) -> Int? { Int.fromDatabaseValue(values[column] ?? .null) }
+}
+
+/// Why a row cannot be removed.
+public enum RowDeletionError: Error, Equatable, UserFacingError {
+    /// No row has this key (any more): someone else removed or never stored it.
+    case notFound
+    /// A key column was missing from the request.
+    case incompleteKey(ColumnKey)
+
+    public var description: String {
+        switch self {
+        case .notFound: "raden finns inte (längre); den kan redan vara borttagen"
+        case .incompleteKey(let column): "raden saknar nyckelfältet \(column)"
+        }
+    }
+}
+
+extension Store {
+    /// A kind's rows of one municipality and year (for signals, optionally one month; 0 is "the whole year"),
+    /// in key order.
+    public func storedRows(kind: DataKind, kommun: KommunCode, year: Int, month: Int? = nil) throws -> [StoredRow] {
+        let columns = kind.columns.map(\.db)
+        var conditions = ["kommun = ?", "ar = ?"]
+        var arguments: [DatabaseValueConvertible] = [kommun.rawValue, year]
+        if let month, kind.columns.contains(where: { $0.db == .month }) {
+            conditions.append("manad = ?")
+            arguments.append(month)
+        }
+        let order = kind.keyColumns.map(\.db.rawValue).joined(separator: ", ")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(columns.map(\.rawValue).joined(separator: ", ")), import_id FROM \(kind.table)
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)
+                """, arguments: StatementArguments(arguments)).map { row in
+                var values: [ColumnKey: DatabaseValue] = [:]
+                for (index, column) in columns.enumerated() { values[column] = row[index] }
+                return StoredRow(values: values, importID: row["import_id"])
+            }
+        }
+    }
+
+    /// Removes one row by its whole key, keeping it: the row moves to the kind's history, replaced by a new entry of
+    /// the import log (named `label`, counted in `rows_deleted`), so `undo` of that entry brings it back and an
+    /// earlier import that wrote it can no longer be undone past it. Returns the entry's id.
+    public func deleteRow(kind: DataKind, key: [ColumnKey: DatabaseValue], label: String, at date: Date = Date()) throws -> Int64 {
+        let keyColumns = kind.keyColumns.map(\.db)
+        for column in keyColumns where key[column] == nil { throw RowDeletionError.incompleteKey(column) }
+        let whereKey = keyColumns.map { "\($0.rawValue) = ?" }.joined(separator: " AND ")
+        let keyArguments = StatementArguments(keyColumns.map { key[$0]! })
+        let all = kind.columns.map(\.db.rawValue).joined(separator: ", ")
+        return try queue.writeWithoutTransaction { db in
+            var entry: Int64 = 0
+            try db.inTransaction(.immediate) {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(kind.table) WHERE \(whereKey)", arguments: keyArguments) == true else {
+                    throw RowDeletionError.notFound
+                }
+                entry = try ImportLog.begin(db, at: Store.timestamp(date), kind: kind, fileName: label, encoding: "")
+                try db.execute(sql: "UPDATE import_log SET rows_deleted = 1 WHERE id = ?", arguments: [entry])
+                try db.execute(sql: """
+                    INSERT INTO \(kind.table)_history (\(all), import_id, line, replaced_by)
+                    SELECT \(all), import_id, line, ? FROM \(kind.table) WHERE \(whereKey)
+                    """, arguments: [entry] + keyArguments)
+                try db.execute(sql: "DELETE FROM \(kind.table) WHERE \(whereKey)", arguments: keyArguments)
+                return .commit
+            }
+            return entry
+        }
+    }
+}
