@@ -5,7 +5,7 @@ import LagesbildModel
 /// One stored row of a kind, as the workspace lists it for editing: each column's value by key, and the import
 /// that wrote it.
 public struct StoredRow: Sendable, Equatable {
-    public let values: [ColumnKey: DatabaseValue]
+    package let values: [ColumnKey: DatabaseValue]
     public let importID: Int64
 
     public func text(_ column: ColumnKey) -> String { String.fromDatabaseValue(values[column] ?? .null) ?? "" }
@@ -54,11 +54,20 @@ extension Store {
     /// Removes one row by its whole key, keeping it: the row moves to the kind's history, replaced by a new entry of
     /// the import log (named `label`, counted in `rows_deleted`), so `undo` of that entry brings it back and an
     /// earlier import that wrote it can no longer be undone past it. Returns the entry's id.
-    public func deleteRow(kind: DataKind, key: [ColumnKey: DatabaseValue], label: String, at date: Date = Date()) throws -> Int64 {
-        let keyColumns = kind.keyColumns.map(\.db)
-        for column in keyColumns where key[column] == nil { throw RowDeletionError.incompleteKey(column) }
-        let whereKey = keyColumns.map { "\($0.rawValue) = ?" }.joined(separator: " AND ")
-        let keyArguments = StatementArguments(keyColumns.map { key[$0]! })
+    /// `key` holds each key column's stored value as text (codes for vocabularies, digits for years and months).
+    public func deleteRow(kind: DataKind, key: [ColumnKey: String], label: String, at date: Date = Date()) throws -> Int64 {
+        var values: [DatabaseValueConvertible] = []
+        for column in kind.keyColumns {
+            guard let text = key[column.db] else { throw RowDeletionError.incompleteKey(column.db) }
+            switch column.type {
+            case .year, .month, .count, .optionalCount:
+                guard let number = Int(text) else { throw RowDeletionError.notFound }
+                values.append(number)
+            default: values.append(text)
+            }
+        }
+        let whereKey = kind.keyColumns.map { "\($0.db.rawValue) = ?" }.joined(separator: " AND ")
+        let keyArguments = StatementArguments(values.map { $0.databaseValue })
         let all = kind.columns.map(\.db.rawValue).joined(separator: ", ")
         return try queue.writeWithoutTransaction { db in
             var entry: Int64 = 0

@@ -93,8 +93,10 @@ struct Pages: Sendable {
         router.post("/uppgifter/spara") { _, context in try await save(context) }
         router.post("/uppgifter/avbryt") { _, context in try await cancel(context) }
         router.get("/uppgifter/formular") { request, context in try formsPage(request, context) }
-        router.post("/uppgifter/signal") { _, context in try await saveForm(context, kind: .signaler) }
+        router.post("/uppgifter/signal") { _, context in try await saveForm(context, kind: .signal) }
         router.post("/uppgifter/utbildning") { _, context in try await saveForm(context, kind: .utbildning) }
+        router.post("/uppgifter/signal/ta-bort") { _, context in try await deleteRow(context, kind: .signal) }
+        router.post("/uppgifter/utbildning/ta-bort") { _, context in try await deleteRow(context, kind: .utbildning) }
         router.get("/importer") { _, context in try await blocking { try importsPage(context) } }
         router.post("/importer/:id/angra") { _, context in try await blocking { try undo(context) } }
         router.get("/anvandare") { _, context in try await blocking { try usersPage(context) } }
@@ -177,7 +179,12 @@ struct Pages: Sendable {
             guard let year = Int(String(text)), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
             return year
         }
-        return try store.latestYear(kommun: store.ownKommun) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        return try defaultYear()
+    }
+
+    /// The latest year with data, else the current year.
+    func defaultYear() throws -> Int {
+        try store.latestYear(kommun: store.ownKommun) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
     }
 
     /// The year's measurement points, computed once per state of the data (an import, an undo or a new masking
@@ -464,66 +471,6 @@ struct Pages: Sendable {
             await uploads.discard(upload.folder)
         }
         return .redirect(to: "/uppgifter", type: .found)
-    }
-
-    // MARK: - Forms: one row at a time, through the same validator as a file
-
-    struct FormsPage {
-        struct Option { let code: String; let label: String }
-        let chrome: Chrome
-        let year: Int
-        let categories: [Option]
-        let environments: [Option]
-        let courses: [Option]
-        let months: [Option]
-        let sources: [Option]
-        let departments: [Option]
-        let freeSource: Bool
-        let freeDepartment: Bool
-    }
-
-    func formsPage(_ request: Request, _ context: WorkspaceContext) throws -> Response {
-        let user = try context.require(.samordnare, .rapportor)
-        let year = try year(request)
-        func options(_ vocabulary: Vocabulary) -> [FormsPage.Option] { vocabulary.entries.map { .init(code: $0.code, label: $0.label) } }
-        let months = [FormsPage.Option(code: "", label: "hela året")] + Self.monthNames.enumerated().map { .init(code: String($0.offset + 1), label: $0.element) }
-        let page = FormsPage(chrome: Chrome(title: "Formulär", context: context, current: "/uppgifter"), year: year,
-                             categories: options(.kategori), environments: [.init(code: "", label: "(ej angiven)")] + options(.miljo),
-                             courses: options(.utbildning), months: months,
-                             sources: user.kallor.map { .init(code: $0, label: $0) }, departments: user.forvaltningar.map { .init(code: $0, label: $0) },
-                             freeSource: user.role == .samordnare, freeDepartment: user.role == .samordnare)
-        return views.page("formular", page)
-    }
-
-    /// A form's row as a one-row CSV file, imported like an upload: the same header mapping, validator, scope,
-    /// history (a row with an existing key replaces it) and import log.
-    func saveForm(_ context: WorkspaceContext, kind: DataKind) async throws -> Response {
-        let user = try context.require(.samordnare, .rapportor)
-        let fields: [(header: String, name: String)] = kind == .signaler
-            ? [("år", "ar"), ("månad", "manad"), ("kategori", "kategori"), ("miljö", "miljo"), ("område", "omrade"), ("källa", "kalla"),
-               ("antal", "antal"), ("orosanmälningar", "oros"), ("polisanmälningar", "polis")]
-            : [("år", "ar"), ("förvaltning", "forvaltning"), ("utbildning", "utbildning"), ("målgrupp", "malgrupp"), ("genomfört", "genomfort")]
-        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let csv = fields.map { quoted($0.header) }.joined(separator: ";") + "\r\n"
-            + fields.map { quoted((context.form[$0.name] ?? "").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")) }
-                .joined(separator: ";") + "\r\n"
-        let folder = try await uploads.newFolder()
-        defer { Task { await uploads.discard(folder) } }
-        let path = folder.appendingPathComponent("1.upload").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw HTTPError(.internalServerError)
-        }
-        let name = kind == .signaler ? "formulär för signaler" : "formulär för utbildning"
-        do {
-            let scope = scope(of: user)
-            let report = try await blocking { try Importer(store: store).importFiles([path], names: [name], kind: kind, scope: scope) }
-            let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
-            try store.audit(user: user.name, address: context.address, action: "formulär", detail: "\(kind.rawValue)" + (ids.isEmpty ? "" : " (import \(ids))"))
-            return try dataPage(context, heading: "Sparat", lines: report.lines)
-        } catch let failure as ImportFailure {
-            return try dataPage(context, heading: "Raden kan inte sparas; inget sparades", errors: failure.description.components(separatedBy: "\n"),
-                                status: .unprocessableContent)
-        }
     }
 
     // MARK: - Import log and undo

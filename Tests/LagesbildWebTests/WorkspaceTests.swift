@@ -114,6 +114,8 @@ struct Browser {
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
             ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden]),
             ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
+            ("POST", "/uppgifter/signal/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
+            ("POST", "/uppgifter/utbildning/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
             ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
             ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
             ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
@@ -451,6 +453,73 @@ struct Browser {
         let values = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
         let history = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
         #expect(values == [6] && history == [4])
+    }
+
+    /// A month's rows are listed with Ändra (the stored values in a form whose key cannot change; saving replaces the
+    /// row and keeps the old values in history) and Ta bort (kept in history, undone from the import log); a
+    /// rapportör sees and changes only its own källor's rows.
+    @Test func aMonthsRowsAreListedAndCanBeChangedAndRemoved() async throws {
+        let fixture = try WorkspaceFixture()
+        _ = try Importer(store: fixture.store).importFiles([try Self.file("mars.csv", """
+            år;månad;kategori;miljö;område;källa;antal;orosanmälningar
+            2025;3;klotter;höger;Norra Öst & Väst;Skola;4;1
+            2025;3;flygblad;;;Polis;2;
+            2025;4;klotter;;;Skola;9;
+            """)])
+        try await fixture.application().test(.router) { client in
+            let skola = try await Browser.login(client, as: "skola")
+            let march = String(buffer: try await skola.get(client, "/uppgifter/formular?ar=2025&manad=3").body)
+            #expect(march.contains("Sparade signalrader för mars 2025"))
+            #expect(march.contains("<td>Klotter</td><td>Högerextrem</td><td>Norra Öst &amp; Väst</td><td>Skola</td><td>4</td><td>1</td><td></td>"))
+            // Another källa's row and another month's row are not the rapportör's to see here.
+            #expect(!march.contains("<td>Polis</td>") && !march.contains("<td>9</td>"))
+            let link = try #require(march.firstMatch(of: /href="(\/uppgifter\/formular\?[^"]*andra=signal[^"]*)"/).map { String($0.1) })
+            #expect(link == "/uppgifter/formular?ar=2025&amp;manad=3&amp;andra=signal&amp;kategori=klotter&amp;miljo=hoger&amp;omrade=Norra%20%C3%96st%20%26%20V%C3%A4st&amp;kalla=Skola#andra-signal")
+            let edit = String(buffer: try await skola.get(client, link.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "#andra-signal", with: "")).body)
+            #expect(edit.contains("Ändra raden för mars 2025"))
+            #expect(edit.contains("<dd>Norra Öst &amp; Väst</dd>") && edit.contains("name=\"antal\" type=\"number\" min=\"0\" required value=\"4\""))
+            #expect(edit.contains("<input type=\"hidden\" name=\"miljo\" value=\"hoger\">"))
+            // Saving the changed count replaces the row.
+            let key: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "klotter"), ("miljo", "hoger"), ("omrade", "Norra Öst & Väst"), ("kalla", "Skola")]
+            let saved = try await skola.post(client, "/uppgifter/signal", key + [("antal", "5"), ("oros", "1"), ("polis", "")])
+            #expect(saved.status == .ok && String(buffer: saved.body).contains("0 nya, 1 ersatta"))
+            #expect(String(buffer: saved.body).contains("<td>Skola</td><td>5</td>"))
+            // The rapportör cannot remove the police's row (403), nor ask to change it.
+            let police: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "flygblad"), ("miljo", ""), ("omrade", ""), ("kalla", "Polis")]
+            #expect(try await skola.post(client, "/uppgifter/signal/ta-bort", police).status == .forbidden)
+            #expect(try await skola.get(client, "/uppgifter/formular?ar=2025&manad=3&andra=signal&kategori=flygblad&miljo=&omrade=&kalla=Polis").status == .notFound)
+            // Removing its own row.
+            let removed = try await skola.post(client, "/uppgifter/signal/ta-bort", key)
+            #expect(removed.status == .ok && String(buffer: removed.body).contains("Raden togs bort."))
+            #expect(!String(buffer: removed.body).contains("Norra Öst"))
+            #expect(try await skola.post(client, "/uppgifter/signal/ta-bort", key).status == .notFound)
+            // The samordnare sees the removal in the import log and undoes it.
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            let log = try fixture.store.importLog()
+            let removal = try #require(log.last)
+            #expect(removal.fileName == "formulär för signaler: borttagning" && removal.rowsDeleted == 1)
+            #expect(String(buffer: try await samordnare.get(client, "/importer").body).contains("borttagning"))
+            #expect(try await samordnare.post(client, "/importer/\(removal.id)/angra", []).status == .ok)
+            let back = String(buffer: try await samordnare.get(client, "/uppgifter/formular?ar=2025&manad=3").body)
+            #expect(back.contains("<td>Norra Öst &amp; Väst</td><td>Skola</td><td>5</td>") && back.contains("<td>Polis</td>"))
+            // Training rows of the year, by förvaltning: the samordnare removes one.
+            let training: [(String, String)] = [("ar", "2023"), ("forvaltning", "Socialförvaltningen"), ("utbildning", "grund")]
+            #expect(String(buffer: try await samordnare.get(client, "/uppgifter/formular?ar=2023").body).contains("<td>Socialförvaltningen</td><td>"))
+            #expect(try await samordnare.post(client, "/uppgifter/utbildning/ta-bort", training).status == .ok)
+        }
+        let history = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE ar = 2025 AND kalla = 'Skola' ORDER BY id") }
+        // The replaced value stays in history; the removed row came back out of it with the undo.
+        #expect(history == [4])
+        #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM utbildning WHERE ar = 2023 AND forvaltning = 'Socialförvaltningen'") } == 0)
+        #expect(try fixture.store.check().isSound)
+        let actions = try fixture.store.auditLog(limit: 50).map(\.action)
+        #expect(actions.filter { $0 == "formulär: borttagning" }.count == 2)
+    }
+
+    static func file(_ name: String, _ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-\(UUID().uuidString)-\(name)").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     @Test func overTheLimitIs413AndTheTokenMustComeFirst() async throws {
