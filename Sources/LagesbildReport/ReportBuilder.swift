@@ -17,6 +17,8 @@ public struct ReportOptions: Sendable {
     /// A folder with `lagesbild.mustache` and `lagesbild.css`; nil uses `Reports/` beside the database if it
     /// has them, else the shipped ones.
     public var templateDirectory: String?
+    /// The program and version stated in the report ("lagesbild 0.3.0 (commit …)"); the executable sets it.
+    public var producer = "lagesbild"
 
     public init(year: Int, kommun: KommunCode? = nil) {
         self.year = year
@@ -79,6 +81,7 @@ public struct ReportBuilder {
                                 activities: try store.activities(kommun: kommun, year: options.year))
         var context = model.context()
         context.css = css
+        context.producer = options.producer
         var library = MustacheLibrary()
         for (name, text) in templates {
             do {

@@ -9,6 +9,8 @@ package struct ReportContext {
     package var year: Int
     package var baseYear: Int
     package var date: String
+    /// "lagesbild 0.3.0 (commit …)": the program and version that made the report.
+    package var producer = "lagesbild"
     package var recipients: String
     package var hasPageMark: Bool
     /// Used inside a CSS string in the template's @page rule; text from code, never from data.

@@ -16,9 +16,13 @@ public struct WorkspaceConfiguration: Sendable {
     /// Marks the session cookie Secure: for TLS at a reverse proxy in front of the server.
     public var secureCookies: Bool
     public var maxUpload: Int
+    /// The program and version stated in the reports it renders.
+    public var producer: String
 
-    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, maxUpload: Int = 50_000_000) {
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, maxUpload: Int = 50_000_000,
+                producer: String = "lagesbild") {
         self.databasePath = databasePath
+        self.producer = producer
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
@@ -329,6 +333,7 @@ struct Pages: Sendable {
     func render(year: Int, internal: Bool) throws -> String {
         var options = ReportOptions(year: year, kommun: store.ownKommun)
         options.isInternal = `internal`
+        options.producer = configuration.producer
         return try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
     }
 

@@ -13,7 +13,7 @@ struct Lagesbild: AsyncParsableCommand {
         abstract: "Tar fram kommunens årliga lägesbild om radikalisering och våldsbejakande extremism (VBE).",
         discussion: "Arbetsgång: skapa databasen med init, läs in filer med import, se vad som finns med status, "
             + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
-        version: "lagesbild \(BuildInfo.version) (commit \(BuildInfo.commit.prefix(12)))",
+        version: BuildInfo.producer,
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
@@ -64,4 +64,9 @@ enum Terminal {
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+extension BuildInfo {
+    /// "lagesbild 0.3.0 (commit 0123456789ab)": printed by --version and stated in every report.
+    static var producer: String { "lagesbild \(version) (commit \(commit.prefix(12)))" }
 }

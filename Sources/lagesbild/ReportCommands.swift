@@ -34,6 +34,7 @@ struct ReportCommand: ParsableCommand {
             options.assessmentPath = assessment
             options.date = date
             options.templateDirectory = templates
+            options.producer = BuildInfo.producer
             let definitions = try DefinitionLoader.resolve(explicit: indicators, databasePath: database.path)
             let references = try DefinitionLoader.resolveReferences(explicit: indicators, databasePath: database.path)
             let html = try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
@@ -88,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("Öppna http://\(listen.host):\(listen.port)/ och logga in. Avsluta med Ctrl-C.")
             fflush(nil)  // every C stream: the passwords must show before the server starts, also when piped
         }
-        let configuration = WorkspaceConfiguration(databasePath: databasePath, host: listen.host, port: listen.port)
+        let configuration = WorkspaceConfiguration(databasePath: databasePath, host: listen.host, port: listen.port, producer: BuildInfo.producer)
         do {
             try await Workspace.serve(configuration)
         } catch {

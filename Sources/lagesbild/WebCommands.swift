@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let configuration = WorkspaceConfiguration(databasePath: database.path, host: listen.host, port: listen.port,
-                                                       secureCookies: secureCookies, maxUpload: maxUpload)
+                                                       secureCookies: secureCookies, maxUpload: maxUpload, producer: BuildInfo.producer)
             try await Workspace.serve(configuration)
         } catch let error as ExitCode {
             throw error

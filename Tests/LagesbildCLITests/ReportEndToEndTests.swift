@@ -38,6 +38,9 @@ import Testing
         // The data sources, from the import log.
         #expect(html.contains("<td class=\"file\">signaler.csv</td>"))
         #expect(!html.contains("Fiktiva demodata"))
+        // The report states the version that made it, as `lagesbild --version` prints it.
+        let version = try cli.succeed(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(html.contains("<p>Framtagen med \(version) 2025-03-01.") && html.contains("<meta name=\"generator\" content=\"\(version)\">"), "\(version)")
     }
 
     @Test func selfContainedWithThePolicyAndNoScriptOrExternalReference() throws {

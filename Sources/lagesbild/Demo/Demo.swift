@@ -32,6 +32,7 @@ public enum Demo {
         let imported = try Importer(store: store).importFiles(files)
         var options = ReportOptions(year: reportYear)
         options.date = date
+        options.producer = BuildInfo.producer
         let html = try ReportBuilder(store: store, definitions: DefinitionLoader.builtIn(),
                                      references: DefinitionLoader.resolveReferences(explicit: nil, databasePath: databasePath)).render(options)
         let reportURL = folder.appendingPathComponent("lagesbild-\(DemoData.kommun)-\(reportYear).html")
