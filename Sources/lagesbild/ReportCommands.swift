@@ -24,9 +24,21 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Mapp med mätpunkter (*.yaml).", valueName: "mapp")) var indicators: String?
     @Option(help: ArgumentHelp("Mapp med egna rapportmallar (lagesbild.mustache, indicator.mustache, lagesbild.css).", valueName: "mapp"))
     var templates: String?
+    @Option(help: ArgumentHelp("Skriv också rapporten som PDF (A4, med innehållsförteckning som bokmärken) genom Chromium.", valueName: "fil.pdf"))
+    var pdf: String?
+    @Option(help: ArgumentHelp("Chromium att skriva ut PDF med (standard: chromium på PATH).", valueName: "sökväg"))
+    var chromium: String?
 
     func run() throws {
         try reportingErrors {
+            // Chromium is looked for before anything is computed or written.
+            let printer = try pdf.map { _ in try PDFPrinter(explicit: chromium) }
+            if let pdf {
+                let folder = URL(fileURLWithPath: pdf).deletingLastPathComponent().path
+                guard FileManager.default.isWritableFile(atPath: folder) else {
+                    throw CommandError(message: "\(pdf): PDF-filen kan inte skrivas: mappen \(folder) finns inte eller får inte skrivas i")
+                }
+            }
             let store = try database.open()
             let code = resolveKommun(kommun, store: store)
             var options = ReportOptions(year: year, kommun: code)
@@ -39,14 +51,45 @@ struct ReportCommand: ParsableCommand {
             let references = try DefinitionLoader.resolveReferences(explicit: indicators, databasePath: database.path)
             let html = try ReportBuilder(store: store, definitions: definitions, references: references).render(options)
             let path = output ?? "lagesbild-\(code)-\(year).html"
-            do {
-                try Data(html.utf8).write(to: URL(fileURLWithPath: path))
-            } catch {
-                throw CommandError(message: "\(path): rapporten kan inte skrivas (\(error.localizedDescription))")
+            if let printer, let pdf {
+                // Printed from a private copy first: a failed print leaves neither file behind.
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-\(UUID().uuidString).html")
+                defer { try? FileManager.default.removeItem(at: scratch) }
+                try Data(html.utf8).write(to: scratch)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: scratch.path)
+                let staged = pdf + ".\(UUID().uuidString).tmp"
+                do {
+                    try printer.print(html: scratch.path, to: staged)
+                } catch let failure as PDFPrinter.Failure {
+                    throw failure
+                } catch {
+                    throw CommandError(message: "\(pdf): PDF-filen kan inte skrivas (\(userMessage(for: error)))")
+                }
+                try write(html, to: path)
+                // rename(2) puts the whole file in place at once, over an earlier one.
+                guard rename(staged, pdf) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    try? FileManager.default.removeItem(atPath: staged)
+                    throw CommandError(message: "\(pdf): PDF-filen kan inte skrivas (\(reason))")
+                }
+            } else {
+                try write(html, to: path)
             }
             print("Skrev \(path)\(`internal` ? " (internt arbetsmaterial, exakta värden)" : "").")
-            print("Öppna filen i en webbläsare; skriv ut som PDF (A4) för att skicka den.")
+            if let pdf {
+                print("Skrev \(pdf) (A4, utskriven med Chromium).")
+            } else {
+                print("Öppna filen i en webbläsare; skriv ut som PDF (A4) för att skicka den, eller använd --pdf.")
+            }
         }
+    }
+}
+
+private func write(_ html: String, to path: String) throws {
+    do {
+        try Data(html.utf8).write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw CommandError(message: "\(path): rapporten kan inte skrivas (\(error.localizedDescription))")
     }
 }
 

@@ -108,4 +108,49 @@ import Testing
         #expect(words > 1000)
         #expect(outside.isEmpty, "text outside the page: \(outside.prefix(3))")
     }
+
+    /// `report --pdf`: the report printed through Chromium in one command, read back as a council member gets it.
+    @Test(.enabled(if: enabled, "needs chromium and poppler-utils"))
+    func reportPdfPrintsA4WithItsTextsAndAnOutline() throws {
+        let tools = try #require(Self.tools, "headless Chromium and poppler-utils are needed; .ci/run installs them")
+        let cli = try CLI()
+        try cli.succeed(["demo", "--dir", "demo", "--date", "2026-03-15"])
+        let pdf = cli.directory.appendingPathComponent("rapport.pdf").path
+        let output = try cli.succeed(["report", "--db", "demo/lagesbild.sqlite", "--year", "2025", "--date", "2026-03-15",
+                                      "--output", "rapport.html", "--pdf", pdf, "--chromium", tools.chromium])
+        #expect(output.stdout.contains("Skrev rapport.html.") && output.stdout.contains("Skrev \(pdf) (A4, utskriven med Chromium)."))
+        let info = try Self.run(tools.pdfinfo, [pdf]).output
+        #expect(info.contains("(A4)"), "pdfinfo: \(info)")
+        #expect(info.contains("Title:           Lägesbild 2025 – radikalisering och våldsbejakande extremism – Strömsunds kommun"))
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        let text = try Self.run(tools.pdftotext, [pdf, "-"]).output
+        let flowing = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for key in ["Lägesbild 2025 – radikalisering och", "Sammanfattning", "Registrerade signaler", "Sida \(pages) av \(pages)",
+                    "Fiktiva demodata – inte verkliga uppgifter", "Framtagen med lagesbild"] {
+            #expect(flowing.contains(key), "missing in PDF: \(key)")
+        }
+        // The document outline (bookmarks) has the chapters, each pointing at its page.
+        let pdftohtml = try #require(Self.tool(["pdftohtml"]))
+        let xml = try Self.run(pdftohtml, ["-xml", "-stdout", "-i", "-q", pdf]).output
+        for chapter in ["Sammanfattning", "Målområde 1 – Organisation och samordning", "Metod och källor"] {
+            #expect(xml.firstMatch(of: try Regex("<item page=\"[0-9]+\">\(chapter)</item>")) != nil, "no bookmark for \(chapter)")
+        }
+    }
+
+    /// Without Chromium, `--pdf` names the package to install, and writes nothing.
+    @Test func reportPdfWithoutChromiumNamesThePackageAndWritesNothing() throws {
+        let cli = try CLI()
+        try cli.succeed(["demo", "--dir", "demo", "--date", "2026-03-15"])
+        let empty = cli.directory.appendingPathComponent("tom-path")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let result = try cli.run(["report", "--db", "demo/lagesbild.sqlite", "--year", "2025", "--output", "r.html", "--pdf", "r.pdf"],
+                                 environment: ["PATH": empty.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "fel: --pdf behöver webbläsaren Chromium, som inte hittades: installera paketet chromium (sudo apt-get install chromium) "
+            + "eller ange programmet med --chromium SÖKVÄG. HTML-rapporten kan också skrivas ut som PDF från en webbläsare.\n")
+        let bad = try cli.run(["report", "--db", "demo/lagesbild.sqlite", "--year", "2025", "--output", "r.html", "--pdf", "r.pdf",
+                               "--chromium", cli.directory.appendingPathComponent("finns-inte").path])
+        #expect(bad.status == 1 && bad.stderr.contains("--chromium: ") && bad.stderr.contains("finns inte eller är inte ett körbart program"))
+        for name in ["r.html", "r.pdf"] { #expect(!FileManager.default.fileExists(atPath: cli.directory.appendingPathComponent(name).path)) }
+    }
 }
