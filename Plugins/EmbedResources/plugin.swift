@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Compiles the package's shipped data files into the target that reads them, at build time: the reference
-/// register (`Reference/*.csv`) into LagesbildModel, the indicator definitions (`Indicators/*.yaml`) into
+/// register and the municipality boundaries (`Reference/*.csv`, `*.geojson`) into LagesbildModel, the indicator definitions (`Indicators/*.yaml`) into
 /// LagesbildIndicators, the report template and stylesheet (`Reports/`) into LagesbildReport, the workspace's pages
 /// (`Web/`) into LagesbildWeb. The binary then
 /// runs wherever it is copied, and no generated source is kept in the repository.
@@ -11,7 +11,7 @@ struct EmbedResources: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let sources: [(table: String, folder: String, extensions: Set<String>)]
         switch target.name {
-        case "LagesbildModel": sources = [("reference", "Reference", ["csv"])]
+        case "LagesbildModel": sources = [("reference", "Reference", ["csv", "geojson"])]
         case "LagesbildIndicators": sources = [("indicators", "Indicators", ["yaml"])]
         case "LagesbildReport": sources = [("reports", "Reports", ["mustache", "css"])]
         case "LagesbildWeb": sources = [("web", "Web", ["mustache", "css"])]
