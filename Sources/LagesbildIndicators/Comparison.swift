@@ -27,6 +27,20 @@ public struct ComparisonArea: Sendable, Equatable {
     /// This municipality against the rest of the county (county only).
     public let pValue: Double?
     public let result: ComparisonResult?
+    /// For a county and a rate: each municipality of the county that the store holds, in code order (the county map).
+    public var members: [ComparisonMember] = []
+}
+
+/// One municipality's figure in its county, for the county map and its table.
+public struct ComparisonMember: Sendable, Equatable {
+    public let kommun: String
+    public let count: Int
+    public let population: Int?
+    /// The rate, rounded as the indicator is; nil without a population.
+    public let value: Double?
+    /// Not to be published: a small count, or (secondary) the next smallest when only one would be hidden, since the
+    /// county's total would give that one away.
+    public let suppressed: Bool
 }
 
 public struct Comparison: Sendable, Equatable {
@@ -91,6 +105,23 @@ extension IndicatorEngine {
         try forEachKommun(kommuner) { db, index in try contributionsFromSQL(db: db, kommun: kommuner[index], year: year) }
     }
 
+    /// The county's municipalities with their rates, masked as the tables are: a small count is hidden, and when that
+    /// leaves exactly one hidden, the next smallest count is hidden too (else the county total minus the shown counts
+    /// would give it away).
+    package static func members(_ contributions: [Contribution], per: Double, definition: IndicatorDefinition, threshold: Int) -> [ComparisonMember] {
+        let sorted = contributions.sorted { $0.kommun < $1.kommun }
+        var hidden = Set(sorted.indices.filter { definition.masksSmallCounts && (1..<threshold).contains(sorted[$0].numerator) })
+        if hidden.count == 1, let next = sorted.indices.filter({ !hidden.contains($0) && sorted[$0].numerator > 0 })
+            .min(by: { (sorted[$0].numerator, sorted[$0].kommun) < (sorted[$1].numerator, sorted[$1].kommun) }) {
+            hidden.insert(next)
+        }
+        return sorted.enumerated().map { index, member in
+            let value = member.population.flatMap { $0 > 0 ? rounded(Double(member.numerator) * per / Double($0), definition.decimals) : nil }
+            return ComparisonMember(kommun: member.kommun, count: member.numerator, population: member.population, value: value,
+                                    suppressed: hidden.contains(index))
+        }
+    }
+
     /// Attaches county and national figures to every comparable indicator of each report, from the
     /// contributions of all municipalities in the store (`table[i]` belongs to `kommuner[i]`).
     package static func attachComparisons(to report: inout IndicatorReport, table: [[Contribution?]], threshold: Int) {
@@ -135,8 +166,12 @@ extension IndicatorEngine {
                         result = p < alpha ? (ownRate > restRate ? .higher : ownRate < restRate ? .lower : .noSignificantDifference) : .noSignificantDifference
                     }
                 }
-                return ComparisonArea(code: code, name: name, value: value, suppressed: suppressed, municipalities: contributing,
-                                      of: of, pValue: pValue, result: result)
+                var comparisonArea = ComparisonArea(code: code, name: name, value: value, suppressed: suppressed, municipalities: contributing,
+                                                    of: of, pValue: pValue, result: result)
+                if test, case .rate(_, let per) = definition.measure {
+                    comparisonArea.members = Self.members(members, per: per, definition: definition, threshold: threshold)
+                }
+                return comparisonArea
             }
             report.indicators[index].comparison = Comparison(
                 lan: area(lanCode, lan.name, inLan, of: lanSize, test: true),

@@ -105,7 +105,52 @@ package struct ComparisonSection {
             hasReferences: !referenceRows.isEmpty,
             references: referenceRows,
             attributions: attributions.map { .init(text: $0) },
-            isEmpty: compared.isEmpty && referenceRows.isEmpty
+            isEmpty: compared.isEmpty && referenceRows.isEmpty,
+            countyMap: countyMap(lanName: lanName)
         )
+    }
+
+    /// The first compared rate whose county holds at least two municipalities in the store, on a map of the county.
+    package func countyMap(lanName: String) -> ComparisonContext.CountyMap? {
+        guard let result = compared.first(where: { ($0.comparison?.lan.members.count ?? 0) >= 2 }),
+              let comparison = result.comparison, case .rate = result.definition.measure else { return nil }
+        let definition = result.definition
+        let boundaries = KommunBoundaries.inLan(comparison.lan.code)
+        guard !boundaries.isEmpty else { return nil }
+        let members = Dictionary(uniqueKeysWithValues: comparison.lan.members.map { ($0.kommun, $0) })
+        let masked = FigureText.masked(threshold: threshold)
+        let own = report.kommun.rawValue
+        let shown = boundaries.map { boundary -> (boundary: KommunBoundary, member: ComparisonMember?, hidden: Bool) in
+            let member = members[boundary.kod]
+            return (boundary, member, (member?.suppressed ?? false) && !exact)
+        }
+        let classes = Maps.classes(for: shown.compactMap { $0.hidden ? nil : $0.member?.value }, decimals: definition.decimals)
+        let areas = shown.map { item in
+            Maps.Area(code: item.boundary.kod, name: item.boundary.namn, polygons: item.boundary.polygons, labelPoint: item.boundary.labelPoint,
+                      value: item.hidden ? nil : item.member?.value,
+                      text: item.hidden ? masked : item.member?.value.map { FigureText.value($0, definition, separator: space) } ?? "–",
+                      masked: item.hidden, emphasised: item.boundary.kod == own)
+        }
+        let perText = definition.unit.rawValue
+        let id = "karta-lan-" + definition.id.lowercased()
+        let title = "\(definition.title) i \(lanName) \(report.year)"
+        let map = Maps.choropleth(
+            id: id, title: "Karta: \(title)",
+            description: "Länets kommuner skuggade efter \(definition.title.lowercased()); \(shortName) markerad med tjock kant. "
+                + "Samma siffror står i tabellen bredvid kartan.",
+            areas: areas, classes: classes, maskedLabel: "litet antal (\(masked)), redovisas inte")
+        let rows = shown.map { item -> ComparisonContext.CountyMap.Row in
+            let member = item.member
+            return .init(name: item.boundary.namn,
+                         count: member.map { item.hidden ? masked : SwedishFormat.integer($0.count, separator: space) } ?? "–",
+                         population: member?.population.map { SwedishFormat.integer($0, separator: space) } ?? "–",
+                         value: member.map { item.hidden ? masked : $0.value.map { FigureText.value($0, definition, separator: space) } ?? "–" } ?? "–",
+                         emphasised: item.boundary.kod == own)
+        }
+        return .init(heading: title, map: map,
+                     caption: "\(definition.title) per kommun \(report.year). "
+                        + (exact ? "Internt arbetsmaterial: alla värden visas, också små antal;" : "Kommuner med ett antal under \(threshold) är streckade och redovisas inte;")
+                        + " \(comparison.lan.members.count) av \(boundaries.count) kommuner i länet finns i databasen.",
+                     valueHeading: perText.prefix(1).uppercased() + perText.dropFirst(), rows: rows, attribution: KommunBoundaries.attribution)
     }
 }

@@ -194,6 +194,23 @@ package struct ComparisonContext {
         package var riket: String
     }
     package struct Attribution { package var text: String }
+    /// The county's municipalities shaded by a rate, and the same figures as a table.
+    package struct CountyMap {
+        package struct Row {
+            package var name: String
+            package var count: String
+            package var population: String
+            package var value: String
+            package var emphasised: Bool
+        }
+        package var heading: String
+        /// Inline SVG.
+        package var map: String
+        package var caption: String
+        package var valueHeading: String
+        package var rows: [Row]
+        package var attribution: String
+    }
 
     package var hasComparisons: Bool
     package var hasCharts: Bool
@@ -206,4 +223,5 @@ package struct ComparisonContext {
     package var references: [ReferenceRow]
     package var attributions: [Attribution]
     package var isEmpty: Bool
+    package var countyMap: CountyMap?
 }

@@ -176,4 +176,44 @@ extension ComparisonEndToEndTests {
         #expect(html.contains("Här ställs kommunens siffror bredvid länets och rikets."))
         #expect(!html.contains("Källa: Kolada"))
     }
+
+    /// The county map on Tests/Fixtures/countymap, worked out by hand (2024, per 10 000 inhabitants):
+    /// Strömsund 40 / 11 500 = 34.8, Östersund 200 / 65 500 = 30.5, Berg 20 / 7 000 = 28.6; Krokom's 3 is a small count
+    /// (hidden), and as the only hidden one it would follow from the county's total, so the next smallest, Åre's 12
+    /// (10.0), is hidden too. Classes from the largest shown value 34.8: width 10 (34.8 / 4 = 8.7 → 10), four classes
+    /// 0–9,9 … 30–39,9: Strömsund and Östersund in the darkest (#08519C), Berg in the third (#4292C6). Ragunda, Bräcke
+    /// and Härjedalen are not in the store: white, "–".
+    @Test func theCountyMapShadesByClassAndHatchesWhatIsMasked() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        try cli.succeed(["import", cli.fixture("countymap/signaler-lanet.csv"), cli.fixture("countymap/befolkning-lanet.csv")])
+        try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", "r.html"])
+        let html = try String(contentsOfFile: cli.directory.appendingPathComponent("r.html").path, encoding: .utf8)
+        let map = try #require(html.firstMatch(of: /<svg class="map"[\s\S]*?<\/svg>/).map { String($0.0) })
+        func fill(_ code: String) -> String? {
+            map.firstMatch(of: try! Regex("<path data-kod=\"\(code)\" fill=\"([^\"]+)\"")).map { String($0.output[1].substring ?? "") }
+        }
+        #expect(fill("2313") == "#08519C" && fill("2380") == "#08519C" && fill("2326") == "#4292C6")
+        #expect(fill("2309") == "url(#karta-lan-mo1-02-hatch)" && fill("2321") == "url(#karta-lan-mo1-02-hatch)")
+        #expect(fill("2303") == "#FFFFFF" && fill("2305") == "#FFFFFF" && fill("2361") == "#FFFFFF")
+        // Strömsund outlined; labels with the values, "<5" where masked; a legend that names the classes.
+        #expect(map.contains("<path data-kod=\"2313\" fill=\"#08519C\" stroke=\"#1A1A1A\" stroke-width=\"2.6\""))
+        #expect(map.contains(">Strömsund</tspan><tspan") && map.contains(">34,8</tspan>") && map.contains(">Krokom</tspan>"))
+        #expect(!map.contains(">3</tspan>") && !map.contains(">10,0</tspan>") && !map.contains(">2,0</tspan>"))
+        for label in ["0,0–9,9", "10,0–19,9", "20,0–29,9", "30,0–39,9", "litet antal (&lt;5), redovisas inte", "uppgift saknas i databasen"] {
+            #expect(map.contains(">\(label)</text>"), "legend: \(label)")
+        }
+        // The same figures in the table beside the map, masked alike.
+        for row in ["<th scope=\"row\">Krokom</th><td class=\"num\">&lt;5</td><td class=\"num\">15\u{00A0}000</td><td class=\"num\">&lt;5</td>",
+                    "<th scope=\"row\">Åre</th><td class=\"num\">&lt;5</td><td class=\"num\">12\u{00A0}000</td><td class=\"num\">&lt;5</td>",
+                    "<th scope=\"row\">Strömsund</th><td class=\"num\">40</td><td class=\"num\">11\u{00A0}500</td><td class=\"num\">34,8</td>",
+                    "<th scope=\"row\">Ragunda</th><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>"] {
+            #expect(html.contains(row), "table row: \(row)")
+        }
+        #expect(html.contains("5 av 8 kommuner i länet finns i databasen. Kommungränser: Valmyndigheten via okfse/sweden-geojson (2020), förenklade."))
+        // The internal report shows every value.
+        try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--internal", "--output", "intern.html"])
+        let exact = try String(contentsOfFile: cli.directory.appendingPathComponent("intern.html").path, encoding: .utf8)
+        #expect(exact.contains("<th scope=\"row\">Krokom</th><td class=\"num\">3</td>") && exact.contains(">2,0</tspan>"))
+    }
 }

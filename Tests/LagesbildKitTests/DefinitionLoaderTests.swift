@@ -60,7 +60,7 @@ import Testing
                                    ("Reference", LagesbildModel.EmbeddedFiles.reference)] {
             let url = CLIFolders.repository.appendingPathComponent(folder)
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
-                .filter { [".yaml", ".mustache", ".css", ".csv"].contains(where: $0.hasSuffix) }
+                .filter { [".yaml", ".mustache", ".css", ".csv", ".geojson"].contains(where: $0.hasSuffix) }
             #expect(Set(names) == Set(embedded.keys), "\(folder)/ and the compiled-in copy differ")
             for name in names {
                 let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)

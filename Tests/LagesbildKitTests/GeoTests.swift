@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LagesbildModel
+@testable import LagesbildReport
 
 /// SWEREF 99 TM against PROJ, and the shipped boundaries.
 @Suite struct GeoTests {
@@ -33,5 +34,22 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// The map's classes: round widths from 0, at most four, the largest value in the last.
+@Suite struct MapClassTests {
+    @Test func classesAreRoundAndHoldTheLargestValue() {
+        let classes = Maps.classes(for: [0, 12.3, 47.9, 83.2], decimals: 1)
+        #expect(classes.map(\.label) == ["0,0–24,9", "25,0–49,9", "50,0–74,9", "75,0–99,9"])
+        #expect([0, 12.3, 47.9, 83.2].map { Maps.classIndex(of: $0, in: classes) } == [0, 0, 1, 3])
+        #expect(classes.map(\.fill) == ["#DEEBF7", "#9ECAE1", "#4292C6", "#08519C"])
+        // 20 / 4 = 5 would need a fifth class for 20 itself: the width goes up to 10, three classes, the darkest three fills.
+        let twenty = Maps.classes(for: [3, 20], decimals: 0)
+        #expect(twenty.map(\.label) == ["0–9", "10–19", "20–29"] && Maps.classIndex(of: 20, in: twenty) == 2)
+        #expect(twenty.map(\.fill) == ["#9ECAE1", "#4292C6", "#08519C"])
+        // Width 2,5 where it fits.
+        #expect(Maps.classes(for: [9.1], decimals: 1).map(\.label) == ["0,0–2,4", "2,5–4,9", "5,0–7,4", "7,5–9,9"])
+        #expect(Maps.classes(for: [0], decimals: 1).count == 1)
     }
 }

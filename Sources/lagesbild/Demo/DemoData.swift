@@ -62,6 +62,9 @@ public enum DemoData {
         paths.append(try write(population(), to: folder.appendingPathComponent("befolkning.csv"), encoding: .utf8))
         paths.append(try write(collaboration(), to: folder.appendingPathComponent("samverkan-2022-2025.csv"), encoding: .utf8))
         paths.append(try write(activities(), to: folder.appendingPathComponent("aktiviteter-2022-2025.csv"), encoding: .windows1252))
+        var countyRandom = SeededGenerator(seed: seed + 23)
+        paths.append(try write(countySignals(random: &countyRandom), to: folder.appendingPathComponent("signaler-lanet-2022-2025.csv"), encoding: .utf8))
+        paths.append(try write(countyPopulation(), to: folder.appendingPathComponent("befolkning-lanet.csv"), encoding: .utf8))
         return paths
     }
 
@@ -123,6 +126,40 @@ public enum DemoData {
         if Double.random(in: 0..<1, using: &random) < 0.2 { cell.1 += 1 }
         if Double.random(in: 0..<1, using: &random) < 0.3 { cell.2 += 1 }
         cells[key] = cell
+    }
+
+    /// The other municipalities of Jämtlands län with their real population (SCB, 31 December 2024) and a fictitious
+    /// level of signals per 10 000 inhabitants, so that the comparison chapter and the county map have a county.
+    static let county: [(kod: String, population: Int, rate: Double)] = [
+        ("2303", 5_146, 11), ("2305", 6_035, 4), ("2309", 15_680, 15), ("2321", 12_693, 18),
+        ("2326", 7_108, 13), ("2361", 10_175, 12), ("2380", 64_979, 22),
+    ]
+
+    /// Fictitious signals per municipality, year and category (no month, area or source: what a county network
+    /// would exchange).
+    static func countySignals(random: inout SeededGenerator) -> [[String]] {
+        var rows: [[String]] = [["kommun", "år", "kategori", "antal"]]
+        let kinds: [(String, Double)] = [("Klotter", 2.0), ("Spridande av symboler", 1.4), ("Uttalanden", 1.0)]
+        for municipality in county {
+            for year in years {
+                let total = random.poisson(Double(municipality.population) * municipality.rate / 10_000)
+                var counts: [String: Int] = [:]
+                for _ in 0..<total { counts[pick(kinds, &random), default: 0] += 1 }
+                if total == 0 { rows.append([municipality.kod, String(year), "Övrigt", "0"]) }
+                for (kind, _) in kinds where counts[kind] != nil {
+                    rows.append([municipality.kod, String(year), kind, String(counts[kind]!)])
+                }
+            }
+        }
+        return rows
+    }
+
+    /// The county's real population at the end of 2024 (SCB), also used for 2025, whose figures were not out when
+    /// the demo was written.
+    static func countyPopulation() -> [[String]] {
+        [["kommun", "år", "invånare"]] + county.flatMap { municipality in
+            [2024, 2025].map { [municipality.kod, String($0), String(municipality.population)] }
+        }
     }
 
     static func training() -> [[String]] {
