@@ -76,9 +76,10 @@ public struct ReportBuilder {
         let date = try options.date.map(Self.validatedDate) ?? Self.today()
         let (templates, css) = try self.templates(options)
         let assessment = try assessmentHTML(options)
-        let model = ReportModel(report: report, definitions: definitions, exact: options.isInternal, demo: try store.isDemo(),
+        var model = ReportModel(report: report, definitions: definitions, exact: options.isInternal, demo: try store.isDemo(),
                                 date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
                                 activities: try store.activities(kommun: kommun, year: options.year))
+        model.reporting = try store.reportingStatus(kommun: kommun, year: options.year)
         var context = model.context()
         context.css = css
         context.producer = options.producer

@@ -18,6 +18,10 @@ package struct ReportContext {
     package var demo: Bool
     package var `internal`: Bool
     package var summary: [SummaryRow]
+    /// Page 2 for decision-makers: the three to five most important changes, who reported, the assessment's start.
+    package var highlights: [String] = []
+    package var reported: [String] = []
+    package var assessmentLead: String = ""
     package var targetArea1: [IndicatorBlock]
     package var targetArea2: [IndicatorBlock]
     package var targetArea3: [IndicatorBlock]

@@ -16,6 +16,8 @@ package struct ReportModel {
     package let assessment: (html: String, source: String)?
     /// The activity plan of the report's year.
     package let activities: [Activity]
+    /// Who reported figures for the year: the signals' källor and the training's förvaltningar.
+    package var reporting: ReportingStatus? = nil
 
     /// A no-break space keeps "1 234" and "45 %" on one line.
     package static let space = "\u{00A0}"
@@ -28,7 +30,7 @@ package struct ReportModel {
         if demo { pageMarks.append("Fiktiva demodata – inte verkliga uppgifter") }
         if exact { pageMarks.append("Internt arbetsmaterial – ej röjandekontrollerat") }
         let pageMark = pageMarks.joined(separator: " · ")
-        return ReportContext(
+        var context = ReportContext(
             title: title,
             documentTitle: "\(title) – \(report.kommunName)",
             kommunName: report.kommunName,
@@ -61,6 +63,45 @@ package struct ReportModel {
             maskText: FigureText.masked(threshold: threshold),
             anyMasked: !exact && anyMasked
         )
+        context.highlights = highlights()
+        context.reported = reportedLines()
+        context.assessmentLead = assessmentLead
+        return context
+    }
+
+    /// The changes a decision-maker reads first: statistically significant ones first (smallest p-value first), then
+    /// the largest relative changes; a change that masking hides is left out. Three to five, the activity plan's
+    /// sentence last when there is a plan.
+    package func highlights() -> [String] {
+        let changed = report.indicators.filter { result in
+            result.trend != nil && result.value != nil && result.previous != nil
+                && (exact || !(result.suppressed || result.previousSuppressed))
+        }
+        let significant = changed.filter { $0.trend == .increase || $0.trend == .decrease }
+            .sorted { ($0.pValue ?? 1, $0.definition.id) < ($1.pValue ?? 1, $1.definition.id) }
+        let others = changed.filter { $0.trend == .noSignificantChange }
+            .sorted { (-abs($0.changeRel ?? 0), $0.definition.id) < (-abs($1.changeRel ?? 0), $1.definition.id) }
+        var lines = (significant + others).prefix(activities.isEmpty ? 5 : 4).map(sentence)
+        if !activities.isEmpty { lines.append(activityPlan.sentence) }
+        return lines
+    }
+
+    /// "Signaler: 6 källor (Bibliotek, …)." and "Utbildning: 4 förvaltningar (…)." for the year.
+    package func reportedLines() -> [String] {
+        guard let reporting else { return [] }
+        var lines: [String] = []
+        let sources = reporting.signalSources.map(\.kalla).filter { !$0.isEmpty }
+        lines.append(sources.isEmpty ? "Signaler: ingen källa har rapporterat för \(report.year)."
+                     : "Signaler: \(sources.count) \(sources.count == 1 ? "källa" : "källor") (\(sources.joined(separator: ", "))).")
+        lines.append(reporting.departments.isEmpty ? "Utbildning: ingen förvaltning har rapporterat för \(report.year)."
+                     : "Utbildning: \(reporting.departments.count) \(reporting.departments.count == 1 ? "förvaltning" : "förvaltningar") (\(reporting.departments.joined(separator: ", "))).")
+        return lines
+    }
+
+    /// The assessment's first paragraph, as rendered (already safe HTML).
+    package var assessmentLead: String {
+        guard let html = assessment?.html, let match = html.firstMatch(of: /<p>[\s\S]*?<\/p>/) else { return "" }
+        return String(match.0)
     }
 
     package var activityPlan: ActivityPlanSection { ActivityPlanSection(activities: activities, year: report.year) }

@@ -60,7 +60,7 @@ import Testing
         let info = try Self.run(tools.pdfinfo, [pdf]).output
         #expect(info.contains("(A4)"), "pdfinfo: \(info)")
         let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
-        #expect((8...30).contains(pages), "pages: \(pages)")
+        #expect((10...16).contains(pages), "the demo report has \(pages) pages; at most 16")
 
         let text = try Self.run(tools.pdftotext, ["-layout", pdf, "-"]).output
         let pageTexts = text.split(separator: "\u{000C}", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
@@ -69,7 +69,8 @@ import Testing
         let flowing = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for key in ["Lägesbild 2025 – radikalisering och", "Strömsunds kommun (2313)", "Kommunstyrelsen, Kommunfullmäktige, Lokala brottsförebyggande rådet",
                     "Upprättad av samverkansgruppen mot VBE", "Sammanfattning", "Registrerade signaler ökade från",
-                    "Andel anställda med grundutbildning", "Samverkansgruppens bedömning saknas", "Metod och källor", "Fishers"] {
+                    "Andel anställda med grundutbildning", "Fiktivt exempel, skrivet för demon.", "Metod och källor", "Fishers",
+                    "Signaler per 10 000 invånare i Jämtlands län 2025", "Utveckling över tid"] {
             #expect(flowing.contains(key), "missing in PDF: \(key)")
         }
         // Fictitious data is marked, and numbered, on every page.
@@ -77,15 +78,22 @@ import Testing
             #expect(page.contains("Fiktiva demodata – inte verkliga uppgifter"), "page \(index + 1) is not marked as fictitious")
             #expect(page.contains("Sida \(index + 1) av \(pages)"), "page \(index + 1) has no page number")
         }
-        // Each main section starts a page: its heading is the first text after the page mark.
-        for heading in ["Sammanfattning", "Målområde 1 – Organisation och samordning", "Målområde 2 – Kunskap och stöd",
-                        "Uppföljning av aktivitetsplanen", "Samverkansgruppens bedömning", "Utveckling över tid", "Metod och källor"] {
+        // Each chapter starts a page: its heading is the first text after the page mark. Page 2 is the summary.
+        let chapters = ["Sammanfattning", "Målområde 1 – Organisation och samordning", "Jämförelse med omvärlden", "Målområde 2 – Kunskap och stöd",
+                        "Uppföljning av aktivitetsplanen", "Samverkansgruppens bedömning", "Metod och källor"]
+        func startsChapter(_ page: Substring) -> Bool {
+            let lines = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return lines.count > 1 && chapters.contains { lines[1].hasPrefix($0) }
+        }
+        for heading in chapters {
             let starts = pageTexts.contains { page in
                 let lines = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 return lines.count > 1 && lines[1].hasPrefix(heading)
             }
             #expect(starts, "\"\(heading)\" does not start a page")
         }
+        #expect(pageTexts.count > 1 && pageTexts[1].contains("Det viktigaste 2025") && pageTexts[1].contains("Vilka som rapporterade 2025")
+                && pageTexts[1].contains("Fiktivt exempel, skrivet för demon."), "page 2 is the summary for decision-makers")
 
         // No word lies outside its page.
         let boxes = try Self.run(tools.pdftotext, ["-bbox", pdf, "-"]).output
@@ -107,6 +115,24 @@ import Testing
         }
         #expect(words > 1000)
         #expect(outside.isEmpty, "text outside the page: \(outside.prefix(3))")
+
+        // The two-thirds rule: every page but the cover and a chapter's last is filled at least two-thirds of the way
+        // down its text area (A4 with the report's margins, 20 mm above and 22 mm below; the page mark and the page
+        // number stand outside it), read from where its lowest word ends.
+        let top = 20 / 25.4 * 72, bottom = 841.92 - 22 / 25.4 * 72
+        var lowest: [Double] = []
+        for line in boxes.split(separator: "\n") {
+            if line.contains("<page ") { lowest.append(top) }
+            guard line.contains("<word "), let yMin = attribute("yMin", in: line), let yMax = attribute("yMax", in: line),
+                  yMin >= top - 2, yMax <= bottom + 2, !lowest.isEmpty else { continue }
+            lowest[lowest.count - 1] = max(lowest[lowest.count - 1], yMax)
+        }
+        #expect(lowest.count == pages)
+        for index in 1..<max(lowest.count, 1) {
+            let chapterLast = index == lowest.count - 1 || startsChapter(pageTexts[index + 1])
+            let fill = (lowest[index] - top) / (bottom - top)
+            #expect(chapterLast || fill >= 2.0 / 3.0, "page \(index + 1) is only \(Int(fill * 100)) % full")
+        }
     }
 
     /// `report --pdf`: the report printed through Chromium in one command, read back as a council member gets it.

@@ -30,6 +30,10 @@ public enum Demo {
         let store = try Store.create(path: databasePath, kommun: DemoData.kommun, name: DemoData.kommunName)
         try store.markAsDemo()
         let imported = try Importer(store: store).importFiles(files)
+        // The group's assessment where `report` looks for it (Reports/<år>/bedomning.md beside the database).
+        let assessment = folder.appendingPathComponent("Reports/\(reportYear)/bedomning.md")
+        try FileManager.default.createDirectory(at: assessment.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(DemoData.assessment.utf8).write(to: assessment)
         var options = ReportOptions(year: reportYear)
         options.date = date
         options.producer = BuildInfo.producer

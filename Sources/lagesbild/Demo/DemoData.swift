@@ -162,6 +162,21 @@ public enum DemoData {
         }
     }
 
+    /// An example of the group's own assessment, in two paragraphs, written to fit the demo's figures and marked as
+    /// fictitious like them. lagesbild never writes a real assessment.
+    static let assessment = """
+        *Fiktivt exempel, skrivet för demon.* Samverkansgruppen bedömer att läget i Strömsunds kommun har förändrats under
+        2025. Antalet registrerade signaler ökade från 61 till 95, och ökningen är statistiskt säkerställd; den gäller
+        framför allt klotter i centralorten Strömsund. Kommunen har också fler signaler per invånare än övriga kommuner i
+        länet. Gruppen tolkar ökningen både som en verklig förändring och som ett tecken på att fler verksamheter nu
+        rapporterar det de ser.
+
+        Utbildningen har gått enligt planen: tre av fyra anställda har grundutbildning och varje förvaltning har en
+        fördjupat utbildad funktion. Inför 2026 föreslår gruppen riktade insatser i centralorten tillsammans med polisen och
+        fritidsgårdarna, att de tre aktiviteter som förs över prioriteras, och att skolorna rapporterar varje månad.
+
+        """
+
     static func training() -> [[String]] {
         var rows: [[String]] = [["år", "förvaltning", "utbildning", "målgrupp", "genomfört"]]
         let staff = [120, 640, 520, 210]
