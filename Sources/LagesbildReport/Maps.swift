@@ -87,7 +87,7 @@ public enum Maps {
         let hasMasked = areas.contains(where: \.masked), hasMissing = areas.contains { !$0.masked && $0.value == nil }
         let legendRows = classes.count + (hasMasked ? 1 : 0) + (hasMissing ? 1 : 0)
         let legendTop = pad + mapHeight + 14
-        let width = mapWidth + 2 * pad, height = legendTop + Double(legendRows) * 20 + 4
+        let width = mapWidth + 2 * pad, height = legendTop + Double(legendRows) * 22 + 4
         func x(_ point: GridPoint) -> String { Charts.number(pad + (point.east - minEast) * scale) }
         func y(_ point: GridPoint) -> String { Charts.number(pad + (maxNorth - point.north) * scale) }
         let hatch = "\(id)-hatch"
@@ -116,16 +116,16 @@ public enum Maps {
         for area in areas {
             let weight = area.emphasised ? " font-weight=\"bold\"" : ""
             let cx = pad + (area.labelPoint.east - minEast) * scale, cy = pad + (maxNorth - area.labelPoint.north) * scale
-            let plate = Double(max(area.name.count, area.text.count)) * 6.2 + 6
-            svg += "<rect x=\"\(Charts.number(cx - plate / 2))\" y=\"\(Charts.number(cy - 10))\" width=\"\(Charts.number(plate))\" height=\"27\" rx=\"3\" fill=\"#FFFFFF\" fill-opacity=\"0.85\"/>"
-                + "<text x=\"\(Charts.number(cx))\" y=\"\(Charts.number(cy))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(Charts.textColour)\"\(weight)>"
-                + "<tspan x=\"\(Charts.number(cx))\">\(Charts.escape(area.name))</tspan><tspan x=\"\(Charts.number(cx))\" dy=\"13\">\(Charts.escape(area.text))</tspan></text>\n"
+            let plate = Double(max(area.name.count, area.text.count)) * 7.4 + 6
+            svg += "<rect x=\"\(Charts.number(cx - plate / 2))\" y=\"\(Charts.number(cy - 12))\" width=\"\(Charts.number(plate))\" height=\"32\" rx=\"3\" fill=\"#FFFFFF\" fill-opacity=\"0.85\"/>"
+                + "<text x=\"\(Charts.number(cx))\" y=\"\(Charts.number(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"\(Charts.textColour)\"\(weight)>"
+                + "<tspan x=\"\(Charts.number(cx))\">\(Charts.escape(area.name))</tspan><tspan x=\"\(Charts.number(cx))\" dy=\"15\">\(Charts.escape(area.text))</tspan></text>\n"
         }
         var row = 0.0
         func legend(_ fill: String, _ label: String) {
-            let top = legendTop + row * 20
-            svg += "<rect x=\"\(Charts.number(pad))\" y=\"\(Charts.number(top))\" width=\"22\" height=\"14\" fill=\"\(fill)\" stroke=\"\(outline)\" stroke-width=\"0.7\"/>"
-                + "<text x=\"\(Charts.number(pad + 30))\" y=\"\(Charts.number(top + 11))\" font-size=\"11\" fill=\"\(Charts.textColour)\">\(Charts.escape(label))</text>\n"
+            let top = legendTop + row * 22
+            svg += "<rect x=\"\(Charts.number(pad))\" y=\"\(Charts.number(top))\" width=\"24\" height=\"16\" fill=\"\(fill)\" stroke=\"\(outline)\" stroke-width=\"0.7\"/>"
+                + "<text x=\"\(Charts.number(pad + 32))\" y=\"\(Charts.number(top + 13))\" font-size=\"13\" fill=\"\(Charts.textColour)\">\(Charts.escape(label))</text>\n"
             row += 1
         }
         for valueClass in classes { legend(valueClass.fill, valueClass.label) }
