@@ -204,7 +204,7 @@ public enum DefinitionLoader {
 
         func kind(_ name: String, key: String) throws -> DataKind {
             guard let kind = DataKind(rawValue: TextKey.fold(name)), kind != .referens else {
-                throw error(key, "\"\(name)\" är ingen datakälla; välj \(DataKind.listInSwedish(DataKind.allCases.filter { $0 != .referens }))"
+                throw error(key, "\"\(name)\" är ingen datakälla; välj \(DataKind.listInSwedish(DataKind.allCases.filter { $0 != .referens && $0 != .omraden }))"
                     + (TextKey.fold(name) == "referens" ? " (referensserier deklareras med nyckeln reference)" : ""))
             }
             return kind

@@ -93,7 +93,7 @@ public struct IndicatorEngine: Sendable {
 
     private func evaluate(query: Query, name: String, threshold: Int, year: Int, base: Int) throws -> IndicatorReport {
         let kommun = query.kommun
-        let years = try Array(Set(DataKind.allCases.flatMap { try query.years(of: $0) })).sorted()
+        let years = try Array(Set(DataKind.allCases.filter(\.hasYear).flatMap { try query.years(of: $0) })).sorted()
         var results: [IndicatorResult] = []
         for definition in definitions {
             var result = try evaluate(definition, query: query, year: year, base: base)

@@ -29,8 +29,10 @@ extension FileLoad {
         do {
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
                 bytes.append(contentsOf: chunk)
-                if bytes.count > OfficialStatistics.sizeLimit {
-                    throw ImportError(file: name, problem: .fileTooLarge(limit: OfficialStatistics.sizeLimit))
+                if bytes.count > format.sizeLimit {
+                    throw ImportError(file: name, problem: format == .geoJSON
+                        ? .geoJSON("filen är större än 10 MB; förenkla gränserna (t.ex. med mapshaper) eller dela upp filen")
+                        : .fileTooLarge(limit: format.sizeLimit))
                 }
             }
         } catch let error as ImportError {
@@ -88,9 +90,19 @@ extension FileLoad {
             for title in table.titles {
                 try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
             }
-            return FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding, format: format.swedishName,
-                                    inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
-                                    alreadyImportedAs: nil, importID: importID)
+            var result = FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding, format: format.swedishName,
+                                          inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                          alreadyImportedAs: nil, importID: importID)
+            if kind == .omraden {
+                // A boundary whose name no signal row uses is kept (the signals may come later), and said.
+                let known = Set(try Store.areaNames(db, kommun: store.ownKommun).map { TextKey.fold($0) })
+                let unknown = records.map { $0.fields[0] }.filter { !known.contains(TextKey.fold($0)) }
+                if !unknown.isEmpty {
+                    result.notices.append("\(unknown.count == 1 ? "området" : "områdena") \(ImportProblem.quotedList(unknown)) "
+                                          + "finns inte bland signalernas områden; kontrollera stavningen")
+                }
+            }
+            return result
         case .alreadyImported(let earlier, _):
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding, format: format.swedishName,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)

@@ -41,6 +41,8 @@ public enum ImportProblem: Equatable, Sendable {
     // Official statistics (JSON-stat, Kolada, PxWeb CSV).
     case invalidJSON(String)
     case unknownJSON
+    /// A GeoJSON file of boundaries that cannot be read as it is; the text says why.
+    case geoJSON(String)
     case jsonStatField(String)
     case jsonStatSizeMismatch(dimensions: String, expected: Int, found: Int)
     case ambiguousDimension(String, categories: String)
@@ -173,6 +175,7 @@ extension ImportProblem {
         case .labelTooLong(let limit): "texten är längre än \(limit) tecken"
         case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
         case .invalidJSON(let reason): "filen är inte giltig JSON (\(reason))"
+        case .geoJSON(let text): text
         case .unknownJSON:
             "JSON-filen är varken JSON-stat 2.0 från SCB:s statistikdatabas (\"version\": \"2.0\", \"class\": \"dataset\") eller data eller nyckeltalsbeskrivningar från Kolada (\"values\" med \"kpi\", \"municipality\", \"period\"); se README om hur filerna laddas ner"
         case .jsonStatField(let what): "JSON-stat: \(what)"

@@ -15,6 +15,8 @@ public struct FileImportResult: Sendable, Equatable {
     /// How messages name the source: the file, or for a workbook `FILE, blad "NAME"`.
     public var displayName: String { sheet.map { "\(fileName), blad \"\($0)\"" } ?? fileName }
     public var skippedSheets: [String] = []
+    /// Things to know that are not errors (an area boundary whose name no signal row uses).
+    public var notices: [String] = []
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
@@ -65,6 +67,7 @@ extension ImportReport {
             if !file.skippedSheets.isEmpty {
                 lines.append("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
             }
+            for notice in file.notices { lines.append("\(file.displayName): obs: \(notice)") }
         }
         return lines
     }

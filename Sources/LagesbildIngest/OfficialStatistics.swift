@@ -12,6 +12,8 @@ package enum OfficialFormat: Equatable {
     case koladaMetadata
     /// PxWeb's "semicolon/comma delimited with heading" CSV: regions as "2313 Strömsund", years as columns.
     case pxwebCSV
+    /// The områden's boundaries (import kind omraden).
+    case geoJSON
 
     package var swedishName: String {
         switch self {
@@ -19,8 +21,12 @@ package enum OfficialFormat: Equatable {
         case .kolada: "Kolada"
         case .koladaMetadata: "Kolada, nyckeltal"
         case .pxwebCSV: "PxWeb-CSV"
+        case .geoJSON: "GeoJSON"
         }
     }
+
+    /// The largest file read: boundaries are refused over 10 MB (simplify them first); statistics tables may be larger.
+    package var sizeLimit: Int { self == .geoJSON ? AreaBoundaries.sizeLimit : OfficialStatistics.sizeLimit }
 }
 
 /// One record of an official file in the store's terms: texts under the kind's Swedish column names, validated and
@@ -46,7 +52,11 @@ package struct OfficialTable {
 
     /// The records' column names (the kind's Swedish headers).
     package var header: [String] {
-        kind == .befolkning ? ["kommun", "år", "område", "invånare"] : ["område", "år", "källa", "mått", "kön", "värde"]
+        switch kind {
+        case .befolkning: ["kommun", "år", "område", "invånare"]
+        case .omraden: ["område", "geometri"]
+        default: ["område", "år", "källa", "mått", "kön", "värde"]
+        }
     }
 
     /// A region's population in a year (the whole municipality, county or country).
@@ -80,6 +90,7 @@ package enum OfficialStatistics {
     package static func detect(prefix: String) -> OfficialFormat? {
         let trimmed = prefix.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         if trimmed.first == "{" || trimmed.first == "[" {
+            if prefix.contains("\"FeatureCollection\"") || prefix.contains("\"Feature\"") { return .geoJSON }
             if prefix.contains("\"dataset\"") || prefix.contains("\"version\"") && prefix.contains("\"dimension\"") { return .jsonStat }
             if prefix.contains("\"kpi\"") && prefix.contains("\"municipality\"") { return .kolada }
             if prefix.contains("\"title\"") && prefix.contains("\"values\"") { return .koladaMetadata }
@@ -94,7 +105,7 @@ package enum OfficialStatistics {
         switch format {
         case .pxwebCSV:
             return PxWebCSV.read(text, file: file)
-        case .jsonStat, .kolada, .koladaMetadata:
+        case .jsonStat, .kolada, .koladaMetadata, .geoJSON:
             let object: Any
             do {
                 object = try JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -103,6 +114,7 @@ package enum OfficialStatistics {
                 return (nil, [ImportError(file: file, problem: .invalidJSON(reason))])
             }
             guard let root = object as? [String: Any] else { return (nil, [ImportError(file: file, problem: .unknownJSON)]) }
+            if format == .geoJSON { return AreaBoundaries.read(root, file: file) }
             if root["class"] as? String == "dataset" || (root["version"] != nil && root["dimension"] != nil) {
                 return JSONStat.read(root, file: file)
             }

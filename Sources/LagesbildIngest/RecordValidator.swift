@@ -180,7 +180,8 @@ package final class RecordValidator {
             func fail(_ problem: ImportProblem) {
                 errors.append(ImportError(file: file, line: line, column: columns[index].name, problem: problem))
             }
-            if PersonalIdentityNumber.appears(in: text) {
+            // A boundary is digits lagesbild wrote itself from a GeoJSON file's coordinates, checked below instead.
+            if rule.check != .geometry && PersonalIdentityNumber.appears(in: text) {
                 fail(.personalIdentityNumber)
                 continue
             }
@@ -246,6 +247,14 @@ package final class RecordValidator {
                 } else {
                     row[index] = .text(text)
                 }
+            case .geometry:
+                if text.isEmpty {
+                    fail(.emptyRequiredValue)
+                } else if text.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 || $0 == 0x2C || $0 == 0x3B || $0 == 0x7C }) {
+                    row[index] = .text(text)
+                } else {
+                    fail(.unknownValue(String(text.text.prefix(40)), allowed: "en gräns som lagesbild läst ur en GeoJSON-fil"))
+                }
             case .count, .optionalCount:
                 switch CountParser.parse(text) {
                 case .value(let count): row[index] = .integer(Int64(count))
@@ -277,7 +286,7 @@ package final class RecordValidator {
 
     /// A column's check, with no payload: trivially copied in the loop over a row's fields.
     private struct Rule {
-        enum Check { case kommun, region, decimal, year, month, vocabulary, label, requiredLabel, populationArea, count, optionalCount }
+        enum Check { case kommun, region, decimal, year, month, vocabulary, label, requiredLabel, populationArea, count, optionalCount, geometry }
         let check: Check
         let required: Bool
         let limit: Int
@@ -295,6 +304,7 @@ package final class RecordValidator {
             case .populationArea: .populationArea
             case .count: .count
             case .optionalCount: .optionalCount
+            case .geometry: .geometry
             }
             required = column.required
             limit = column.limit

@@ -35,4 +35,5 @@ public struct ColumnKey: RawRepresentable, Hashable, Sendable, Comparable, Custo
     public static let measure = ColumnKey(rawValue: "matt")
     public static let gender = ColumnKey(rawValue: "kon")
     public static let value = ColumnKey(rawValue: "varde")
+    public static let geometry = ColumnKey(rawValue: "geometri")
 }

@@ -3,6 +3,8 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
     case signaler, utbildning, befolkning, samverkan, aktiviteter
     /// Official statistics beside the local figures (Kolada, SCB): one value per measure, year, area and gender.
     case referens
+    /// The boundaries of the municipality's områden (from GeoJSON), for the report's area map.
+    case omraden
 
     /// The table holding this kind's facts; its history table is `<table>_history`.
     package var table: String {
@@ -13,8 +15,12 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         case .samverkan: "samverkan"
         case .aktiviteter: "aktivitet"
         case .referens: "referens"
+        case .omraden: "omrade_grans"
         }
     }
+
+    /// Whether the kind's rows belong to a year (every kind but the areas' boundaries).
+    package var hasYear: Bool { self != .omraden }
 
     /// Columns in file order of preference. Key columns come first, in natural-key order.
     package var columns: [ColumnSpec] {
@@ -78,11 +84,19 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
                 ColumnSpec("kön", aliases: ["gender"], db: .gender, type: .vocabulary(.kon), isKey: true, defaultCode: "T"),
                 ColumnSpec("värde", aliases: ["value"], db: .value, type: .decimal),
             ]
+        case .omraden:
+            // Read from GeoJSON only: the boundary as SWEREF 99 TM metres (see `AreaGeometry`).
+            [
+                ColumnSpec("kommun", aliases: ["municipality"], db: .kommun, type: .kommun, isKey: true),
+                ColumnSpec("område", aliases: ["area"], db: .area, type: .requiredLabel, required: true, isKey: true),
+                ColumnSpec("geometri", aliases: ["geometry"], db: .geometry, type: .geometry, required: true),
+            ]
         }
     }
 
     /// "signaler, utbildning, …, samverkan eller aktiviteter", for help and messages.
-    public static var listInSwedish: String { listInSwedish(allCases) }
+    /// The kinds a table's header names (the områden's boundaries come from GeoJSON only).
+    public static var listInSwedish: String { listInSwedish(allCases.filter { $0 != .omraden }) }
 
     package static func listInSwedish(_ kinds: [DataKind]) -> String {
         let names = kinds.map(\.rawValue)
@@ -103,7 +117,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
         switch self {
         case .signaler: [(.concernReports, .count), (.policeReports, .count)]
         case .utbildning: [(.completed, .targetGroup)]
-        case .befolkning, .samverkan, .aktiviteter, .referens: []
+        case .befolkning, .samverkan, .aktiviteter, .referens, .omraden: []
         }
     }
 }
@@ -157,4 +171,6 @@ package enum ColumnType: Sendable {
     case optionalCount
     /// A decimal number (a reference value); empty is stored as NULL (no value published).
     case decimal
+    /// An area's boundary, written by lagesbild itself from GeoJSON (never typed by a person).
+    case geometry
 }

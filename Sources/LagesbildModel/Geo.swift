@@ -117,3 +117,49 @@ public enum KommunBoundaries {
 
     public static func inLan(_ lan: String) -> [KommunBoundary] { all.filter { $0.lan == lan } }
 }
+
+/// An area's boundary as the store keeps it: SWEREF 99 TM in whole metres, "E N,E N,…" per ring, rings split by ";",
+/// polygons by "|" (the first ring of each polygon its outline, the rest holes).
+public enum AreaGeometry {
+    public static func encode(_ polygons: [[[GridPoint]]]) -> String {
+        polygons.map { polygon in
+            polygon.map { ring in
+                var points: [String] = []
+                for point in ring {
+                    let text = "\(Int(point.east.rounded())) \(Int(point.north.rounded()))"
+                    if points.last != text { points.append(text) }
+                }
+                return points.joined(separator: ",")
+            }.joined(separator: ";")
+        }.joined(separator: "|")
+    }
+
+    public static func decode(_ text: String) -> [GridPolygon] {
+        text.split(separator: "|").map { polygon in
+            GridPolygon(rings: polygon.split(separator: ";").map { ring in
+                ring.split(separator: ",").compactMap { point in
+                    let parts = point.split(separator: " ")
+                    guard parts.count == 2, let east = Double(parts[0]), let north = Double(parts[1]) else { return nil }
+                    return GridPoint(north: north, east: east)
+                }
+            })
+        }
+    }
+
+    /// A point for a label: the centroid of the largest outline (by area), or its first point if degenerate.
+    public static func labelPoint(_ polygons: [GridPolygon]) -> GridPoint? {
+        func area(_ ring: [GridPoint]) -> Double {
+            zip(ring, ring.dropFirst()).reduce(0) { $0 + $1.0.east * $1.1.north - $1.1.east * $1.0.north } / 2
+        }
+        guard let outline = polygons.compactMap(\.rings.first).max(by: { abs(area($0)) < abs(area($1)) }), !outline.isEmpty else { return nil }
+        let signed = area(outline)
+        guard abs(signed) > 1 else { return outline.first }
+        var east = 0.0, north = 0.0
+        for (a, b) in zip(outline, outline.dropFirst()) {
+            let cross = a.east * b.north - b.east * a.north
+            east += (a.east + b.east) * cross
+            north += (a.north + b.north) * cross
+        }
+        return GridPoint(north: north / (6 * signed), east: east / (6 * signed))
+    }
+}

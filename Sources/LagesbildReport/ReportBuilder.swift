@@ -80,6 +80,8 @@ public struct ReportBuilder {
                                 date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
                                 activities: try store.activities(kommun: kommun, year: options.year))
         model.reporting = try store.reportingStatus(kommun: kommun, year: options.year)
+        model.areaBoundaries = try store.areaBoundaries(kommun: kommun)
+        model.areaPopulation = try store.areaPopulation(kommun: kommun, year: options.year)
         var context = model.context()
         context.css = css
         context.producer = options.producer

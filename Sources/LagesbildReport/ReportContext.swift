@@ -20,6 +20,23 @@ package struct ReportContext {
     package var summary: [SummaryRow]
     /// Page 2 for decision-makers: the three to five most important changes, who reported, the assessment's start.
     package var highlights: [String] = []
+    /// The områden on a map (when their boundaries are imported).
+    package var areaMap: AreaMap?
+    package struct AreaMap {
+        package struct Row {
+            package var name: String
+            package var count: String
+            package var population: String
+            package var value: String
+        }
+        package var heading: String
+        /// Inline SVG.
+        package var map: String
+        package var caption: String
+        package var showsRate: Bool
+        package var valueHeading: String
+        package var rows: [Row]
+    }
     package var reported: [String] = []
     package var assessmentLead: String = ""
     package var targetArea1: [IndicatorBlock]

@@ -18,6 +18,8 @@ package struct ReportModel {
     package let activities: [Activity]
     /// Who reported figures for the year: the signals' källor and the training's förvaltningar.
     package var reporting: ReportingStatus? = nil
+    package var areaBoundaries: [(name: String, polygons: [GridPolygon])] = []
+    package var areaPopulation: [String: Int] = [:]
 
     /// A no-break space keeps "1 234" and "45 %" on one line.
     package static let space = "\u{00A0}"
@@ -66,6 +68,8 @@ package struct ReportModel {
         context.highlights = highlights()
         context.reported = reportedLines()
         context.assessmentLead = assessmentLead
+        context.areaMap = AreaMapSection(report: report, boundaries: areaBoundaries, population: areaPopulation, exact: exact,
+                                         space: Self.space).context()
         return context
     }
 

@@ -35,7 +35,7 @@ extension Store {
             for kind in DataKind.allCases {
                 let lengths = kind.columns.contains { if case .region = $0.type { true } else { false } } ? "(2, 4)" : "(4)"
                 rules.append((kind.table, "length(kommun) NOT IN \(lengths) OR kommun GLOB '*[^0-9]*'"))
-                rules.append((kind.table, "ar NOT BETWEEN \(Years.valid.lowerBound) AND \(Years.valid.upperBound)"))
+                if kind.hasYear { rules.append((kind.table, "ar NOT BETWEEN \(Years.valid.lowerBound) AND \(Years.valid.upperBound)")) }
                 rules.append((kind.table, "import_id NOT IN (SELECT id FROM import_log WHERE action = 'import')"))
             }
             for (table, condition) in rules {

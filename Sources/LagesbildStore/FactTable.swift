@@ -34,7 +34,7 @@ package final class FactTable {
             case .year, .month, .count, .optionalCount:
                 isText.append(false)
                 integers[column.db] = []
-            case .kommun, .region, .vocabulary, .label, .requiredLabel, .populationArea, .decimal:
+            case .kommun, .region, .vocabulary, .label, .requiredLabel, .populationArea, .decimal, .geometry:
                 isText.append(true)
                 texts[column.db] = []
             }

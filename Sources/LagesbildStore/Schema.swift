@@ -361,6 +361,30 @@ package enum Schema {
         migrator.registerMigration("v7-deletions") { db in
             try db.execute(sql: "ALTER TABLE import_log ADD COLUMN rows_deleted INTEGER NOT NULL DEFAULT 0")
         }
+        // The områden's boundaries (import kind omraden, from GeoJSON), kept with history like every kind: the outline in
+        // SWEREF 99 TM metres, "E N,E N,…" per ring, rings split by ";", polygons by "|".
+        migrator.registerMigration("v8-omraden") { db in
+            try db.execute(sql: """
+                CREATE TABLE omrade_grans (
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  omrade TEXT NOT NULL CHECK (omrade <> ''),
+                  geometri TEXT NOT NULL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  PRIMARY KEY (kommun, omrade)
+                ) WITHOUT ROWID;
+                CREATE TABLE omrade_grans_history (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+                  omrade TEXT NOT NULL,
+                  geometri TEXT NOT NULL,
+                  import_id INTEGER NOT NULL REFERENCES import_log(id),
+                  line INTEGER NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
+                """)
+        }
         return migrator
     }
 }

@@ -72,7 +72,7 @@ extension Store {
         ]
         return try read { db in
             var result: [LoadedSummary] = []
-            for kind in DataKind.allCases {
+            for kind in DataKind.allCases where kind.hasYear {
                 let sums = ([""] + totals[kind]!.map { "COALESCE(SUM(\($0.1)), 0)" }).joined(separator: ", ")
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT ar, COUNT(*)\(sums) FROM \(kind.table) WHERE kommun = ? GROUP BY ar ORDER BY ar

@@ -88,3 +88,29 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The områden the municipality's signal rows name (not the whole municipality's "").
+    package static func areaNames(_ db: Database, kommun: KommunCode) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT omrade FROM signal WHERE kommun = ? AND omrade <> '' ORDER BY omrade", arguments: [kommun.rawValue])
+    }
+
+    /// The områden's boundaries (import kind omraden), by name.
+    public func areaBoundaries(kommun: KommunCode) throws -> [(name: String, polygons: [GridPolygon])] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT omrade, geometri FROM omrade_grans WHERE kommun = ? ORDER BY omrade", arguments: [kommun.rawValue])
+                .map { (name: $0[0], polygons: AreaGeometry.decode($0[1])) }
+        }
+    }
+}
+
+extension Store {
+    /// Inhabitants per område (befolkning's rows with an område) for a year.
+    public func areaPopulation(kommun: KommunCode, year: Int) throws -> [String: Int] {
+        try read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT omrade, invanare FROM befolkning WHERE kommun = ? AND ar = ? AND omrade <> ''",
+                                        arguments: [kommun.rawValue, year]).map { ($0[0] as String, $0[1] as Int) },
+                       uniquingKeysWith: { first, _ in first })
+        }
+    }
+}

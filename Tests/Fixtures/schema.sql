@@ -10,6 +10,9 @@ CREATE INDEX import_log_sha256 ON import_log(sha256);
 -- index import_log_undoes
 CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT NULL;
 
+-- index omrade_grans_history_replaced
+CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
+
 -- index referens_history_replaced
 CREATE INDEX referens_history_replaced ON referens_history(replaced_by);
 
@@ -106,6 +109,27 @@ CREATE TABLE import_log (
 CREATE TABLE kommun (
     kod TEXT PRIMARY KEY NOT NULL CHECK (length(kod) = 4),
     namn TEXT NOT NULL
+);
+
+-- table omrade_grans
+CREATE TABLE omrade_grans (
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  omrade TEXT NOT NULL CHECK (omrade <> ''),
+  geometri TEXT NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (kommun, omrade)
+) WITHOUT ROWID;
+
+-- table omrade_grans_history
+CREATE TABLE omrade_grans_history (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL CHECK (length(kommun) = 4),
+  omrade TEXT NOT NULL,
+  geometri TEXT NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES import_log(id),
+  line INTEGER NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
 );
 
 -- table published_report

@@ -89,7 +89,7 @@ public enum Template {
                     } else if !note.isEmpty || column.required {
                         sheet.validations.append(.init(column: index, rule: .list(range: "\"\"", strict: false), prompt: "\(required)\(note)Fri text.", error: ""))
                     }
-                case .kommun, .region, .decimal:
+                case .kommun, .region, .decimal, .geometry:
                     break
                 }
             }

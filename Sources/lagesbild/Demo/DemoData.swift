@@ -65,6 +65,9 @@ public enum DemoData {
         var countyRandom = SeededGenerator(seed: seed + 23)
         paths.append(try write(countySignals(random: &countyRandom), to: folder.appendingPathComponent("signaler-lanet-2022-2025.csv"), encoding: .utf8))
         paths.append(try write(countyPopulation(), to: folder.appendingPathComponent("befolkning-lanet.csv"), encoding: .utf8))
+        let areas = folder.appendingPathComponent("omraden-fiktiva.geojson")
+        try Data(DemoAreas.geoJSON().utf8).write(to: areas)
+        paths.append(areas.path)
         return paths
     }
 
