@@ -120,16 +120,22 @@ struct StatusCommand: ParsableCommand {
             let code = resolveKommun(kommun, store: store)
             print("\(try store.kommunName(code)) (\(code)) – \(store.path)")
             let summary = try store.loadedSummary(kommun: code)
-            if summary.isEmpty {
+            let areas = try store.areaBoundaries(kommun: code).map(\.name)
+            if summary.isEmpty && areas.isEmpty {
                 print("Inga data inlästa ännu. Läs in filer med: lagesbild import FIL...")
                 return
             }
-            var table = TextTable(headers: ["Filtyp", "År", "Rader", "Summor"], rightAligned: [1, 2])
-            for line in summary {
-                let totals = line.totals.map { "\($0.label) \(SwedishFormat.integer($0.value))" }.joined(separator: ", ")
-                table.add([line.kind.rawValue, String(line.year), SwedishFormat.integer(line.rows), totals])
+            if !summary.isEmpty {
+                var table = TextTable(headers: ["Filtyp", "År", "Rader", "Summor"], rightAligned: [1, 2])
+                for line in summary {
+                    let totals = line.totals.map { "\($0.label) \(SwedishFormat.integer($0.value))" }.joined(separator: ", ")
+                    table.add([line.kind.rawValue, String(line.year), SwedishFormat.integer(line.rows), totals])
+                }
+                print(table.render())
             }
-            print(table.render())
+            if !areas.isEmpty {
+                print("Områdenas gränser (omraden): \(areas.count) – \(areas.joined(separator: ", ")).")
+            }
         }
     }
 }

@@ -84,6 +84,7 @@ import Testing
         #expect(try cli.query("SELECT COUNT(*) FROM omrade_grans", as: Int.self) == [5])
         #expect(try cli.query("SELECT geometri FROM omrade_grans WHERE omrade = 'Centrum'", as: String.self).first?.hasPrefix("525") == false)
         try cli.succeed(["check"])
+        #expect(try cli.succeed(["status"]).stdout.contains("Områdenas gränser (omraden): 5 – Backe, Centrum, Gäddede, Hammerdal, Ström."))
     }
 
     @Test(arguments: [
