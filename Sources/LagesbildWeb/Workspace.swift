@@ -435,7 +435,7 @@ struct Pages: Sendable {
         let files = received.names.joined(separator: ", ")
         do {
             let scope = scope(of: user)
-            let report = try await blocking { try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope) }
+            let report = try await background { try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope) }
             let id = Random.hex(bytes: 16)
             await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
             try store.audit(user: user.name, address: context.address, action: "förhandsgranskning", detail: files)
@@ -460,7 +460,7 @@ struct Pages: Sendable {
         let files = upload.names.joined(separator: ", ")
         do {
             let scope = scope(of: user)
-            let report = try await blocking { try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope) }
+            let report = try await background { try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope) }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try store.audit(user: user.name, address: context.address, action: "spara", detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
             return try dataPage(context, heading: "Sparat", lines: report.lines)
@@ -617,6 +617,23 @@ extension WorkspaceContext {
 func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// Runs a long import (an upload's preview or save) on a thread of its own at a lower scheduling priority (nice 10), so
+/// that pages keep answering quickly while it runs on a small server. A thread of its own, not one of the shared pool:
+/// an unprivileged process cannot raise a thread's priority back, and the pool's threads serve the pages.
+func background<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            #if os(Linux)
+            // On Linux the nice value belongs to the thread: `who` 0 is the calling thread only (setpriority(2), BUGS).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
+            continuation.resume(with: Result { try work() })
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 

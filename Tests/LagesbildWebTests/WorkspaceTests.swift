@@ -542,3 +542,24 @@ struct Browser {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
     }
 }
+
+/// Uploads are imported on a thread of their own at nice 10, so pages keep their priority; the rest of the process keeps its.
+@Suite struct BackgroundPriorityTests {
+    static func niceOfThisThread() -> Int? {
+        // /proc/thread-self/stat: the 19th field is the nice value (after the parenthesised command name).
+        guard let stat = try? String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 16 ? Int(fields[16]) : nil
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/thread-self/stat")))
+    func importsRunAtLowerPriorityAndNothingElseDoes() async throws {
+        let before = Self.niceOfThisThread()
+        let inside = try await background { Self.niceOfThisThread() }
+        let pooled = try await blocking { Self.niceOfThisThread() }
+        #expect(inside == (before ?? 0) + 10, "nice inside: \(String(describing: inside)), before: \(String(describing: before))")
+        // The pages' threads are not lowered (GCD may set its own nice per quality of service, never the import's 10).
+        #expect((pooled ?? 10) < (inside ?? 0) && Self.niceOfThisThread() == before, "pooled \(String(describing: pooled))")
+    }
+}
