@@ -102,20 +102,27 @@ public enum KommunBoundaries {
         let features: [Feature]
     }
 
-    public static let all: [KommunBoundary] = {
+    /// The file, decoded once; a feature is projected only when a map asks for its county.
+    private static let features: [File.Feature] = {
         guard let text = EmbeddedFiles.reference["kommungranser.geojson"],
               let file = try? JSONDecoder().decode(File.self, from: Data(text.utf8)) else { return [] }
-        return file.features.map { feature in
-            let polygons = feature.geometry.coordinates.map { polygon in
-                GridPolygon(rings: polygon.map { ring in ring.map { SWEREF99TM.project(latitude: $0[1], longitude: $0[0]) } })
-            }
-            let point = feature.properties.punkt
-            return KommunBoundary(kod: feature.properties.kod, namn: feature.properties.namn, lan: feature.properties.lan,
-                                  polygons: polygons, labelPoint: SWEREF99TM.project(latitude: point[0], longitude: point[1]))
-        }
+        return file.features
     }()
 
-    public static func inLan(_ lan: String) -> [KommunBoundary] { all.filter { $0.lan == lan } }
+    private static func boundary(_ feature: File.Feature) -> KommunBoundary {
+        let polygons = feature.geometry.coordinates.map { polygon in
+            GridPolygon(rings: polygon.map { ring in ring.map { SWEREF99TM.project(latitude: $0[1], longitude: $0[0]) } })
+        }
+        let point = feature.properties.punkt
+        return KommunBoundary(kod: feature.properties.kod, namn: feature.properties.namn, lan: feature.properties.lan,
+                              polygons: polygons, labelPoint: SWEREF99TM.project(latitude: point[0], longitude: point[1]))
+    }
+
+    public static var all: [KommunBoundary] { features.map(boundary) }
+
+    public static func inLan(_ lan: String) -> [KommunBoundary] { features.filter { $0.properties.lan == lan }.map(boundary) }
+
+    public static func kommun(_ kod: String) -> KommunBoundary? { features.first { $0.properties.kod == kod }.map(boundary) }
 }
 
 /// An area's boundary as the store keeps it: SWEREF 99 TM in whole metres, "E N,E N,…" per ring, rings split by ";",

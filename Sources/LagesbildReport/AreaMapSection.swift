@@ -34,7 +34,7 @@ package struct AreaMapSection {
             guard let cell, let count = cell.value else { return (nil, "–", false) }
             if cell.suppressed && !exact { return (nil, masked, true) }
             if perThousand, let inhabitants = population[name], inhabitants > 0 {
-                let rate = (count * 1000 / Double(inhabitants) * 10).rounded() / 10
+                let rate = IndicatorEngine.rounded(count * 1000 / Double(inhabitants), 1)
                 return (rate, SwedishFormat.decimal(rate, decimals: 1, separator: space), false)
             }
             return (count, SwedishFormat.integer(Int(count), separator: space), false)

@@ -12,7 +12,7 @@ enum DemoAreas {
     ]
 
     static func geoJSON() -> String {
-        let outline = KommunBoundaries.all.first { $0.kod == DemoData.kommun.rawValue }?.polygons.flatMap(\.rings).flatMap { $0 } ?? []
+        let outline = KommunBoundaries.kommun(DemoData.kommun.rawValue)?.polygons.flatMap(\.rings).flatMap { $0 } ?? []
         let hull = convexHull(outline)
         let sites = localities.map { SWEREF99TM.project(latitude: $0.latitude, longitude: $0.longitude) }
         var features: [String] = []
