@@ -123,10 +123,12 @@ public final class Store: Sendable {
 extension Store {
     /// The import log's time format: ISO 8601 in UTC, to the second.
     package static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        // Foundation's value-type ISO 8601 style: no ICU formatter is built per call (that was a sixth of the
+        // workspace's time per request, for the access log line), and it is safe to share between threads.
+        date.formatted(timestampStyle)
     }
+
+    private static let timestampStyle = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 0)!)
 }
 
 extension Store {

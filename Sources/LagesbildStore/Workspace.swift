@@ -108,7 +108,8 @@ extension Store {
     }
 
     public func user(id: Int64) throws -> WebUser? {
-        try read { db in try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [id]) }
+        // Asked on every request of the workspace: a prepared statement kept by the connection.
+        try read { db in try WebUser.fetchOne(db.cachedStatement(sql: "SELECT * FROM web_user WHERE id = ?"), arguments: [id]) }
     }
 
     public func users() throws -> [WebUser] {
@@ -207,8 +208,9 @@ extension Store {
     /// Changes whenever the figures can: an import or an undo (a new entry of the import log) or a new masking threshold.
     public func dataVersion() throws -> String {
         try read { db in
-            let log = try Row.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM import_log")
-            let threshold = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'") ?? ""
+            // Asked on every page with figures: prepared statements kept by the connection.
+            let log = try Row.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM import_log"))
+            let threshold = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'mask_threshold'")) ?? ""
             return "\(log?[0] as Int64? ?? 0):\(log?[1] as Int? ?? 0):\(threshold)"
         }
     }

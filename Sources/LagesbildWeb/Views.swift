@@ -117,3 +117,13 @@ extension Pages.OverviewPage.Source: MustacheParent {
         }
     }
 }
+
+extension Pages.SharedPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "chrome": chrome
+        case "content": content
+        default: nil
+        }
+    }
+}

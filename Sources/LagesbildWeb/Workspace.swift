@@ -178,17 +178,23 @@ struct Pages: Sendable {
     // MARK: - Overview and measurement points
 
     /// `?ar=` or the newest year with any data, else this year.
-    func year(_ request: Request) throws -> Int {
+    func year(_ request: Request, version: String? = nil) throws -> Int {
         if let text = request.uri.queryParameters["ar"] {
             guard let year = Int(String(text)), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
             return year
         }
-        return try defaultYear()
+        return try defaultYear(version: version)
     }
 
-    /// The latest year with data, else the current year.
-    func defaultYear() throws -> Int {
-        try store.latestYear(kommun: store.ownKommun) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    /// The latest year with data, else the current year. Given the state of the data already read, the latest year
+    /// is looked up once per state.
+    func defaultYear(version: String? = nil) throws -> Int {
+        if let version, let cached = cache.latestYear(version: version) { return cached }
+        guard let latest = try store.latestYear(kommun: store.ownKommun) else {
+            return Calendar(identifier: .gregorian).component(.year, from: Date())
+        }
+        if let version { cache.store(latestYear: latest, version: version) }
+        return latest
     }
 
     /// The year's measurement points, computed once per state of the data (an import, an undo or a new masking
@@ -248,8 +254,8 @@ struct Pages: Sendable {
     func overview(_ request: Request, _ context: WorkspaceContext) throws -> Response {
         if context.user?.role == .lasare { return .redirect(to: "/rapporter", type: .found) }
         _ = try context.require(.samordnare, .rapportor)
-        let year = try year(request)
         let version = try store.dataVersion()
+        let year = try year(request, version: version)
         let content: String
         if let cached = cache.page("oversikt", year: year, version: version) {
             content = cached
@@ -642,6 +648,15 @@ final class IndicatorCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [Int: (version: String, report: IndicatorReport)] = [:]
     private var pages: [String: (version: String, html: String)] = [:]
+    private var latest: (version: String, year: Int)?
+
+    func latestYear(version: String) -> Int? {
+        lock.withLock { latest.flatMap { $0.version == version ? $0.year : nil } }
+    }
+
+    func store(latestYear year: Int, version: String) {
+        lock.withLock { latest = (version, year) }
+    }
 
     func page(_ name: String, year: Int, version: String) -> String? {
         lock.withLock { pages["\(name)-\(year)"].flatMap { $0.version == version ? $0.html : nil } }
