@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LagesbildStore
+import NIOCore
+import NIOHTTPTypes
 
 /// One line per request on stderr: time, method, path (never the query or the body), status, milliseconds, user.
 struct AccessLogMiddleware: RouterMiddleware {
@@ -133,5 +135,22 @@ struct SessionMiddleware: RouterMiddleware {
             if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
         }
         return fields
+    }
+}
+
+/// Answers `Expect: 100-continue` at once. Browsers never ask, but curl, PowerShell and .NET clients ask before
+/// sending a large body and, with no answer, wait a second before they send it anyway (Hummingbird does not answer it
+/// itself). The request still goes through every check: a client told to continue may get 403 or 413 after its body.
+final class ContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data), let expect = head.headerFields[.expect],
+           expect.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(data)
     }
 }

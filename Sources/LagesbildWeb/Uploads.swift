@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import LagesbildIngest
 import LagesbildStore
-import MultipartKit
 import NIOCore
 
 /// Uploads between their preview and their saving: files in a folder beside the database (the folder 0700, each file
@@ -76,74 +75,64 @@ struct UploadReceiver {
     /// The files written, with the names the browser gave them (directories stripped, control characters removed).
     func receive(_ request: Request) async throws -> (paths: [String], names: [String]) {
         guard let contentType = request.headers[.contentType], let boundary = Self.boundary(contentType) else { throw Failure.malformed }
-        let parser = MultipartParser(boundary: boundary)
-        final class State {
-            var headers: [String: String] = [:]
-            var field = ""
-            var fileName = ""
-            var csrf = ""
-            var checked = false
-            var failure: Failure?
-            var handle: FileHandle?
-            var paths: [String] = []
-            var names: [String] = []
-        }
-        let state = State()
-        parser.onHeader = { name, value in state.headers[name.lowercased()] = value }
-        /// Once a part's headers are complete (at its first body bytes, or at its end when it has none): which field
-        /// it is, and for a file, the file it is written to. A file field without a name is an empty file input.
-        func begin() {
-            guard state.field.isEmpty else { return }
-            let disposition = state.headers["content-disposition"] ?? ""
-            state.field = Self.parameter("name", in: disposition) ?? "?"
-            state.fileName = Self.parameter("filename", in: disposition) ?? ""
-            guard state.field == "fil", !state.fileName.isEmpty else { return }
-            guard state.checked else { state.failure = .forbidden; return }
-            let path = folder.appendingPathComponent("\(state.paths.count + 1).upload").path
+        var reader = MultipartReader(boundary: boundary)
+        var field = ""
+        var csrf = ""
+        var checked = false
+        var file: FileHandle?
+        var paths: [String] = []
+        var names: [String] = []
+        defer { try? file?.close() }
+        /// A part's headers: which field it is, and for a file, the file it is written to. A file field without a
+        /// name is an empty file input.
+        func begin(_ headers: [String: String]) throws {
+            let disposition = headers["content-disposition"] ?? ""
+            field = Self.parameter("name", in: disposition) ?? "?"
+            let fileName = Self.parameter("filename", in: disposition) ?? ""
+            guard field == "fil", !fileName.isEmpty else { return }
+            guard checked else { throw Failure.forbidden }
+            let path = folder.appendingPathComponent("\(paths.count + 1).upload").path
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = FileHandle(forWritingAtPath: path) else { state.failure = .malformed; return }
-            state.handle = handle
-            state.paths.append(path)
-            state.names.append(Self.displayName(state.fileName, number: state.paths.count))
+                  let handle = FileHandle(forWritingAtPath: path) else { throw Failure.malformed }
+            file = handle
+            paths.append(path)
+            names.append(Self.displayName(fileName, number: paths.count))
         }
-        parser.onBody = { buffer in
-            begin()
-            if state.field == "csrf" {
-                if state.csrf.utf8.count < 200 { state.csrf += buffer.readString(length: buffer.readableBytes) ?? "" }
-            } else if let handle = state.handle {
-                handle.write(Data(buffer.readableBytesView))
+        func handle(_ event: MultipartReader.Event) throws {
+            switch event {
+            case .headers(let headers):
+                try begin(headers)
+            case .body(let bytes):
+                if field == "csrf" {
+                    if csrf.utf8.count < 200 { csrf += String(decoding: bytes, as: UTF8.self) }
+                } else if let file {
+                    try file.write(contentsOf: bytes)
+                }
+            case .partEnd:
+                if field == "csrf" {
+                    checked = constantTimeEqual(csrf, csrfToken)
+                    if !checked { throw Failure.forbidden }
+                }
+                try file?.close()
+                file = nil
+                field = ""
             }
-        }
-        parser.onPartComplete = {
-            // A part without body bytes (an empty file, an empty field) has its headers read here.
-            begin()
-            if state.field == "csrf" {
-                state.checked = constantTimeEqual(state.csrf, csrfToken)
-                if !state.checked { state.failure = .forbidden }
-            }
-            try? state.handle?.close()
-            state.handle = nil
-            state.headers = [:]
-            state.field = ""
-            state.fileName = ""
         }
         var total = 0
         do {
             for try await buffer in request.body {
                 total += buffer.readableBytes
                 if total > limit { throw Failure.tooLarge }
-                try parser.execute(buffer)
-                if let failure = state.failure { throw failure }
+                try reader.feed(buffer, handle)
             }
+            try reader.finish()
         } catch let failure as Failure {
-            try? state.handle?.close()
             throw failure
         } catch {
-            try? state.handle?.close()
             throw Failure.malformed
         }
-        guard state.checked else { throw Failure.forbidden }
-        return (state.paths, state.names)
+        guard checked else { throw Failure.forbidden }
+        return (paths, names)
     }
 
     static func boundary(_ contentType: String) -> String? {

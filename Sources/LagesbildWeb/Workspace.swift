@@ -36,7 +36,8 @@ public enum Workspace {
         let router = try router(configuration, store: store)
         var logger = Logger(label: "lagesbild")
         logger.logLevel = .warning
-        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        return Application(router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
                            logger: logger)
     }
 

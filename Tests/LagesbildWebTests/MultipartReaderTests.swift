@@ -1,0 +1,165 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import LagesbildWeb
+
+/// The upload's multipart reader: every part's bytes come back exactly, however the body is cut into pieces on the way,
+/// even when a file contains most of the delimiter; a body that breaks the framing is refused.
+@Suite struct MultipartReaderTests {
+    struct Part: Equatable {
+        var headers: [String: String]
+        var content: [UInt8]
+    }
+
+    static func body(_ parts: [Part], boundary: String, preamble: String = "", epilogue: String = "") -> [UInt8] {
+        var bytes = Array(preamble.utf8)
+        for part in parts {
+            bytes += Array("--\(boundary)\r\n".utf8)
+            for (name, value) in part.headers.sorted(by: { $0.key < $1.key }) { bytes += Array("\(name): \(value)\r\n".utf8) }
+            bytes += Array("\r\n".utf8) + part.content + Array("\r\n".utf8)
+        }
+        return bytes + Array("--\(boundary)--\r\n\(epilogue)".utf8)
+    }
+
+    /// Reads `body` fed in pieces of the given sizes (the last piece takes the rest).
+    static func read(_ body: [UInt8], boundary: String, pieces: [Int]) throws -> [Part] {
+        var reader = MultipartReader(boundary: boundary)
+        var parts: [Part] = []
+        var offset = 0
+        var sizes = pieces.makeIterator()
+        while offset < body.count {
+            let size = min(max(sizes.next() ?? body.count, 1), body.count - offset)
+            try reader.feed(ByteBuffer(bytes: body[offset..<offset + size])) { event in
+                switch event {
+                case .headers(let headers): parts.append(Part(headers: headers, content: []))
+                case .body(let bytes): parts[parts.count - 1].content += Array(bytes)
+                case .partEnd: break
+                }
+            }
+            offset += size
+        }
+        try reader.finish()
+        return parts
+    }
+
+    @Test func partsComeBackExactlyHoweverTheBodyIsCut() throws {
+        var generator = SystemRandomNumberGenerator()
+        let boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+        // Contents full of the delimiter's beginnings: CR, CRLF, CRLF--, CRLF-- and most of the boundary, at the ends too.
+        let near = ["\r", "\r\n", "\r\n-", "\r\n--", "\r\n--" + boundary.dropLast(), "--" + boundary.dropLast(2), "år;antal\r\n2025;3\r\n", "\n", "-"]
+        for round in 0..<300 {
+            let parts = (0..<Int.random(in: 1...4, using: &generator)).map { index -> Part in
+                var content: [UInt8] = []
+                for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                    content += Bool.random(using: &generator) ? Array(near.randomElement(using: &generator)!.utf8)
+                        : (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+                            // Any byte but the boundary's last, so that the content never holds the whole delimiter.
+                            let byte = UInt8.random(in: 0...254, using: &generator)
+                            return byte == UInt8(ascii: "W") ? 255 : byte
+                        }
+                }
+                let disposition = index == 0 ? "form-data; name=\"csrf\"" : "form-data; name=\"fil\"; filename=\"fil \(index).csv\""
+                return Part(headers: ["content-disposition": disposition, "content-type": "text/csv"], content: content)
+            }
+            let body = Self.body(parts, boundary: boundary, preamble: round % 7 == 0 ? "ignoreras\r\n" : "", epilogue: round % 5 == 0 ? "också" : "")
+            let pieces = (0..<50).map { _ in Int.random(in: 1...(round % 3 == 0 ? 3 : 200), using: &generator) }
+            #expect(try Self.read(body, boundary: boundary, pieces: pieces) == parts, "omgång \(round)")
+        }
+    }
+
+    @Test func aLargeFileWithWindowsLineEndsIsHandedOverInLargePieces() throws {
+        let boundary = "xyz"
+        let content = Array(String(repeating: "2313;2025;1;klotter;Centrum;Skola;3\r\n", count: 20_000).utf8)
+        var body = Array("--xyz\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"a.csv\"\r\n\r\n".utf8)
+        body += content + Array("\r\n--xyz--\r\n".utf8)
+        var reader = MultipartReader(boundary: boundary)
+        var received: [UInt8] = []
+        var pieces = 0
+        for start in stride(from: 0, to: body.count, by: 65_536) {
+            try reader.feed(ByteBuffer(bytes: body[start..<min(start + 65_536, body.count)])) { event in
+                if case .body(let bytes) = event { received += Array(bytes); pieces += 1 }
+            }
+        }
+        try reader.finish()
+        #expect(received == content)
+        // One piece per chunk read from the network (about 12 here), not one per line (20 000).
+        #expect(pieces <= body.count / 65_536 + 2)
+    }
+
+    @Test func headerNamesAreCaseInsensitiveAndAPartMayHaveNone() throws {
+        let body = Array("--b\r\nCONTENT-DISPOSITION: form-data; name=\"a\"\r\n\r\nett\r\n--b\r\n\r\ntvå\r\n--b--".utf8)
+        let parts = try Self.read(body, boundary: "b", pieces: [1, 2, 3, 5, 8])
+        #expect(parts == [Part(headers: ["content-disposition": "form-data; name=\"a\""], content: Array("ett".utf8)),
+                          Part(headers: [:], content: Array("två".utf8))])
+    }
+
+    @Test(arguments: [
+        ("no delimiter at all", "bara text"),
+        ("cut off inside a file", "--b\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"a.csv\"\r\n\r\når;antal\r\n2025"),
+        ("cut off before the closing dashes", "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nett\r\n--b"),
+        ("something else after a delimiter", "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nett\r\n--bXY\r\n--b--"),
+        ("a header line without a colon", "--b\r\nContent-Disposition form-data\r\n\r\nett\r\n--b--"),
+        ("a folded header line", "--b\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\n\r\nett\r\n--b--"),
+    ])
+    func aBodyThatBreaksTheFramingIsRefused(_ case: (String, String)) {
+        #expect(throws: MultipartReader.Failure.malformed, "\(`case`.0)") {
+            _ = try Self.read(Array(`case`.1.utf8), boundary: "b", pieces: [7])
+        }
+    }
+
+    @Test func headersWithoutEndAreRefusedBeforeTheyGrowLarge() {
+        let body = Array(("--b\r\nX-Fyllnad: " + String(repeating: "a", count: 40_000)).utf8)
+        #expect(throws: MultipartReader.Failure.headersTooLong) {
+            var reader = MultipartReader(boundary: "b")
+            for start in stride(from: 0, to: body.count, by: 1_000) {
+                try reader.feed(ByteBuffer(bytes: body[start..<min(start + 1_000, body.count)])) { _ in }
+            }
+        }
+    }
+}
+
+/// curl, PowerShell and .NET ask `Expect: 100-continue` before a large upload; the server answers at once, so they do
+/// not wait a second before sending the file (and the request is still checked: without a login it is turned away).
+@Suite struct ContinueTests {
+    @Test func aClientAskingToContinueIsToldToAtOnce() async throws {
+        let fixture = try WorkspaceFixture()
+        let app = try Workspace.application(WorkspaceConfiguration(databasePath: fixture.store.path, port: 0), store: fixture.store)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let answer = try await Task.detached { try Self.exchange(port: port) }.value
+            #expect(answer.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"))
+            #expect(answer.contains("HTTP/1.1 302 Found"))
+            #expect(answer.lowercased().contains("location: /inloggning"))
+        }
+    }
+
+    /// Sends the head of an upload, waits at most 0.5 s for the interim answer, then sends the body and reads the rest.
+    static func exchange(port: Int) throws -> String {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let body = "x=1"
+        let head = "POST /uppgifter/fil HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n"
+        func send(_ text: String) { _ = text.withCString { Foundation.send(socket, $0, strlen($0), 0) } }
+        func receive() -> String {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(socket, &buffer, buffer.count, 0)
+            return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
+        }
+        send(head)
+        var answer = receive()
+        send(body)
+        for _ in 0..<4 where !answer.contains("Found") { answer += receive() }
+        return answer
+    }
+}
