@@ -41,6 +41,8 @@ public struct ComparisonMember: Sendable, Equatable {
     /// Not to be published: a small count, or (secondary) the next smallest when only one would be hidden, since the
     /// county's total would give that one away.
     public let suppressed: Bool
+    /// Hidden as that next smallest: its own count is not small.
+    public let secondary: Bool
 }
 
 public struct Comparison: Sendable, Equatable {
@@ -111,14 +113,16 @@ extension IndicatorEngine {
     package static func members(_ contributions: [Contribution], per: Double, definition: IndicatorDefinition, threshold: Int) -> [ComparisonMember] {
         let sorted = contributions.sorted { $0.kommun < $1.kommun }
         var hidden = Set(sorted.indices.filter { definition.masksSmallCounts && (1..<threshold).contains(sorted[$0].numerator) })
+        var secondary: Int?
         if hidden.count == 1, let next = sorted.indices.filter({ !hidden.contains($0) && sorted[$0].numerator > 0 })
             .min(by: { (sorted[$0].numerator, sorted[$0].kommun) < (sorted[$1].numerator, sorted[$1].kommun) }) {
             hidden.insert(next)
+            secondary = next
         }
         return sorted.enumerated().map { index, member in
             let value = member.population.flatMap { $0 > 0 ? rounded(Double(member.numerator) * per / Double($0), definition.decimals) : nil }
             return ComparisonMember(kommun: member.kommun, count: member.numerator, population: member.population, value: value,
-                                    suppressed: hidden.contains(index))
+                                    suppressed: hidden.contains(index), secondary: index == secondary)
         }
     }
 

@@ -43,6 +43,12 @@ public enum Disclosure {
             let b = current ? cells[$1].numerator : cells[$1].previousNumerator
             return a != b ? a < b : $0 < $1
         }) else { return }
-        if current { cells[next].suppressed = true } else { cells[next].previousSuppressed = true }
+        if current {
+            cells[next].suppressed = true
+            cells[next].secondary = true
+        } else {
+            cells[next].previousSuppressed = true
+            cells[next].previousSecondary = true
+        }
     }
 }

@@ -30,6 +30,10 @@ public struct BreakdownCell: Sendable, Equatable {
     /// The count masking is judged on (the signals behind the value).
     package var numerator: Int
     package var previousNumerator: Int
+    /// Masked only so that a masked cell beside it cannot be worked out from the total (secondary suppression): its
+    /// own count is not small, so it is not shown as one.
+    public var secondary = false
+    public var previousSecondary = false
 }
 
 public struct BreakdownResult: Sendable, Equatable {

@@ -32,7 +32,7 @@ package struct AreaMapSection {
         let masked = FigureText.masked(threshold: threshold)
         func shown(_ cell: BreakdownCell?, _ name: String) -> (value: Double?, text: String, hidden: Bool) {
             guard let cell, let count = cell.value else { return (nil, "–", false) }
-            if cell.suppressed && !exact { return (nil, masked, true) }
+            if cell.suppressed && !exact { return (nil, cell.secondary ? FigureText.hidden : masked, true) }
             if perThousand, let inhabitants = population[name], inhabitants > 0 {
                 let rate = IndicatorEngine.rounded(count * 1000 / Double(inhabitants), 1)
                 return (rate, SwedishFormat.decimal(rate, decimals: 1, separator: space), false)
@@ -51,11 +51,12 @@ package struct AreaMapSection {
         let map = Maps.choropleth(
             id: "karta-omraden", title: "Karta: \(title)",
             description: "Kommunens områden skuggade efter \(measure). Samma siffror står i tabellen bredvid kartan.",
-            areas: areas, classes: classes, maskedLabel: "litet antal (\(masked)), redovisas inte")
+            areas: areas, classes: classes, maskedLabel: Maps.maskedLabel(masked, anyHidden: !exact && mapped.contains { $0.cell.map { $0.suppressed && $0.secondary } ?? false }))
         let rows = zip(mapped, figures).map { item, figure in
             ReportContext.AreaMap.Row(name: item.boundary.name,
                                       count: item.cell.map { cell in
-                                          cell.suppressed && !exact ? masked : cell.value.map { SwedishFormat.integer(Int($0), separator: space) } ?? "–"
+                                          cell.suppressed && !exact ? (cell.secondary ? FigureText.hidden : masked)
+                                              : cell.value.map { SwedishFormat.integer(Int($0), separator: space) } ?? "–"
                                       } ?? "–",
                                       population: population[item.boundary.name].map { SwedishFormat.integer($0, separator: space) } ?? "–",
                                       value: figure.text)
@@ -63,7 +64,10 @@ package struct AreaMapSection {
         let unmatched = breakdown.cells.filter { cell in !cell.key.isEmpty && !boundaries.contains { TextKey.fold($0.name) == TextKey.fold(cell.key) } }
         var caption = "\(measure.prefix(1).uppercased() + measure.dropFirst()) per område \(report.year)"
             + (perThousand ? "." : " (antal; folkmängd per område saknas i databasen).")
-        caption += exact ? " Internt arbetsmaterial: alla värden visas." : " Områden med färre än \(threshold) signaler är streckade och redovisas inte."
+        caption += exact ? " Internt arbetsmaterial: alla värden visas." : " Områden med färre än \(threshold) signaler är streckade och redovisas inte (\(masked))."
+        if !exact, mapped.contains(where: { $0.cell.map { $0.suppressed && $0.secondary } ?? false }) {
+            caption += " Så är också området med näst minst antal (\(FigureText.hidden)), eftersom summan annars skulle avslöja det enda dolda."
+        }
         if !unmatched.isEmpty {
             caption += " Utan gräns på kartan: " + unmatched.map(\.label).joined(separator: ", ") + "."
         }

@@ -124,11 +124,13 @@ package struct ComparisonSection {
             let member = members[boundary.kod]
             return (boundary, member, (member?.suppressed ?? false) && !exact)
         }
+        let anyHidden = shown.contains { $0.hidden && $0.member?.secondary == true }
+        func hiddenText(_ member: ComparisonMember) -> String { member.secondary ? FigureText.hidden : masked }
         let classes = Maps.classes(for: shown.compactMap { $0.hidden ? nil : $0.member?.value }, decimals: definition.decimals)
         let areas = shown.map { item in
             Maps.Area(code: item.boundary.kod, name: item.boundary.namn, polygons: item.boundary.polygons, labelPoint: item.boundary.labelPoint,
                       value: item.hidden ? nil : item.member?.value,
-                      text: item.hidden ? masked : item.member?.value.map { FigureText.value($0, definition, separator: space) } ?? "–",
+                      text: item.hidden ? item.member.map(hiddenText) ?? masked : item.member?.value.map { FigureText.value($0, definition, separator: space) } ?? "–",
                       masked: item.hidden, emphasised: item.boundary.kod == own)
         }
         let perText = definition.unit.rawValue
@@ -138,18 +140,20 @@ package struct ComparisonSection {
             id: id, title: "Karta: \(title)",
             description: "Länets kommuner skuggade efter \(definition.title.lowercased()); \(shortName) markerad med tjock kant. "
                 + "Samma siffror står i tabellen bredvid kartan.",
-            areas: areas, classes: classes, maskedLabel: "litet antal (\(masked)), redovisas inte")
+            areas: areas, classes: classes, maskedLabel: Maps.maskedLabel(masked, anyHidden: anyHidden))
         let rows = shown.map { item -> ComparisonContext.CountyMap.Row in
             let member = item.member
             return .init(name: item.boundary.namn,
-                         count: member.map { item.hidden ? masked : SwedishFormat.integer($0.count, separator: space) } ?? "–",
+                         count: member.map { item.hidden ? hiddenText($0) : SwedishFormat.integer($0.count, separator: space) } ?? "–",
                          population: member?.population.map { SwedishFormat.integer($0, separator: space) } ?? "–",
-                         value: member.map { item.hidden ? masked : $0.value.map { FigureText.value($0, definition, separator: space) } ?? "–" } ?? "–",
+                         value: member.map { item.hidden ? hiddenText($0) : $0.value.map { FigureText.value($0, definition, separator: space) } ?? "–" } ?? "–",
                          emphasised: item.boundary.kod == own)
         }
         return .init(heading: title, map: map,
                      caption: "\(definition.title) per kommun \(report.year). "
-                        + (exact ? "Internt arbetsmaterial: alla värden visas, också små antal;" : "Kommuner med ett antal under \(threshold) är streckade och redovisas inte;")
+                        + (exact ? "Internt arbetsmaterial: alla värden visas, också små antal;"
+                           : "Kommuner med ett antal under \(threshold) är streckade och redovisas inte (\(masked))"
+                             + (anyHidden ? ", och så är kommunen med näst minst antal (\(FigureText.hidden)), eftersom länets summa annars skulle avslöja den enda dolda;" : ";"))
                         + " \(comparison.lan.members.count) av \(boundaries.count) kommuner i länet finns i databasen.",
                      valueHeading: perText.prefix(1).uppercased() + perText.dropFirst(), rows: rows, attribution: KommunBoundaries.attribution)
     }

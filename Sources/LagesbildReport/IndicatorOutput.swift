@@ -120,8 +120,16 @@ public enum FigureText {
     /// A masked figure as published: "<5".
     public static func masked(threshold: Int) -> String { "<\(threshold)" }
 
-    public static func published(_ value: Double?, suppressed: Bool, _ definition: IndicatorDefinition, threshold: Int, separator: String = " ") -> String {
-        suppressed ? masked(threshold: threshold) : self.value(value, definition, separator: separator)
+    /// A figure hidden only so that a masked one beside it cannot be worked out from the total (secondary
+    /// suppression). Not `<5`: its own count is not small.
+    public static let hidden = ".."
+
+    /// What a legend says of `hidden`.
+    public static let hiddenExplanation = "dolt så att ett maskerat värde inte kan räknas fram ur summan"
+
+    public static func published(_ value: Double?, suppressed: Bool, secondary: Bool = false, _ definition: IndicatorDefinition, threshold: Int,
+                                 separator: String = " ") -> String {
+        suppressed ? (secondary ? hidden : masked(threshold: threshold)) : self.value(value, definition, separator: separator)
     }
 
     /// "+30", "−2,5", "±0"; percentages change in percentage points.
@@ -161,7 +169,7 @@ public enum IndicatorFormatter {
         lines.append("")
         var table = TextTable(headers: ["Id", "Mätpunkt", String(report.year), String(report.baseYear), "Förändring", "p", "Trend"],
                               rightAligned: [2, 3, 4, 5])
-        var anyMasked = false
+        var anyMasked = false, anyHidden = false
         for result in report.indicators {
             let definition = result.definition
             let valueMasked = result.suppressed && !exact, previousMasked = result.previousSuppressed && !exact
@@ -187,9 +195,12 @@ public enum IndicatorFormatter {
                 for cell in breakdown.cells {
                     let masked = cell.suppressed && !exact, previousMasked = cell.previousSuppressed && !exact
                     anyMasked = anyMasked || masked || previousMasked
+                    anyHidden = anyHidden || (masked && cell.secondary) || (previousMasked && cell.previousSecondary)
                     cells.add([cell.label,
-                               FigureText.published(cell.value, suppressed: masked, result.definition, threshold: report.maskThreshold),
-                               FigureText.published(cell.previous, suppressed: previousMasked, result.definition, threshold: report.maskThreshold),
+                               FigureText.published(cell.value, suppressed: masked, secondary: cell.secondary, result.definition,
+                                                    threshold: report.maskThreshold),
+                               FigureText.published(cell.previous, suppressed: previousMasked, secondary: cell.previousSecondary, result.definition,
+                                                    threshold: report.maskThreshold),
                                FigureText.trend(cell.trend)])
                 }
                 lines.append(cells.render())
@@ -198,6 +209,9 @@ public enum IndicatorFormatter {
         lines.append("")
         if anyMasked {
             lines.append("<\(report.maskThreshold) = maskerat: färre än \(report.maskThreshold) händelser (röjandekontroll); visa exakta värden med --exact.")
+        }
+        if anyHidden {
+            lines.append("\(FigureText.hidden) = \(FigureText.hiddenExplanation).")
         }
         lines.append("Trend: exakt test mot \(report.baseYear), p < 0,05 räknas som säkerställd förändring.")
         return lines.joined(separator: "\n")

@@ -74,6 +74,11 @@ public enum Maps {
         return 10 * power
     }
 
+    /// The legend's words for the hatched areas: small counts, and those hidden only to protect them.
+    static func maskedLabel(_ masked: String, anyHidden: Bool) -> String {
+        anyHidden ? "litet antal (\(masked)) eller dolt (\(FigureText.hidden)), redovisas inte" : "litet antal (\(masked)), redovisas inte"
+    }
+
     /// A choropleth map with a legend below it. `description` is the text alternative; the figures themselves stand in
     /// a table beside the map.
     public static func choropleth(id: String, title: String, description: String, areas: [Area], classes: [ValueClass],

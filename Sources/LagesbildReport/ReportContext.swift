@@ -57,6 +57,8 @@ package struct ReportContext {
     package var largestMasked: Int
     package var maskText: String
     package var anyMasked: Bool
+    /// The mark of a figure hidden by secondary suppression.
+    package var hiddenText = FigureText.hidden
     /// The stylesheet, inlined.
     package var css = ""
 }
@@ -107,6 +109,8 @@ package struct BreakdownTable {
     package var hasChart: Bool
     /// Inline SVG, for training shares per förvaltning.
     package var chart: String?
+    /// Under a table with a cell hidden by secondary suppression: what its mark means.
+    package var hiddenNote: String?
 }
 
 package struct BreakdownRow {

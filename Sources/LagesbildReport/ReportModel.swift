@@ -119,8 +119,8 @@ package struct ReportModel {
         }
     }
 
-    package func text(_ value: Double?, masked: Bool, _ definition: IndicatorDefinition) -> String {
-        FigureText.published(value, suppressed: masked && !exact, definition, threshold: threshold, separator: Self.space)
+    package func text(_ value: Double?, masked: Bool, secondary: Bool = false, _ definition: IndicatorDefinition) -> String {
+        FigureText.published(value, suppressed: masked && !exact, secondary: secondary, definition, threshold: threshold, separator: Self.space)
     }
 
     package func sentence(_ result: IndicatorResult) -> String {
@@ -185,13 +185,17 @@ package struct ReportModel {
                 rows: breakdown.cells.map { cell in
                     BreakdownRow(
                         label: cell.label,
-                        value: text(cell.value, masked: cell.suppressed, definition),
-                        previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, definition),
+                        value: text(cell.value, masked: cell.suppressed, secondary: cell.secondary, definition),
+                        previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, secondary: cell.previousSecondary,
+                                                                   definition),
                         trend: FigureText.trend(cell.trend)
                     )
                 },
                 hasChart: isTraining
             )
+            if !exact, breakdown.cells.contains(where: { ($0.suppressed && $0.secondary) || ($0.previousSuppressed && $0.previousSecondary) }) {
+                table.hiddenNote = "\(FigureText.hidden) = \(FigureText.hiddenExplanation) (röjandekontroll)."
+            }
             if isTraining {
                 let bars = breakdown.cells.map { cell in
                     Charts.Bar(label: cell.label, value: cell.value, text: FigureText.value(cell.value, definition, separator: Self.space))

@@ -37,8 +37,8 @@ import Testing
         return map.firstMatch(of: try Regex("<path data-kod=\"\(area)\" fill=\"([^\"]+)\"")).map { String($0.output[1].substring ?? "") }
     }
 
-    /// 2024 in the fixtures: Centrum 70 and Backe 0 shown, Hammerdal's 4 masked and Gäddede's 12 masked with it (the
-    /// breakdown table's own rule). Without the områden's population the map shows counts: 70 / 4 = 17.5 → width 20,
+    /// 2024 in the fixtures: Centrum 70 and Backe 0 shown, Hammerdal's 4 masked ("<5") and Gäddede's 12 hidden with it
+    /// ("..": the breakdown table's own rule, secondary suppression). Without the områden's population the map shows counts: 70 / 4 = 17.5 → width 20,
     /// classes 0–19 … 60–79; Centrum in the darkest, Backe in the lightest, Hammerdal and Gäddede hatched.
     @Test func theAreaMapShowsCountsInClassesAndHatchesWhatIsMasked() throws {
         let cli = try loaded()
@@ -48,10 +48,13 @@ import Testing
         #expect(try fill(html, "Centrum") == "#08519C" && fill(html, "Backe") == "#DEEBF7")
         #expect(try fill(html, "Hammerdal") == "url(#karta-omraden-hatch)" && fill(html, "Gäddede") == "url(#karta-omraden-hatch)")
         #expect(try fill(html, "Ström") == "#FFFFFF")
-        for label in ["0–19", "20–39", "40–59", "60–79", "litet antal (&lt;5), redovisas inte", "uppgift saknas i databasen"] {
+        for label in ["0–19", "20–39", "40–59", "60–79", "litet antal (&lt;5) eller dolt (..), redovisas inte", "uppgift saknas i databasen"] {
             #expect(html.contains(">\(label)</text>"), "legend: \(label)")
         }
         #expect(html.contains("<tr><th scope=\"row\">Hammerdal</th><td class=\"num\">&lt;5</td></tr>"))
+        #expect(html.contains("<tr><th scope=\"row\">Gäddede</th><td class=\"num\">..</td></tr>"))
+        #expect(html.contains("Områden med färre än 5 signaler är streckade och redovisas inte (&lt;5). Så är också området med näst minst antal (..), "
+                              + "eftersom summan annars skulle avslöja det enda dolda."))
         #expect(html.contains("<tr><th scope=\"row\">Centrum</th><td class=\"num\">70</td></tr>"))
         #expect(!html.contains(">4</tspan>") && !html.contains(">12</tspan>"))
     }

@@ -200,17 +200,19 @@ extension ComparisonEndToEndTests {
         #expect(map.contains("<path data-kod=\"2313\" fill=\"#08519C\" stroke=\"#1A1A1A\" stroke-width=\"2.6\""))
         #expect(map.contains(">Strömsund</tspan><tspan") && map.contains(">34,8</tspan>") && map.contains(">Krokom</tspan>"))
         #expect(!map.contains(">3</tspan>") && !map.contains(">10,0</tspan>") && !map.contains(">2,0</tspan>"))
-        for label in ["0,0–9,9", "10,0–19,9", "20,0–29,9", "30,0–39,9", "litet antal (&lt;5), redovisas inte", "uppgift saknas i databasen"] {
+        #expect(map.contains(">..</tspan>"))
+        for label in ["0,0–9,9", "10,0–19,9", "20,0–29,9", "30,0–39,9", "litet antal (&lt;5) eller dolt (..), redovisas inte", "uppgift saknas i databasen"] {
             #expect(map.contains(">\(label)</text>"), "legend: \(label)")
         }
         // The same figures in the table beside the map, masked alike.
         for row in ["<th scope=\"row\">Krokom</th><td class=\"num\">&lt;5</td><td class=\"num\">15\u{00A0}000</td><td class=\"num\">&lt;5</td>",
-                    "<th scope=\"row\">Åre</th><td class=\"num\">&lt;5</td><td class=\"num\">12\u{00A0}000</td><td class=\"num\">&lt;5</td>",
+                    "<th scope=\"row\">Åre</th><td class=\"num\">..</td><td class=\"num\">12\u{00A0}000</td><td class=\"num\">..</td>",
                     "<th scope=\"row\">Strömsund</th><td class=\"num\">40</td><td class=\"num\">11\u{00A0}500</td><td class=\"num\">34,8</td>",
                     "<th scope=\"row\">Ragunda</th><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>"] {
             #expect(html.contains(row), "table row: \(row)")
         }
-        #expect(html.contains("5 av 8 kommuner i länet finns i databasen. Kommungränser: Valmyndigheten via okfse/sweden-geojson (2020), förenklade."))
+        #expect(html.contains("Kommuner med ett antal under 5 är streckade och redovisas inte (&lt;5), och så är kommunen med näst minst antal (..), "
+                              + "eftersom länets summa annars skulle avslöja den enda dolda; 5 av 8 kommuner i länet finns i databasen. Kommungränser: Valmyndigheten via okfse/sweden-geojson (2020), förenklade."))
         // The internal report shows every value.
         try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--internal", "--output", "intern.html"])
         let exact = try String(contentsOfFile: cli.directory.appendingPathComponent("intern.html").path, encoding: .utf8)

@@ -117,13 +117,18 @@ import Testing
         #expect(areas.cells.map(\.label) == ["Centrum", "Gäddede", "Hammerdal", "Backe"])
         #expect(areas.cells.map(\.value) == [70, 12, 4, 0])
         #expect(areas.cells.map(\.suppressed) == [false, true, true, false])
+        // Gäddede is hidden only to protect Hammerdal: its own count is not small.
+        #expect(areas.cells.map(\.secondary) == [false, true, false, false])
         // 2023: Hammerdal 3 and Gäddede 2 are both below 5: two masked cells need no secondary suppression.
         #expect(areas.cells.map(\.previousSuppressed) == [false, true, true, false])
+        #expect(areas.cells.map(\.previousSecondary) == [false, false, false, false])
         #expect(!signals.suppressed)
 
         let categories = try #require(signals.breakdowns.first { $0.field.column == .category })
         #expect(categories.cells.map(\.key) == ["flygblad", "klotter", "symboler", "uttalanden"])
         #expect(categories.cells.map(\.suppressed) == [true, false, false, true])
+        // flygblad's 4 is masked; uttalanden's 12, the next smallest, is hidden to protect it.
+        #expect(categories.cells.map(\.secondary) == [false, false, false, true])
     }
 
     @Test func aYearWithNoSignalsAndNoPopulation() throws {
