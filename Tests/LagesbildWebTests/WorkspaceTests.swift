@@ -385,6 +385,36 @@ struct Browser {
         #expect(try fixture.store.auditLog().contains { $0.action == "spara" && $0.detail.hasPrefix("signaler-2025.csv") })
     }
 
+    /// What Excel on Windows writes ("CSV (semikolonavgränsad)"): Windows-1252 with CRLF line ends, sent by a browser that
+    /// gives the whole Windows path as its name. It is kept byte for byte, named by its last part, and read as the command
+    /// line reads the same file.
+    @Test func aFileFromExcelOnWindowsArrivesByteForByte() async throws {
+        let fixture = try WorkspaceFixture()
+        let text = "år;månad;kategori;område;källa;antal\r\n" + (1...12).map { "2025;\($0);klotter;Östra Ström;Skola;\($0 + 4)\r\n" }.joined()
+        let file = try #require(text.data(using: .windowsCP1252))
+        let boundary = "----WebKitFormBoundaryExcel"
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n")
+            body.writeString("\(browser.csrf ?? "")\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"C:\\Users\\samordnare\\signaler.csv\"\r\n"
+                             + "Content-Type: text/csv\r\n\r\n")
+            body.writeBytes(file)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var headers = browser.headers
+            headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+            let preview = try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body)
+            #expect(String(buffer: preview.body).contains("signaler.csv: signaler (Windows-1252) – 12 nya, 0 ersatta, 0 oförändrade rader."))
+            // The file kept for saving is the one sent, byte for byte.
+            let folder = URL(fileURLWithPath: fixture.store.path).deletingLastPathComponent().appendingPathComponent(".lagesbild-uppladdningar")
+            let kept = try FileManager.default.contentsOfDirectory(atPath: folder.path).map { folder.appendingPathComponent($0).appendingPathComponent("1.upload") }
+            #expect(try kept.map { try Data(contentsOf: $0) } == [file])
+            let id = try #require(Self.uploadID(preview))
+            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
+        }
+        let rows = try fixture.store.read { db in try Row.fetchAll(db, sql: "SELECT omrade, antal FROM signal WHERE ar = 2025 AND omrade = 'Östra Ström' ORDER BY manad") }
+        #expect(rows.map { $0["antal"] as Int } == Array(5...16))
+    }
+
     @Test func aBadFileShowsEveryErrorWithLineAndNothingIsSaved() async throws {
         let fixture = try WorkspaceFixture()
         let before = try fixture.store.importLog().count
