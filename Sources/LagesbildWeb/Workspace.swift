@@ -413,10 +413,17 @@ struct Pages: Sendable {
             .map { DataPage.Submission(at: minute($0.at), detail: $0.detail) }
         let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"),
                             scope: scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
-                            maxUpload: "\(configuration.maxUpload / 1_000_000) MB", submissions: Array(submissions),
+                            maxUpload: maxUploadText, submissions: Array(submissions),
                             hasSubmissions: !submissions.isEmpty, heading: heading, lines: lines, errors: errors, hasErrors: !errors.isEmpty,
                             uploadID: uploadID)
         return views.page("uppgifter", page, status: status)
+    }
+
+    /// The upload limit as the pages state it: "50 MB", "1,5 MB", "500 kB".
+    var maxUploadText: String {
+        let limit = configuration.maxUpload
+        if limit < 1_000_000 { return "\(SwedishFormat.decimal(Double(limit) / 1_000, decimals: limit % 1_000 == 0 ? 0 : 1, separator: " ")) kB" }
+        return "\(SwedishFormat.decimal(Double(limit) / 1_000_000, decimals: limit % 1_000_000 == 0 ? 0 : 1, separator: " ")) MB"
     }
 
     /// Receives the files, checks them as `import --dry-run` does and shows the preview; keeps them for `Spara`.
@@ -431,13 +438,16 @@ struct Pages: Sendable {
             await uploads.discard(folder)
             switch failure {
             case .forbidden: throw HTTPError(.forbidden)
-            case .tooLarge: throw HTTPError(.contentTooLarge)
+            case .tooLarge:
+                // The upload page again, with the form, saying what the limit is.
+                return try dataPage(context, heading: "Filerna togs inte emot; inget sparades", errors: ["Filen är för stor: högst \(maxUploadText) per uppladdning. Dela upp filen, eller be "
+                                                      + "samordnaren höja gränsen (lagesbild serve --max-upload)."], status: .contentTooLarge)
             case .malformed: throw HTTPError(.badRequest)
             }
         }
         guard !received.paths.isEmpty else {
             await uploads.discard(folder)
-            return try dataPage(context, errors: ["Välj minst en fil."], status: .badRequest)
+            return try dataPage(context, heading: "Ingen fil togs emot", errors: ["Välj minst en fil."], status: .badRequest)
         }
         let files = received.names.joined(separator: ", ")
         do {
@@ -460,7 +470,7 @@ struct Pages: Sendable {
         let user = try context.require(.samordnare, .rapportor)
         guard let session = context.session, let id = context.form["uppladdning"],
               let upload = await uploads.take(id, sessionID: session.id) else {
-            return try dataPage(context, errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
+            return try dataPage(context, heading: "Inget sparades", errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
                                 status: .gone)
         }
         defer { Task { await uploads.discard(upload.folder) } }

@@ -378,7 +378,8 @@ struct Browser {
             let log = try fixture.store.importLog()
             #expect(log.count == before + 1 && log.last?.fileName == "signaler-2025.csv")
             // The same upload cannot be saved twice; the same content again changes nothing, as on the command line.
-            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .gone)
+            let twice = try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)])
+            #expect(twice.status == .gone && String(buffer: twice.body).contains("Förhandsgranskningen finns inte längre"))
             let again = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "kopia.csv", csv)])
             #expect(String(buffer: again.body).contains("kopia.csv: samma innehåll lästes redan in (import \(before + 1)); inget ändrades."))
         }
@@ -561,6 +562,12 @@ struct Browser {
             let large = "år;kategori;antal\n" + String(repeating: "2025;klotter;1\n", count: 300)
             let tooLarge = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "stor.csv", large)])
             #expect(tooLarge.status == .contentTooLarge)
+            // The upload page again, with its form and the limit in words.
+            let page = String(buffer: tooLarge.body)
+            #expect(page.contains("Filen är för stor: högst 2 kB per uppladdning.") && page.contains("id=\"fil\""))
+            // A form without a file (a browser requires one; a script may not send it) says so.
+            let none = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? "")])
+            #expect(none.status == .badRequest && String(buffer: none.body).contains("Välj minst en fil."))
             let small = "år;kategori;antal\n2025;klotter;1\n"
             #expect(try await Self.upload(client, browser, [("fil", "a.csv", small), ("csrf", nil, browser.csrf ?? "")]).status == .forbidden)
             #expect(try await Self.upload(client, browser, [("csrf", nil, "fel"), ("fil", "a.csv", small)]).status == .forbidden)
