@@ -141,6 +141,8 @@ struct SessionMiddleware: RouterMiddleware {
 /// Answers `Expect: 100-continue` at once. Browsers never ask, but curl, PowerShell and .NET clients ask before
 /// sending a large body and, with no answer, wait a second before they send it anyway (Hummingbird does not answer it
 /// itself). The request still goes through every check: a client told to continue may get 403 or 413 after its body.
+/// (HTTP/1.0 clients must not be told, but the HTTP types this handler sees carry no version; no HTTP/1.0 client is
+/// known to send the expectation.)
 final class ContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
