@@ -135,9 +135,12 @@ struct UploadReceiver {
         return (paths, names)
     }
 
+    /// The boundary of a `multipart/form-data` body: 1–70 characters (RFC 2046 § 5.1.1). An empty one would make every
+    /// line starting with `--` a delimiter.
     static func boundary(_ contentType: String) -> String? {
-        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
-        return parameter("boundary", in: contentType)
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: contentType),
+              (1...70).contains(boundary.utf8.count) else { return nil }
+        return boundary
     }
 
     /// A parameter of a header value: `name="value"` or `name=value`.

@@ -107,6 +107,15 @@ import Testing
         }
     }
 
+    @Test func theBoundaryIsOneToSeventyCharacters() {
+        #expect(UploadReceiver.boundary("multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW") == "----WebKitFormBoundary7MA4YWxkTrZu0gW")
+        #expect(UploadReceiver.boundary("Multipart/Form-Data; boundary=\"abc\"") == "abc")
+        #expect(UploadReceiver.boundary("multipart/form-data; boundary=") == nil)
+        #expect(UploadReceiver.boundary("multipart/form-data; boundary=\"\"") == nil)
+        #expect(UploadReceiver.boundary("multipart/form-data; boundary=" + String(repeating: "x", count: 71)) == nil)
+        #expect(UploadReceiver.boundary("application/x-www-form-urlencoded") == nil)
+    }
+
     @Test func headersWithoutEndAreRefusedBeforeTheyGrowLarge() {
         let body = Array(("--b\r\nX-Fyllnad: " + String(repeating: "a", count: 40_000)).utf8)
         #expect(throws: MultipartReader.Failure.headersTooLong) {
