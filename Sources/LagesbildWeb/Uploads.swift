@@ -75,6 +75,8 @@ struct UploadReceiver {
     /// The files written, with the names the browser gave them (directories stripped, control characters removed).
     func receive(_ request: Request) async throws -> (paths: [String], names: [String]) {
         guard let contentType = request.headers[.contentType], let boundary = Self.boundary(contentType) else { throw Failure.malformed }
+        // A body declared too large is refused before a byte of it is read.
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw Failure.tooLarge }
         var reader = MultipartReader(boundary: boundary)
         var field = ""
         var csrf = ""

@@ -36,7 +36,7 @@ public enum Workspace {
         let router = try router(configuration, store: store)
         var logger = Logger(label: "lagesbild")
         logger.logLevel = .warning
-        return Application(router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
+        return Application(router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler(limit: configuration.maxUpload)])),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
                            logger: logger)
     }

@@ -129,21 +129,42 @@ import Testing
 
 /// curl, PowerShell and .NET ask `Expect: 100-continue` before a large upload; the server answers at once, so they do
 /// not wait a second before sending the file (and the request is still checked: without a login it is turned away).
+/// An upload declared larger than the limit is not asked for: 413 comes first, and nothing is read.
 @Suite struct ContinueTests {
     @Test func aClientAskingToContinueIsToldToAtOnce() async throws {
         let fixture = try WorkspaceFixture()
         let app = try Workspace.application(WorkspaceConfiguration(databasePath: fixture.store.path, port: 0), store: fixture.store)
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let answer = try await Task.detached { try Self.exchange(port: port) }.value
+            let head = "POST /uppgifter/fil HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 3\r\nExpect: 100-continue\r\n\r\n"
+            // curl waits a second for the interim answer: it must come well before.
+            let answer = try await Task.detached { try Self.exchange(port: port, head: head, body: "x=1", firstWait: 0.8) }.value
             #expect(answer.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"))
             #expect(answer.contains("HTTP/1.1 302 Found"))
             #expect(answer.lowercased().contains("location: /inloggning"))
         }
     }
 
-    /// Sends the head of an upload, waits at most 0.5 s for the interim answer, then sends the body and reads the rest.
-    static func exchange(port: Int) throws -> String {
+    @Test func anUploadDeclaredTooLargeIsRefusedBeforeItIsSent() async throws {
+        let fixture = try WorkspaceFixture()
+        let app = try Workspace.application(WorkspaceConfiguration(databasePath: fixture.store.path, port: 0, maxUpload: 2_000), store: fixture.store)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let browser = try await Browser.login(client, as: "samordnare")
+            let head = "POST /uppgifter/fil HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: lagesbild_sid=\(browser.cookie ?? "")\r\n"
+                + "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n"
+            // No body is sent: the answer must come without it.
+            let answer = try await Task.detached { try Self.exchange(port: port, head: head, body: nil, firstWait: 10) }.value
+            #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer.prefix(80))")
+            #expect(!answer.contains("100 Continue"))
+            #expect(answer.contains("Filen är för stor: högst 2 kB per uppladdning."))
+        }
+    }
+
+    /// Sends a request's head, reads what comes within `firstWait` seconds, then sends the body (if any) and reads until
+    /// the final answer has come (at most 10 s more).
+    static func exchange(port: Int, head: String, body: String?, firstWait: Double) throws -> String {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
@@ -154,21 +175,27 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let body = "x=1"
-        let head = "POST /uppgifter/fil HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n"
+        func wait(_ seconds: Double) {
+            var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
         func send(_ text: String) { _ = text.withCString { Foundation.send(socket, $0, strlen($0), 0) } }
         func receive() -> String {
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             let count = recv(socket, &buffer, buffer.count, 0)
             return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
         }
         send(head)
+        wait(firstWait)
         var answer = receive()
-        send(body)
-        for _ in 0..<4 where !answer.contains("Found") { answer += receive() }
+        if let body { send(body) }
+        wait(10)
+        // Until the final answer: a redirect, or a page to its end.
+        while !(answer.contains("302 Found") || answer.contains("</html>")) {
+            let more = receive()
+            if more.isEmpty { break }
+            answer += more
+        }
         return answer
     }
 }
