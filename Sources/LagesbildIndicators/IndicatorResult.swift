@@ -31,7 +31,7 @@ public struct BreakdownCell: Sendable, Equatable {
     package var numerator: Int
     package var previousNumerator: Int
     /// Masked only so that a masked cell beside it cannot be worked out from the total (secondary suppression): its
-    /// own count is not small, so it is not shown as one.
+    /// own count is not small, so it is not shown as one. Set only together with `suppressed` (`previousSuppressed`).
     public var secondary = false
     public var previousSecondary = false
 }

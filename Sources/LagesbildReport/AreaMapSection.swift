@@ -30,9 +30,10 @@ package struct AreaMapSection {
             return (population[item.boundary.name] ?? 0) > 0
         } && mapped.contains { $0.cell != nil }
         let masked = FigureText.masked(threshold: threshold)
+        let anyHidden = !exact && mapped.contains { $0.cell?.secondary == true }
         func shown(_ cell: BreakdownCell?, _ name: String) -> (value: Double?, text: String, hidden: Bool) {
             guard let cell, let count = cell.value else { return (nil, "–", false) }
-            if cell.suppressed && !exact { return (nil, cell.secondary ? FigureText.hidden : masked, true) }
+            if cell.suppressed && !exact { return (nil, FigureText.mark(secondary: cell.secondary, threshold: threshold), true) }
             if perThousand, let inhabitants = population[name], inhabitants > 0 {
                 let rate = IndicatorEngine.rounded(count * 1000 / Double(inhabitants), 1)
                 return (rate, SwedishFormat.decimal(rate, decimals: 1, separator: space), false)
@@ -51,11 +52,11 @@ package struct AreaMapSection {
         let map = Maps.choropleth(
             id: "karta-omraden", title: "Karta: \(title)",
             description: "Kommunens områden skuggade efter \(measure). Samma siffror står i tabellen bredvid kartan.",
-            areas: areas, classes: classes, maskedLabel: Maps.maskedLabel(masked, anyHidden: !exact && mapped.contains { $0.cell.map { $0.suppressed && $0.secondary } ?? false }))
+            areas: areas, classes: classes, maskedLabel: Maps.maskedLabel(masked, anyHidden: anyHidden))
         let rows = zip(mapped, figures).map { item, figure in
             ReportContext.AreaMap.Row(name: item.boundary.name,
                                       count: item.cell.map { cell in
-                                          cell.suppressed && !exact ? (cell.secondary ? FigureText.hidden : masked)
+                                          cell.suppressed && !exact ? FigureText.mark(secondary: cell.secondary, threshold: threshold)
                                               : cell.value.map { SwedishFormat.integer(Int($0), separator: space) } ?? "–"
                                       } ?? "–",
                                       population: population[item.boundary.name].map { SwedishFormat.integer($0, separator: space) } ?? "–",
@@ -65,7 +66,7 @@ package struct AreaMapSection {
         var caption = "\(measure.prefix(1).uppercased() + measure.dropFirst()) per område \(report.year)"
             + (perThousand ? "." : " (antal; folkmängd per område saknas i databasen).")
         caption += exact ? " Internt arbetsmaterial: alla värden visas." : " Områden med färre än \(threshold) signaler är streckade och redovisas inte (\(masked))."
-        if !exact, mapped.contains(where: { $0.cell.map { $0.suppressed && $0.secondary } ?? false }) {
+        if anyHidden {
             caption += " Så är också området med näst minst antal (\(FigureText.hidden)), eftersom summan annars skulle avslöja det enda dolda."
         }
         if !unmatched.isEmpty {

@@ -125,7 +125,7 @@ package struct ComparisonSection {
             return (boundary, member, (member?.suppressed ?? false) && !exact)
         }
         let anyHidden = shown.contains { $0.hidden && $0.member?.secondary == true }
-        func hiddenText(_ member: ComparisonMember) -> String { member.secondary ? FigureText.hidden : masked }
+        func hiddenText(_ member: ComparisonMember) -> String { FigureText.mark(secondary: member.secondary, threshold: threshold) }
         let classes = Maps.classes(for: shown.compactMap { $0.hidden ? nil : $0.member?.value }, decimals: definition.decimals)
         let areas = shown.map { item in
             Maps.Area(code: item.boundary.kod, name: item.boundary.namn, polygons: item.boundary.polygons, labelPoint: item.boundary.labelPoint,

@@ -127,9 +127,12 @@ public enum FigureText {
     /// What a legend says of `hidden`.
     public static let hiddenExplanation = "dolt så att ett maskerat värde inte kan räknas fram ur summan"
 
+    /// The mark a masked figure is published as: `hidden` when it is masked only to protect another, else "<5".
+    public static func mark(secondary: Bool, threshold: Int) -> String { secondary ? hidden : masked(threshold: threshold) }
+
     public static func published(_ value: Double?, suppressed: Bool, secondary: Bool = false, _ definition: IndicatorDefinition, threshold: Int,
                                  separator: String = " ") -> String {
-        suppressed ? (secondary ? hidden : masked(threshold: threshold)) : self.value(value, definition, separator: separator)
+        suppressed ? mark(secondary: secondary, threshold: threshold) : self.value(value, definition, separator: separator)
     }
 
     /// "+30", "−2,5", "±0"; percentages change in percentage points.
@@ -195,7 +198,7 @@ public enum IndicatorFormatter {
                 for cell in breakdown.cells {
                     let masked = cell.suppressed && !exact, previousMasked = cell.previousSuppressed && !exact
                     anyMasked = anyMasked || masked || previousMasked
-                    anyHidden = anyHidden || (masked && cell.secondary) || (previousMasked && cell.previousSecondary)
+                    anyHidden = anyHidden || (!exact && (cell.secondary || cell.previousSecondary))
                     cells.add([cell.label,
                                FigureText.published(cell.value, suppressed: masked, secondary: cell.secondary, result.definition,
                                                     threshold: report.maskThreshold),

@@ -193,7 +193,7 @@ package struct ReportModel {
                 },
                 hasChart: isTraining
             )
-            if !exact, breakdown.cells.contains(where: { ($0.suppressed && $0.secondary) || ($0.previousSuppressed && $0.previousSecondary) }) {
+            if !exact, breakdown.cells.contains(where: { $0.secondary || $0.previousSecondary }) {
                 table.hiddenNote = "\(FigureText.hidden) = \(FigureText.hiddenExplanation) (röjandekontroll)."
             }
             if isTraining {

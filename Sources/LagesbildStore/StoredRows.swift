@@ -95,6 +95,11 @@ extension Store {
         try String.fetchAll(db, sql: "SELECT DISTINCT omrade FROM signal WHERE kommun = ? AND omrade <> '' ORDER BY omrade", arguments: [kommun.rawValue])
     }
 
+    /// The names of the områden whose boundaries are imported (without reading the boundaries).
+    public func areaBoundaryNames(kommun: KommunCode) throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT omrade FROM omrade_grans WHERE kommun = ? ORDER BY omrade", arguments: [kommun.rawValue]) }
+    }
+
     /// The områden's boundaries (import kind omraden), by name.
     public func areaBoundaries(kommun: KommunCode) throws -> [(name: String, polygons: [GridPolygon])] {
         try read { db in

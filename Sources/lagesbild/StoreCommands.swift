@@ -120,7 +120,7 @@ struct StatusCommand: ParsableCommand {
             let code = resolveKommun(kommun, store: store)
             print("\(try store.kommunName(code)) (\(code)) – \(store.path)")
             let summary = try store.loadedSummary(kommun: code)
-            let areas = try store.areaBoundaries(kommun: code).map(\.name)
+            let areas = try store.areaBoundaryNames(kommun: code)
             if summary.isEmpty && areas.isEmpty {
                 print("Inga data inlästa ännu. Läs in filer med: lagesbild import FIL...")
                 return
