@@ -8,6 +8,7 @@ import PackageDescription
 //   LagesbildIngest      the import: readers for text, workbooks, official statistics   (Model, Store)
 //   LagesbildIndicators  definitions, engine, statistics, disclosure, comparisons       (Model, Store)
 //   LagesbildReport      the report and the output of figures (JSON, CSV, table)        (Model, Store, Indicators)
+//   LagesbildService     the workspace's rules: accounts, sign-in, scope, audit, publishing (all of the above)
 //   LagesbildWeb         the workspace in the browser (`lagesbild serve`)               (all of the above)
 //   lagesbild            the command line: one file per command, the demo               (all)
 //
@@ -31,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Hummingbird's own HTTP part types, for the one channel handler the workspace adds (100 Continue).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // NIO's thread pool (bcrypt, the report) and channel types, which Hummingbird builds on.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libxml2's SAX parser (the system library, as Debian's libxml2-dev installs it), for streaming
@@ -78,22 +82,36 @@ let package = Package(
             plugins: ["EmbedResources"]
         ),
         .target(
-            name: "LagesbildWeb",
+            name: "LagesbildService",
             dependencies: [
                 "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "LagesbildWeb",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             plugins: ["EmbedResources"]
         ),
         .executableTarget(
             name: "lagesbild",
             dependencies: [
-                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildWeb",
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildService",
+                "LagesbildWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["EmbedResources"]
@@ -106,8 +124,11 @@ let package = Package(
         // The workspace's routes, roles and security rules, through Hummingbird's test client (no network).
         .testTarget(
             name: "LagesbildWebTests",
-            dependencies: ["LagesbildWeb", "LagesbildStore", "LagesbildModel", "LagesbildIngest",
+            dependencies: ["LagesbildWeb", "LagesbildService", "LagesbildIndicators", "LagesbildStore", "LagesbildModel", "LagesbildIngest",
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Load benchmark of the workspace on loopback: wrk with 50 connections for 30 s on the overview (logged in) and on a
-published report, while uploads of 100 000 signal rows are previewed and saved again and again; then the time of a
+published report, while uploads of 100 000 signal rows are previewed and saved again and again, each round with new
+values (so every save changes the data and the figures must be computed anew); the time of a login while a 10-sheet
+workbook whose sheets all point at one part is previewed; then the time of a
 1 000 000-row upload's preview and save against the command line's `import --dry-run` and `import`, in alternating
 rounds (the machine's noise is larger than the difference), with the time the same upload takes to cross loopback into
 a process that only reads it (the transfer).
 
 Usage: scripts/bench-web.py [--binary .build/release/lagesbild] [--duration 30] [--connections 50] [--rounds 5]
-Needs: wrk (apt-get install wrk), curl. Prints throughput, p50/p99 latency, errors and the server's peak memory.
+Needs: wrk (apt-get install wrk), curl. Prints throughput, p50/p99 latency, wrk's maximum and its timeouts (wrk leaves
+timed-out requests out of its percentiles), the slowest request in the server's own access log, errors and the
+server's peak memory.
 """
 import argparse
 import os
@@ -20,6 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PASSWORD = "ett-långt-lösenord"
@@ -46,6 +51,8 @@ def wrk(url, cookie, duration, connections):
     output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
                             capture_output=True, text=True, check=True).stdout
     requests = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    maximum = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
     def ms(match):
@@ -53,7 +60,54 @@ def wrk(url, cookie, duration, connections):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    return requests, ms(p50), ms(p99), int(errors.group(1)) if errors else 0, socket_errors.group(1) if socket_errors else "none"
+    return dict(requests=requests, p50=ms(p50), p99=ms(p99), max=ms(maximum), timeouts=int(timeouts.group(1)) if timeouts else 0,
+                errors=int(errors.group(1)) if errors else 0, socket=socket_errors.group(1) if socket_errors else "none")
+
+
+def server_maximum(log_path, since):
+    """The slowest request in the server's access log after byte `since`: (milliseconds, the line)."""
+    slowest = (0, "")
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        log.seek(since)
+        for line in log:
+            match = re.search(r" (\d+) (\d+) ms ", line)
+            if match and int(match.group(2)) > slowest[0]:
+                slowest = (int(match.group(2)), line.strip())
+    return slowest
+
+
+def ten_sheet_workbook(path, rows):
+    """A workbook of 10 sheets whose relationships all point at one sheet part of `rows` signal rows: a bomb of work
+    that passes the per-part size limits (the security test's finding 5)."""
+    cells = "".join(f'<row r="{r + 2}"><c r="A{r + 2}"><v>2025</v></c><c r="B{r + 2}" t="inlineStr"><is><t>klotter</t></is></c>'
+                    f'<c r="C{r + 2}"><v>{r % 9 + 1}</v></c></row>' for r in range(rows))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>år</t></is></c><c r="B1" t="inlineStr"><is><t>kategori</t></is></c>'
+             f'<c r="C1" t="inlineStr"><is><t>antal</t></is></c></row>{cells}</sheetData></worksheet>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                         '<Default Extension="xml" ContentType="application/xml"/>'
+                         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        archive.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                         + "".join(f'<sheet name="Blad{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, 11)) + "</sheets></workbook>")
+        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         + "".join(f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>' for n in range(1, 11))
+                         + "</Relationships>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+def login(base, jar):
+    """Logs in as a browser does: the login page (its token and cookie), then the form."""
+    page = curl("-c", jar, "-b", jar, base + "/inloggning")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    curl("-c", jar, "-b", jar, "--data-urlencode", f"csrf={token}", "--data-urlencode", "anvandare=samordnare",
+         "--data-urlencode", f"losenord={PASSWORD}", base + "/inloggning")
 
 
 def main():
@@ -70,8 +124,13 @@ def main():
     subprocess.run([binary, "demo", "--dir", work / "demo", "--date", "2026-03-15"], check=True, env=env, stdout=subprocess.DEVNULL)
     subprocess.run([binary, "user", "add", "samordnare", "--role", "samordnare"], input=PASSWORD + "\n", text=True, check=True, env=env,
                    stdout=subprocess.DEVNULL)
-    subprocess.run([binary, "bench", "generate", "--rows", "100000", "--output", work / "signaler-100000.csv"], check=True,
-                   stdout=subprocess.DEVNULL)
+    # Eight files of 100 000 rows with other figures for the same keys, taken in turn: every save changes the data.
+    small_files = [work / f"signaler-100000-{seed}.csv" for seed in range(8)]
+    for seed, path in enumerate(small_files):
+        subprocess.run([binary, "bench", "generate", "--rows", "100000", "--seed", str(seed + 1), "--output", path], check=True,
+                       stdout=subprocess.DEVNULL)
+    ten_sheets = work / "tio-blad.xlsx"
+    ten_sheet_workbook(ten_sheets, 60_000)
     # One million rows per round, each round with other figures for the same keys (another seed): every round's file
     # is new to the database (no "already imported"), and both the server and the command line compare and replace.
     big_files = [work / f"signaler-1000000-{round}.csv" for round in range(args.rounds)]
@@ -83,7 +142,7 @@ def main():
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--max-upload", "200MB"], env=env,
-                                  stderr=subprocess.DEVNULL)
+                                  stderr=open(work / "server.log", "a"))
         for _ in range(100):
             try:
                 urllib.request.urlopen(base + "/halsa")
@@ -91,7 +150,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         jar = work / f"jar-{port}"
-        curl("-c", jar, "--data-urlencode", "anvandare=samordnare", "--data-urlencode", f"losenord={PASSWORD}", base + "/inloggning")
+        login(base, jar)
         cookie = "lagesbild_sid=" + [line.split("\t")[-1] for line in jar.read_text().splitlines() if "lagesbild_sid" in line][0]
         page = curl("-b", jar, base + "/uppgifter")
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
@@ -107,9 +166,10 @@ def main():
         uploads = {"done": 0}
 
         def upload_loop():
-            # A 100 000-row file previewed and saved, again and again (after the first, its rows are unchanged).
+            # 100 000-row files previewed and saved, again and again, each with other values than the one before.
             while not stop.is_set():
-                answer = curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{work / 'signaler-100000.csv'}", base + "/uppgifter/fil")
+                path = small_files[uploads["done"] % len(small_files)]
+                answer = curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{path}", base + "/uppgifter/fil")
                 match = re.search(r'name="uppladdning" value="([0-9a-f]+)"', answer)
                 if match:
                     curl("-b", jar, "--data", f"csrf={csrf}&uppladdning={match.group(1)}", base + "/uppgifter/spara")
@@ -119,11 +179,29 @@ def main():
             stop.clear()
             thread = threading.Thread(target=upload_loop)
             thread.start()
-            requests, p50, p99, errors, socket_errors = wrk(base + path, cookie, args.duration, args.connections)
+            since = (work / "server.log").stat().st_size
+            result = wrk(base + path, cookie, args.duration, args.connections)
             stop.set()
             thread.join()
-            print(f"{label}: {requests:.0f} förfrågningar/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, fel {errors} (socket: {socket_errors}); "
-                  f"{uploads['done']} uppladdningar om 100 000 rader under tiden")
+            slowest, line = server_maximum(work / "server.log", since)
+            print(f"{label}: {result['requests']:.0f} förfrågningar/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+                  f"max {result['max']:.0f} ms, timeouts {result['timeouts']}, fel {result['errors']} (socket: {result['socket']}); "
+                  f"långsammast i serverns logg {slowest} ms ({line}); {uploads['done']} uppladdningar om 100 000 rader under tiden")
+
+        # A login while the 10-sheet workbook is previewed (the preview must not hold the database's writer).
+        logins = []
+        for _ in range(3):
+            preview = threading.Thread(target=lambda: curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{ten_sheets}", base + "/uppgifter/fil"))
+            start = time.perf_counter()
+            preview.start()
+            time.sleep(0.3)
+            login_start = time.perf_counter()
+            login(base, work / "jar-login")
+            logins.append(time.perf_counter() - login_start)
+            preview.join()
+            workbook_time = time.perf_counter() - start
+        print(f"inloggning under förhandsgranskning av arbetsboken med 10 blad på samma del: {', '.join(f'{t:.2f}' for t in logins)} s "
+              f"(förhandsgranskningen {workbook_time:.2f} s, arbetsboken {ten_sheets.stat().st_size / 1e6:.2f} MB)")
 
         load_peak = peak_rss(server.pid)
     finally:

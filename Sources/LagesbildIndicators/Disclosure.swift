@@ -52,3 +52,57 @@ public enum Disclosure {
         }
     }
 }
+
+extension IndicatorReport {
+    /// The report as a non-samordnare may receive it (HTML, JSON, CSV alike): every masked value is removed (nil),
+    /// and with it every figure computed from it: a change, a p-value or a trend from or to a masked value, a
+    /// comparison area's test. The flags stay, so a reader sees that a value is masked, never what it is.
+    public func published() -> IndicatorReport {
+        var copy = self
+        copy.indicators = indicators.map { $0.published() }
+        return copy
+    }
+}
+
+extension IndicatorResult {
+    public func published() -> IndicatorResult {
+        var copy = self
+        if suppressed { copy.value = nil }
+        if previousSuppressed { copy.previous = nil }
+        if suppressed || previousSuppressed {
+            copy.changeAbs = nil
+            copy.changeRel = nil
+            copy.pValue = nil
+            copy.trend = nil
+        }
+        copy.series = series.map { point in
+            SeriesPoint(year: point.year, value: point.suppressed ? nil : point.value, suppressed: point.suppressed, numerator: point.numerator)
+        }
+        copy.breakdowns = breakdowns.map { breakdown in
+            var breakdown = breakdown
+            breakdown.cells = breakdown.cells.map { cell in
+                var cell = cell
+                if cell.suppressed { cell.value = nil }
+                if cell.previousSuppressed { cell.previous = nil }
+                if cell.suppressed || cell.previousSuppressed {
+                    cell.pValue = nil
+                    cell.trend = nil
+                }
+                return cell
+            }
+            return breakdown
+        }
+        if let comparison {
+            copy.comparison = Comparison(lan: comparison.lan.published(), riket: comparison.riket.published())
+        }
+        return copy
+    }
+}
+
+extension ComparisonArea {
+    func published() -> ComparisonArea {
+        guard suppressed else { return self }
+        return ComparisonArea(code: code, name: name, value: nil, suppressed: true, municipalities: municipalities, of: of, pValue: nil, result: nil,
+                              members: members)
+    }
+}

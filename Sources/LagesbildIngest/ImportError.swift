@@ -37,6 +37,9 @@ public enum ImportProblem: Equatable, Sendable {
     case partExceedsWhole(part: String, partValue: Int, whole: String, wholeValue: Int)
     case personalIdentityNumber
     case labelTooLong(limit: Int)
+    /// A control character in a text: a bidirectional override (which makes a label read backwards: U+202A–U+202E,
+    /// U+2066–U+2069) or a C0 control other than tab and line ends.
+    case controlCharacter(UInt32)
     case duplicateKey(firstLine: Int)
     // Official statistics (JSON-stat, Kolada, PxWeb CSV).
     case invalidJSON(String)
@@ -85,6 +88,8 @@ public enum ImportProblem: Equatable, Sendable {
     // A rapportör's upload in the workspace.
     case kindOutsideScope(DataKind)
     case valueOutsideScope(String, allowed: [String])
+    /// A rapportör's row for another municipality than their own.
+    case kommunOutsideScope(String, own: String)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -173,6 +178,8 @@ extension ImportProblem {
         case .personalIdentityNumber:
             "värdet ser ut som ett personnummer eller samordningsnummer; lagesbild tar bara emot antal, aldrig uppgifter om personer. Ta bort det ur filen"
         case .labelTooLong(let limit): "texten är längre än \(limit) tecken"
+        case .controlCharacter(let scalar):
+            "texten innehåller ett styrtecken (U+\(String(format: "%04X", scalar))), som inte syns men kan ändra hur texten visas; ta bort det"
         case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
         case .invalidJSON(let reason): "filen är inte giltig JSON (\(reason))"
         case .geoJSON(let text): text
@@ -236,6 +243,8 @@ extension ImportProblem {
         case .sheetNotAKind(let name): "bladet \"\(name)\" har ingen rubrikrad som lagesbild känner igen (se README för kolumnerna)"
         case .kindOutsideScope(let kind):
             "filen är av typen \(kind.rawValue), som ditt konto inte rapporterar; samordnaren läser in den"
+        case .kommunOutsideScope(let value, let own):
+            "\"\(value)\" är inte din kommun; ditt konto rapporterar bara för kommun \(own)"
         case .valueOutsideScope(let value, let allowed):
             "\"\(value)\" är inte din; ditt konto rapporterar bara för \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))"
         }

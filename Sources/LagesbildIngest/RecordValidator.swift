@@ -141,8 +141,11 @@ package final class RecordValidator {
     /// without the column gets.
     private let scopeColumn: Int?
     private let scopeAllowed: [String]
-    private let scopeAllowedFolded: Set<String>
+    /// Folded value to the registered spelling that is stored.
+    private let scopeRegistered: [String: StableBytes]
     private let scopeDefault: StableBytes?
+    private let scopeKommun: StableBytes?
+    private let kommunColumn: Int?
 
     package init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
         self.mapping = mapping
@@ -162,8 +165,12 @@ package final class RecordValidator {
         let allowed = binding?.allowed ?? []
         scopeColumn = column
         scopeAllowed = allowed
-        scopeAllowedFolded = Set(allowed.map { TextKey.fold($0) })
+        kommunColumn = columns.firstIndex { if case .kommun = $0.type { true } else { false } }
+        var registered: [String: StableBytes] = [:]
+        for value in allowed.reversed() { registered[TextKey.fold(value)] = StableBytes(value) }
+        scopeRegistered = registered
         scopeDefault = column.flatMap { mapping.positions[$0] == nil ? StableBytes(allowed[0]) : nil }
+        scopeKommun = scope?.kommun.map { StableBytes($0.rawValue) }
     }
 
     /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
@@ -240,6 +247,8 @@ package final class RecordValidator {
             case .label, .requiredLabel, .populationArea:
                 if text.count > rule.limit && text.scalarCount > rule.limit {
                     fail(.labelTooLong(limit: rule.limit))
+                } else if let control = Self.controlCharacter(in: text) {
+                    fail(.controlCharacter(control))
                 } else if text.isEmpty && rule.check == .requiredLabel {
                     fail(.emptyRequiredValue)
                 } else if rule.check == .populationArea && text.count <= 16 && TextKey.fold(text.text) == "hela kommunen" {
@@ -268,10 +277,18 @@ package final class RecordValidator {
         if let scopeColumn {
             if let scopeDefault {
                 row[scopeColumn] = .text(scopeDefault.bytes)
-            } else if case .text(let bytes) = row[scopeColumn], !scopeAllowedFolded.contains(TextKey.fold(bytes.text)) {
-                errors.append(ImportError(file: file, line: line, column: columns[scopeColumn].name,
-                                          problem: .valueOutsideScope(bytes.text, allowed: scopeAllowed)))
+            } else if case .text(let bytes) = row[scopeColumn] {
+                if let registered = scopeRegistered[TextKey.fold(bytes.text)] {
+                    row[scopeColumn] = .text(registered.bytes)
+                } else {
+                    errors.append(ImportError(file: file, line: line, column: columns[scopeColumn].name,
+                                              problem: .valueOutsideScope(bytes.text, allowed: scopeAllowed)))
+                }
             }
+        }
+        if let scopeKommun, let index = kommunColumn, case .text(let bytes) = row[index], !bytes.elementsEqual(scopeKommun.bytes) {
+            errors.append(ImportError(file: file, line: line, column: columns[index].name,
+                                      problem: .kommunOutsideScope(bytes.text, own: scopeKommun.bytes.text)))
         }
         guard errors.count == errorCount else { return false }
         for rule in partWhole {
@@ -309,6 +326,23 @@ package final class RecordValidator {
             required = column.required
             limit = column.limit
         }
+    }
+
+    /// The first control character of a label: a C0 control other than tab and line ends, DEL, or a bidirectional embedding,
+    /// override or isolate (U+202A–U+202E, U+2066–U+2069: "Trojan Source" text that reads otherwise than it is stored).
+    /// Bytes only: the check costs a comparison per byte, and a label without 0xE2 needs no decoding.
+    static func controlCharacter(in text: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        for index in text.indices {
+            let byte = text[index]
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { return UInt32(byte) }
+            if byte == 0xE2, index + 2 < text.count {
+                let second = text[index + 1], third = text[index + 2]
+                if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
+                    return 0x2000 | UInt32(second & 0x3F) << 6 | UInt32(third & 0x3F)
+                }
+            }
+        }
+        return nil
     }
 
     /// Texts made for one row (a padded municipality code) live until the next row.

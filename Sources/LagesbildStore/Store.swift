@@ -108,9 +108,7 @@ public final class Store: Sendable {
 
     /// The municipality's name as given to `init`, else its official name (SCB), else "Kommun KOD".
     public func kommunName(_ kommun: KommunCode) throws -> String {
-        try queue.read { db in
-            try String.fetchOne(db, sql: "SELECT namn FROM kommun WHERE kod = ?", arguments: [kommun.rawValue])
-        } ?? RegionRegister.region(kommun.rawValue)?.officialName ?? "Kommun \(kommun.rawValue)"
+        try queue.read { db in try db.kommunName(kommun) }
     }
 
     /// Runs read-only queries on one consistent snapshot.
@@ -118,6 +116,17 @@ public final class Store: Sendable {
 
     /// Runs changes in one transaction.
     package func write<T>(_ body: (Database) throws -> T) throws -> T { try queue.write(body) }
+
+    /// From async code: a read on one snapshot, awaited on GRDB's own reader queue, so no cooperative thread waits
+    /// for SQLite.
+    package func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await queue.read(body)
+    }
+
+    /// From async code: changes in one transaction, awaited on GRDB's writer queue.
+    package func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await queue.write(body)
+    }
 }
 
 extension Store {
@@ -149,5 +158,37 @@ extension Store {
             try? FileManager.default.removeItem(atPath: destination)
             throw error
         }
+    }
+}
+
+/// A failure of the database that is nobody's input: what a server answers for it (503, 507) depends on which.
+public enum StorageFailure: Sendable, Equatable, CustomStringConvertible {
+    /// Another connection holds the lock past the busy timeout.
+    case busy
+    /// The disk (or the database's size limit) is full.
+    case full
+
+    public init?(_ error: any Error) {
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy
+        case .SQLITE_FULL: self = .full
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .busy: "databasen upptagen"
+        case .full: "disken full"
+        }
+    }
+}
+
+extension Database {
+    /// The municipality's name as given to `init`, else its official name (SCB), else "Kommun KOD".
+    package func kommunName(_ kommun: KommunCode) throws -> String {
+        try String.fetchOne(self, sql: "SELECT namn FROM kommun WHERE kod = ?", arguments: [kommun.rawValue])
+            ?? RegionRegister.region(kommun.rawValue)?.officialName ?? "Kommun \(kommun.rawValue)"
     }
 }

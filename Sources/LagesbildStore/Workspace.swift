@@ -85,90 +85,138 @@ public enum WorkspaceError: Error, Equatable, UserFacingError {
     }
 }
 
-extension Store {
-    /// A user name: 2–64 letters, digits, '.', '-' or '_'.
-    public static func isValidUserName(_ name: String) -> Bool {
-        (2...64).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+/// Which entries of the audit log to list: the log's page filters them in SQL.
+public struct AuditFilter: Sendable, Equatable {
+    public var user: String?
+    public var action: String?
+    /// Inclusive days, "ÅÅÅÅ-MM-DD" (UTC, as the log is stored).
+    public var from: String?
+    public var to: String?
+
+    public init(user: String? = nil, action: String? = nil, from: String? = nil, to: String? = nil) {
+        self.user = user
+        self.action = action
+        self.from = from
+        self.to = to
+    }
+}
+
+/// The accounts' and the audit log's rows. The rules for them (names, roles, scopes, passwords) are the workspace
+/// service's (LagesbildService); these only read and write.
+extension Database {
+    package func insertUser(name: String, role: WebRole, passwordHash: String, kallor: [String], forvaltningar: [String], at date: Date) throws -> WebUser {
+        if try Int.fetchOne(self, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [name]) != nil { throw WorkspaceError.userExists(name) }
+        try execute(sql: """
+            INSERT INTO web_user (name, role, password_hash, kallor, forvaltningar, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [name, role, passwordHash, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), Store.timestamp(date)])
+        return try WebUser.fetchOne(self, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [lastInsertedRowID])!
     }
 
+    package func user(named name: String) throws -> WebUser? {
+        try WebUser.fetchOne(self, sql: "SELECT * FROM web_user WHERE name = ?", arguments: [name])
+    }
+
+    package func user(id: Int64) throws -> WebUser? {
+        // Asked on every request of the workspace: a prepared statement kept by the connection.
+        try WebUser.fetchOne(cachedStatement(sql: "SELECT * FROM web_user WHERE id = ?"), arguments: [id])
+    }
+
+    package func users() throws -> [WebUser] {
+        try WebUser.fetchAll(self, sql: "SELECT * FROM web_user ORDER BY name")
+    }
+
+    package func setPasswordHash(_ hash: String, forUser name: String) throws {
+        try execute(sql: "UPDATE web_user SET password_hash = ? WHERE name = ?", arguments: [hash, name])
+        if changesCount == 0 { throw WorkspaceError.unknownUser(name) }
+    }
+
+    package func disableUser(_ name: String) throws {
+        try execute(sql: "UPDATE web_user SET disabled = 1 WHERE name = ?", arguments: [name])
+        if changesCount == 0 { throw WorkspaceError.unknownUser(name) }
+    }
+
+    package func audit(user: String, address: String, action: String, detail: String, at date: Date) throws {
+        try execute(sql: "INSERT INTO audit_log (at, user, address, action, detail) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [Store.timestamp(date), user, address, action, detail])
+    }
+
+    /// The newest entries first, filtered and paged in SQL (the log grows without bound; a page never reads more
+    /// than it shows).
+    package func auditLog(_ filter: AuditFilter, limit: Int, offset: Int) throws -> [AuditEntry] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let user = filter.user { conditions.append("user = ?"); arguments += [user] }
+        if let action = filter.action { conditions.append("action = ?"); arguments += [action] }
+        if let from = filter.from { conditions.append("at >= ?"); arguments += [from] }
+        // Up to the end of the day: every timestamp of the day sorts before the next day's date.
+        if let to = filter.to { conditions.append("at < ? || 'T24'"); arguments += [to] }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [limit, offset]
+        return try AuditEntry.fetchAll(self, sql: "SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ? OFFSET ?", arguments: arguments)
+    }
+}
+
+extension Store {
     public func addUser(name: String, role: WebRole, passwordHash: String, kallor: [String] = [], forvaltningar: [String] = [],
                         at date: Date = Date()) throws -> WebUser {
-        guard Self.isValidUserName(name) else { throw WorkspaceError.invalidUserName(name) }
-        return try write { db in
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [name]) != nil { throw WorkspaceError.userExists(name) }
-            try db.execute(sql: """
-                INSERT INTO web_user (name, role, password_hash, kallor, forvaltningar, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [name, role, passwordHash, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), Self.timestamp(date)])
-            return try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [db.lastInsertedRowID])!
-        }
+        try write { db in try db.insertUser(name: name, role: role, passwordHash: passwordHash, kallor: kallor, forvaltningar: forvaltningar, at: date) }
     }
 
-    public func user(named name: String) throws -> WebUser? {
-        try read { db in try WebUser.fetchOne(db, sql: "SELECT * FROM web_user WHERE name = ?", arguments: [name]) }
-    }
+    public func user(named name: String) throws -> WebUser? { try read { db in try db.user(named: name) } }
 
-    public func user(id: Int64) throws -> WebUser? {
-        // Asked on every request of the workspace: a prepared statement kept by the connection.
-        try read { db in try WebUser.fetchOne(db.cachedStatement(sql: "SELECT * FROM web_user WHERE id = ?"), arguments: [id]) }
-    }
+    public func user(id: Int64) throws -> WebUser? { try read { db in try db.user(id: id) } }
 
-    public func users() throws -> [WebUser] {
-        try read { db in try WebUser.fetchAll(db, sql: "SELECT * FROM web_user ORDER BY name") }
-    }
+    public func users() throws -> [WebUser] { try read { db in try db.users() } }
 
-    public func setPasswordHash(_ hash: String, forUser name: String) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE web_user SET password_hash = ? WHERE name = ?", arguments: [hash, name])
-            if db.changesCount == 0 { throw WorkspaceError.unknownUser(name) }
-        }
-    }
+    public func setPasswordHash(_ hash: String, forUser name: String) throws { try write { db in try db.setPasswordHash(hash, forUser: name) } }
 
-    public func disableUser(_ name: String) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE web_user SET disabled = 1 WHERE name = ?", arguments: [name])
-            if db.changesCount == 0 { throw WorkspaceError.unknownUser(name) }
-        }
-    }
+    public func disableUser(_ name: String) throws { try write { db in try db.disableUser(name) } }
 
     /// Records a state change of the workspace.
     public func audit(user: String, address: String, action: String, detail: String = "", at date: Date = Date()) throws {
-        try write { db in
-            try db.execute(sql: "INSERT INTO audit_log (at, user, address, action, detail) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Self.timestamp(date), user, address, action, detail])
-        }
+        try write { db in try db.audit(user: user, address: address, action: action, detail: detail, at: date) }
     }
 
     /// The newest entries first.
     public func auditLog(limit: Int = 500) throws -> [AuditEntry] {
-        try read { db in try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]) }
+        try read { db in try db.auditLog(AuditFilter(), limit: limit, offset: 0) }
     }
 
     /// Stores a report's bytes for good; returns its id.
     public func publishReport(kommun: KommunCode, year: Int, internal: Bool, html: Data, sha256: String, by user: String,
                               at date: Date = Date()) throws -> Int64 {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO published_report (kommun, year, internal, html, sha256, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [kommun.rawValue, year, `internal`, html, sha256, user, Self.timestamp(date)])
-            return db.lastInsertedRowID
-        }
+        try write { db in try db.insertPublishedReport(kommun: kommun, year: year, internal: `internal`, html: html, sha256: sha256, by: user, at: date) }
     }
 
     /// Published reports, newest first; without `includeInternal` only the public ones.
     public func publishedReports(includeInternal: Bool) throws -> [PublishedReport] {
-        try read { db in
-            try PublishedReport.fetchAll(db, sql: """
-                SELECT id, kommun, year, internal, sha256, published_by, published_at FROM published_report
-                WHERE ? OR internal = 0 ORDER BY id DESC
-                """, arguments: [includeInternal])
-        }
+        try read { db in try db.publishedReports(includeInternal: includeInternal) }
     }
 
     /// A published report's bytes and whether it is internal.
     public func publishedReportHTML(id: Int64) throws -> (html: Data, internal: Bool)? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT html, internal FROM published_report WHERE id = ?", arguments: [id]).map { ($0["html"], $0["internal"]) }
-        }
+        try read { db in try db.publishedReportHTML(id: id) }
+    }
+}
+
+extension Database {
+    package func insertPublishedReport(kommun: KommunCode, year: Int, internal: Bool, html: Data, sha256: String, by user: String,
+                                       at date: Date) throws -> Int64 {
+        try execute(sql: """
+            INSERT INTO published_report (kommun, year, internal, html, sha256, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kommun.rawValue, year, `internal`, html, sha256, user, Store.timestamp(date)])
+        return lastInsertedRowID
+    }
+
+    package func publishedReports(includeInternal: Bool) throws -> [PublishedReport] {
+        try PublishedReport.fetchAll(self, sql: """
+            SELECT id, kommun, year, internal, sha256, published_by, published_at FROM published_report
+            WHERE ? OR internal = 0 ORDER BY id DESC
+            """, arguments: [includeInternal])
+    }
+
+    package func publishedReportHTML(id: Int64) throws -> (html: Data, internal: Bool)? {
+        try Row.fetchOne(self, sql: "SELECT html, internal FROM published_report WHERE id = ?", arguments: [id]).map { ($0["html"], $0["internal"]) }
     }
 }
 
@@ -182,48 +230,50 @@ public struct ReportingStatus: Sendable {
 
 extension Store {
     public func reportingStatus(kommun: KommunCode, year: Int) throws -> ReportingStatus {
-        try read { db in
-            var sources: [String: Set<Int>] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT kalla, manad FROM signal WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) {
-                sources[row[0], default: []].insert(row[1])
-            }
-            let departments = try String.fetchAll(db, sql: "SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? AND ar = ? ORDER BY 1",
-                                                  arguments: [kommun.rawValue, year])
-            return ReportingStatus(signalSources: sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, departments: departments)
-        }
+        try read { db in try db.reportingStatus(kommun: kommun, year: year) }
     }
 
     /// The newest year any of a municipality's local kinds has rows for.
-    public func latestYear(kommun: KommunCode) throws -> Int? {
-        try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT MAX(ar) FROM (SELECT MAX(ar) AS ar FROM signal WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM utbildning WHERE kommun = ?1
-                UNION ALL SELECT MAX(ar) FROM samverkan WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM aktivitet WHERE kommun = ?1)
-                """, arguments: [kommun.rawValue])
-        }
-    }
-}
+    public func latestYear(kommun: KommunCode) throws -> Int? { try read { db in try db.latestYear(kommun: kommun) } }
 
-extension Store {
     /// Changes whenever the figures can: an import or an undo (a new entry of the import log) or a new masking threshold.
-    public func dataVersion() throws -> String {
-        try read { db in
-            // Asked on every page with figures: prepared statements kept by the connection.
-            let log = try Row.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM import_log"))
-            let threshold = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'mask_threshold'")) ?? ""
-            return "\(log?[0] as Int64? ?? 0):\(log?[1] as Int? ?? 0):\(threshold)"
-        }
-    }
+    public func dataVersion() throws -> String { try read { db in try db.dataVersion() } }
 
     /// The newest import (not undone) of each kind, by kind.
-    public func lastImports() throws -> [(kind: DataKind, entry: ImportLogEntry)] {
-        try read { db in
-            try ImportLogEntry.fetchAll(db, sql: """
-                SELECT l.*, NULL AS undone_by FROM import_log l
-                WHERE l.id IN (SELECT MAX(id) FROM import_log i WHERE action = 'import'
-                               AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) GROUP BY kind)
-                ORDER BY l.kind
-                """).map { ($0.kind, $0) }
+    public func lastImports() throws -> [(kind: DataKind, entry: ImportLogEntry)] { try read { db in try db.lastImports() } }
+}
+
+extension Database {
+    package func reportingStatus(kommun: KommunCode, year: Int) throws -> ReportingStatus {
+        var sources: [String: Set<Int>] = [:]
+        for row in try Row.fetchAll(self, sql: "SELECT DISTINCT kalla, manad FROM signal WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) {
+            sources[row[0], default: []].insert(row[1])
         }
+        let departments = try String.fetchAll(self, sql: "SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? AND ar = ? ORDER BY 1",
+                                              arguments: [kommun.rawValue, year])
+        return ReportingStatus(signalSources: sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, departments: departments)
+    }
+
+    package func latestYear(kommun: KommunCode) throws -> Int? {
+        try Int.fetchOne(self, sql: """
+            SELECT MAX(ar) FROM (SELECT MAX(ar) AS ar FROM signal WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM utbildning WHERE kommun = ?1
+            UNION ALL SELECT MAX(ar) FROM samverkan WHERE kommun = ?1 UNION ALL SELECT MAX(ar) FROM aktivitet WHERE kommun = ?1)
+            """, arguments: [kommun.rawValue])
+    }
+
+    package func dataVersion() throws -> String {
+        // Asked on every page with figures: prepared statements kept by the connection.
+        let log = try Row.fetchOne(cachedStatement(sql: "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM import_log"))
+        let threshold = try String.fetchOne(cachedStatement(sql: "SELECT value FROM setting WHERE key = 'mask_threshold'")) ?? ""
+        return "\(log?[0] as Int64? ?? 0):\(log?[1] as Int? ?? 0):\(threshold)"
+    }
+
+    package func lastImports() throws -> [(kind: DataKind, entry: ImportLogEntry)] {
+        try ImportLogEntry.fetchAll(self, sql: """
+            SELECT l.*, NULL AS undone_by FROM import_log l
+            WHERE l.id IN (SELECT MAX(id) FROM import_log i WHERE action = 'import'
+                           AND id NOT IN (SELECT undoes FROM import_log WHERE undoes IS NOT NULL) GROUP BY kind)
+            ORDER BY l.kind
+            """).map { ($0.kind, $0) }
     }
 }

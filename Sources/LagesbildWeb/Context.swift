@@ -1,28 +1,62 @@
 import Foundation
 import Hummingbird
+import LagesbildService
 import LagesbildStore
 import NIOCore
 
-/// One request's context: where it came from, and once the session middleware has run, who sent it and the form it
-/// posted (read only after its CSRF token was checked).
+/// One request's context: where it came from, and once the session middleware has run, who sent it; once the form
+/// middleware has run, the form it posted (read only after its CSRF token was checked).
 public struct WorkspaceContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address (behind a reverse proxy: the proxy's), for login throttling and the audit log.
     public let address: String
     var session: Session?
     var user: WebUser?
-    /// The fields of an `application/x-www-form-urlencoded` POST whose CSRF token matched.
-    var form: [String: String] = [:]
+    /// The `application/x-www-form-urlencoded` body of a POST whose CSRF token matched.
+    var formBody = ""
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         address = source.channel.remoteAddress?.ipAddress ?? "okänd"
     }
 
-    /// The logged-in user, or 403 when the role may not do this (the session middleware has already sent anyone
-    /// without a session to the login page).
-    func require(_ roles: WebRole...) throws -> WebUser {
-        guard let user, roles.contains(user.role) else { throw HTTPError(.forbidden) }
+    /// The user the route group's role middleware let through (403 if a route was registered outside every group).
+    func requireUser() throws -> WebUser {
+        guard let user else { throw HTTPError(.forbidden) }
         return user
     }
+
+    /// Who the audit log names for what this request does.
+    var actor: Actor { Actor(name: user?.name ?? "", address: address) }
+
+    /// The posted form as its typed fields. A body that is not a well-formed form (bad %-encoding, a field twice) is
+    /// refused with 400, never read as empty fields.
+    func form<Form: Decodable>(_ type: Form.Type) throws -> Form {
+        do {
+            return try URLEncodedFormDecoder().decode(Form.self, from: formBody)
+        } catch {
+            throw HTTPError(.badRequest)
+        }
+    }
+}
+
+extension WorkspaceContext {
+    /// The same request seen as no one's (for the login page's chrome).
+    var anonymous: WorkspaceContext {
+        var copy = self
+        copy.user = nil
+        copy.session = nil
+        return copy
+    }
+}
+
+/// A query parameter as typed, or 400: `?ar=tjugo` is an error, not the default year.
+extension Request {
+    func query<Value: LosslessStringConvertible>(_ name: String, as type: Value.Type) throws -> Value? {
+        guard let text = uri.queryParameters[name[...]] else { return nil }
+        guard let value = Value(String(text)) else { throw HTTPError(.badRequest) }
+        return value
+    }
+
+    func query(_ name: String) -> String? { uri.queryParameters[name[...]].map(String.init) }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import LagesbildStore
 
-/// A logged-in browser: a random id (256 bits) in an HttpOnly cookie, the user it belongs to and its CSRF token.
+/// A logged-in browser: a random id (256 bits) in an HttpOnly cookie, the user it belongs to, its CSRF token, and the
+/// password hash the user had when it was opened (a new password ends it).
 struct Session: Sendable {
     let id: String
     let userID: Int64
+    let credential: String
     let csrfToken: String
     let created: Date
     var lastSeen: Date
@@ -18,8 +20,10 @@ actor SessionStore {
     private var sessions: [String: Session] = [:]
 
     /// A new session for a user (a new id at every login).
-    func create(userID: Int64, now: Date = Date()) -> Session {
-        let session = Session(id: Random.hex(bytes: 32), userID: userID, csrfToken: Random.hex(bytes: 32), created: now, lastSeen: now)
+    func create(userID: Int64, credential: String, now: Date = Date()) -> Session {
+        sweep(now: now)
+        let session = Session(id: Random.hex(bytes: 32), userID: userID, credential: credential, csrfToken: Random.hex(bytes: 32), created: now,
+                              lastSeen: now)
         sessions[session.id] = session
         return session
     }
@@ -27,7 +31,7 @@ actor SessionStore {
     /// The session with this id, if it has not timed out; touching it counts as activity.
     func session(_ id: String, now: Date = Date()) -> Session? {
         guard var session = sessions[id] else { return nil }
-        if now.timeIntervalSince(session.lastSeen) > Self.idleTimeout || now.timeIntervalSince(session.created) > Self.absoluteTimeout {
+        if Self.expired(session, now: now) {
             sessions[id] = nil
             return nil
         }
@@ -38,33 +42,78 @@ actor SessionStore {
 
     func end(_ id: String) { sessions[id] = nil }
 
-    /// Ends every session of a user (a disabled account, a changed password).
-    func endAll(userID: Int64) { sessions = sessions.filter { $0.value.userID != userID } }
+    /// Ends every session of a user (a disabled account, a changed password) but `keeping` one (the browser that
+    /// changed its own password).
+    func endAll(userID: Int64, keeping kept: String? = nil) { sessions = sessions.filter { $0.value.userID != userID || $0.key == kept } }
+
+    /// Binds a kept session to the user's new password.
+    func rebind(_ id: String, credential: String) {
+        guard let session = sessions[id] else { return }
+        sessions[id] = Session(id: session.id, userID: session.userID, credential: credential, csrfToken: session.csrfToken,
+                               created: session.created, lastSeen: session.lastSeen)
+    }
+
+    private static func expired(_ session: Session, now: Date) -> Bool {
+        now.timeIntervalSince(session.lastSeen) > idleTimeout || now.timeIntervalSince(session.created) > absoluteTimeout
+    }
+
+    /// Forgets timed-out sessions (else a session never used again would stay in memory until the restart).
+    private func sweep(now: Date) { sessions = sessions.filter { !Self.expired($0.value, now: now) } }
+
+    var count: Int { sessions.count }
 }
 
-/// Refuses login tries for 15 minutes after 5 failures within 15 minutes, per account name and per address.
+/// Refuses login tries for 15 minutes after 5 failures within 15 minutes, per account name and per address. Entries
+/// older than the window are forgotten at every call, so names typed by anyone do not pile up; a block is reported
+/// once (``Decision/blocked(first:)``), so blocked tries cost nothing to the audit log.
 actor LoginThrottle {
     static let window: TimeInterval = 15 * 60
     static let limit = 5
 
+    enum Decision: Equatable {
+        case allowed
+        /// `first`: the first refused try of this block (the one the audit log records).
+        case blocked(first: Bool)
+    }
+
     private var failures: [String: [Date]] = [:]
+    /// Keys whose current block has been reported.
+    private var reported: Set<String> = []
 
     private func recent(_ key: String, now: Date) -> [Date] {
         (failures[key] ?? []).filter { now.timeIntervalSince($0) < Self.window }
     }
 
-    /// True when tries for this account or from this address are refused now.
-    func isBlocked(account: String, address: String, now: Date = Date()) -> Bool {
-        recent("u:" + account.lowercased(), now: now).count >= Self.limit || recent("a:" + address, now: now).count >= Self.limit
+    private func sweep(now: Date) {
+        failures = failures.compactMapValues { dates in
+            let kept = dates.filter { now.timeIntervalSince($0) < Self.window }
+            return kept.isEmpty ? nil : kept
+        }
+        reported = reported.filter { failures[$0] != nil }
+    }
+
+    private static func keys(account: String, address: String) -> [String] { ["u:" + account.lowercased(), "a:" + address] }
+
+    /// Whether a try for this account from this address may go ahead now.
+    func decide(account: String, address: String, now: Date = Date()) -> Decision {
+        sweep(now: now)
+        let blocked = Self.keys(account: account, address: address).filter { recent($0, now: now).count >= Self.limit }
+        guard !blocked.isEmpty else { return .allowed }
+        let first = blocked.contains { !reported.contains($0) }
+        reported.formUnion(blocked)
+        return .blocked(first: first)
     }
 
     func recordFailure(account: String, address: String, now: Date = Date()) {
-        for key in ["u:" + account.lowercased(), "a:" + address] {
+        for key in Self.keys(account: account, address: address) {
             failures[key] = recent(key, now: now) + [now]
         }
     }
 
     func recordSuccess(account: String) { failures["u:" + account.lowercased()] = nil }
+
+    /// How many names and addresses are remembered (for the test that they are forgotten).
+    var entryCount: Int { failures.count }
 }
 
 enum Random {
@@ -75,7 +124,7 @@ enum Random {
     }
 }
 
-/// Compares two texts in time that depends on their length only (CSRF tokens).
+/// Compares two texts in time that depends on their length only (CSRF tokens, session credentials).
 func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     let x = Array(a.utf8), y = Array(b.utf8)
     guard x.count == y.count else { return false }

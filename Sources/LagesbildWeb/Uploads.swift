@@ -6,7 +6,8 @@ import NIOCore
 
 /// Uploads between their preview and their saving: files in a folder beside the database (the folder 0700, each file
 /// 0600, named by number: an uploaded name is never a path), bound to the session that sent them, removed after
-/// saving, cancelling or an hour.
+/// saving, cancelling, logging out or an hour. A session keeps at most ``perSession`` previews: a new one pushes out its
+/// oldest.
 actor UploadStore {
     struct Upload: Sendable {
         let id: String
@@ -18,6 +19,7 @@ actor UploadStore {
     }
 
     static let lifetime: TimeInterval = 60 * 60
+    static let perSession = 5
     let root: URL
     private var uploads: [String: Upload] = [:]
 
@@ -34,7 +36,22 @@ actor UploadStore {
         return folder
     }
 
-    func keep(_ upload: Upload) { uploads[upload.id] = upload }
+    func keep(_ upload: Upload) {
+        let own = uploads.values.filter { $0.sessionID == upload.sessionID }.sorted { $0.created < $1.created }
+        for old in own.prefix(max(own.count - Self.perSession + 1, 0)) {
+            try? FileManager.default.removeItem(at: old.folder)
+            uploads[old.id] = nil
+        }
+        uploads[upload.id] = upload
+    }
+
+    /// Removes every preview of a session (at logout).
+    func discardAll(sessionID: String) {
+        for (id, upload) in uploads where upload.sessionID == sessionID {
+            try? FileManager.default.removeItem(at: upload.folder)
+            uploads[id] = nil
+        }
+    }
 
     /// The upload, if it belongs to this session and has not expired; it is no longer kept.
     func take(_ id: String, sessionID: String) -> Upload? {
@@ -64,9 +81,10 @@ actor UploadStore {
 
 /// Reads a `multipart/form-data` body as it streams in: the first field must be the session's CSRF token (checked
 /// before any file byte is written), then one or more `fil` fields, each written to its own file. The whole body may
-/// not exceed `limit` bytes.
+/// not exceed `limit` bytes, nor hold more than ``fileLimit`` files.
 struct UploadReceiver {
-    enum Failure: Error { case forbidden, tooLarge, malformed }
+    enum Failure: Error { case forbidden, tooLarge, tooManyFiles, malformed }
+    static let fileLimit = 20
 
     let csrfToken: String
     let limit: Int
@@ -93,6 +111,7 @@ struct UploadReceiver {
             let fileName = Self.parameter("filename", in: disposition) ?? ""
             guard field == "fil", !fileName.isEmpty else { return }
             guard checked else { throw Failure.forbidden }
+            guard paths.count < Self.fileLimit else { throw Failure.tooManyFiles }
             let path = folder.appendingPathComponent("\(paths.count + 1).upload").path
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
                   let handle = FileHandle(forWritingAtPath: path) else { throw Failure.malformed }

@@ -2,24 +2,50 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The workspace's pages: Mustache templates from `Web/` (compiled in), which escape every value they insert.
+/// The workspace's templates (`Web/NAME.mustache`).
+enum Template: String, CaseIterable {
+    case anvandare, fel, formular, importer, inloggning, logg, matpunkter, rapporter, sida, uppgifter
+    case oversiktInnehall = "oversikt-innehall"
+    // Partials, included by the others.
+    case huvud, fot, manadsval
+}
+
+/// The workspace's pages: Mustache templates from `Web/` (compiled in), which escape every value they insert. Every
+/// template is looked up once, at start: a missing one stops the server from starting, never blanks a page.
 struct Views: Sendable {
+    struct MissingTemplate: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "mallen Web/\(name).mustache saknas i programmet" }
+    }
+
     let library: MustacheLibrary
     let stylesheet: String
+    private let templates: [String: MustacheTemplate]
 
     init() throws {
         var library = MustacheLibrary()
         for (name, text) in EmbeddedFiles.web where name.hasSuffix(".mustache") {
             try library.register(text, named: String(name.dropLast(".mustache".count)))
         }
+        var templates: [String: MustacheTemplate] = [:]
+        for template in Template.allCases {
+            guard let found = library.getTemplate(named: template.rawValue) else { throw MissingTemplate(name: template.rawValue) }
+            templates[template.rawValue] = found
+        }
+        guard let stylesheet = EmbeddedFiles.web["stil.css"] else { throw MissingTemplate(name: "stil.css") }
         self.library = library
-        stylesheet = EmbeddedFiles.web["stil.css"] ?? ""
+        self.templates = templates
+        self.stylesheet = stylesheet
     }
 
-    func page(_ template: String, _ context: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(context, withTemplate: template) ?? ""
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    /// A template's text for a view (every template exists: `init` checked).
+    func render(_ template: Template, _ context: Any) -> String {
+        templates[template.rawValue]!.render(context, library: library)
+    }
+
+    func page(_ template: Template, _ context: Any, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: render(template, context))))
     }
 }
 
@@ -97,7 +123,7 @@ extension Chrome: MustacheParent {
     }
 }
 
-extension Pages.OverviewPage.Month: MustacheParent {
+extension OverviewController.OverviewPage.Month: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "label": label
@@ -108,7 +134,7 @@ extension Pages.OverviewPage.Month: MustacheParent {
     }
 }
 
-extension Pages.OverviewPage.Source: MustacheParent {
+extension OverviewController.OverviewPage.Source: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "name": self.name
@@ -118,7 +144,7 @@ extension Pages.OverviewPage.Source: MustacheParent {
     }
 }
 
-extension Pages.SharedPage: MustacheParent {
+extension SharedPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "chrome": chrome

@@ -43,6 +43,19 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Runs a command body, turning the library's errors into Swedish messages on stderr and a non-zero
 /// exit, never a stack trace.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        Terminal.error(userMessage(for: error))
+        throw ExitCode.failure
+    }
+}
+
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()

@@ -5,6 +5,7 @@ import LagesbildStore
 import LagesbildIngest
 import LagesbildIndicators
 import LagesbildReport
+import LagesbildService
 import LagesbildWeb
 
 struct ReportCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LagesbildModel
+import LagesbildService
 import LagesbildStore
 import LagesbildWeb
 
@@ -42,7 +43,7 @@ struct UserCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Passwd.self, Disable.self]
     )
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Skapar ett konto. Lösenordet (minst 12 tecken) läses två gånger från terminalen, eller en gång från stdin.",
@@ -57,23 +58,16 @@ struct UserCommand: ParsableCommand {
         @Option(name: .customLong("forvaltning"), help: ArgumentHelp("En förvaltning rapportören rapporterar utbildning för (kan anges flera gånger).", valueName: "förvaltning"))
         var forvaltningar: [String] = []
 
-        func validate() throws {
-            if role != .rapportor && !(kallor.isEmpty && forvaltningar.isEmpty) {
-                throw ValidationError("--kalla och --forvaltning gäller bara rollen rapportor")
-            }
-            if role == .rapportor && kallor.isEmpty && forvaltningar.isEmpty {
-                throw ValidationError("en rapportör behöver minst en --kalla eller --forvaltning")
-            }
-        }
-
-        func run() throws {
-            try reportingErrors {
-                let store = try database.open()
-                guard Store.isValidUserName(name) else { throw WorkspaceError.invalidUserName(name) }
-                if try store.user(named: name) != nil { throw WorkspaceError.userExists(name) }
-                let password = try PasswordPrompt.read()
-                let user = try store.addUser(name: name, role: role, passwordHash: Passwords.hash(password), kallor: kallor, forvaltningar: forvaltningar)
-                try store.audit(user: "(kommandorad)", address: "lokal", action: "användare skapad", detail: "\(user.name), \(user.role.swedishName)")
+        func run() async throws {
+            try await reportingErrors {
+                let service = WorkspaceService(store: try database.open())
+                // Every rule but the password's before the password is asked for.
+                var account = WorkspaceService.NewAccount(name: name, role: role, password: String(repeating: "x", count: Passwords.minimumLength),
+                                                          kallor: kallor, forvaltningar: forvaltningar)
+                if let problem = WorkspaceService.problem(with: account) { throw problem }
+                if try await service.user(named: name) != nil { throw WorkspaceError.userExists(name) }
+                account.password = try PasswordPrompt.read()
+                let user = try await service.addUser(account, by: .commandLine)
                 print("Skapade användaren \(user.name) (\(user.role.swedishName)).")
             }
         }
@@ -100,34 +94,31 @@ struct UserCommand: ParsableCommand {
         }
     }
 
-    struct Passwd: ParsableCommand {
+    struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Byter ett kontos lösenord.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
 
-        func run() throws {
-            try reportingErrors {
-                let store = try database.open()
-                guard try store.user(named: name) != nil else { throw WorkspaceError.unknownUser(name) }
+        func run() async throws {
+            try await reportingErrors {
+                let service = WorkspaceService(store: try database.open())
+                guard try await service.user(named: name) != nil else { throw WorkspaceError.unknownUser(name) }
                 let password = try PasswordPrompt.read()
-                try store.setPasswordHash(Passwords.hash(password), forUser: name)
-                try store.audit(user: "(kommandorad)", address: "lokal", action: "lösenord bytt", detail: name)
-                print("Bytte lösenord för \(name). Pågående inloggningar gäller tills servern startas om eller de går ut.")
+                _ = try await service.setPassword(of: name, to: password, by: .commandLine)
+                print("Bytte lösenord för \(name). Kontots inloggningar i arbetsytan avslutades.")
             }
         }
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stänger av ett konto (det kan inte längre logga in).")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
 
-        func run() throws {
-            try reportingErrors {
-                let store = try database.open()
-                try store.disableUser(name)
-                try store.audit(user: "(kommandorad)", address: "lokal", action: "användare avstängd", detail: name)
-                print("Stängde av \(name); kontots sessioner avslutas vid nästa förfrågan.")
+        func run() async throws {
+            try await reportingErrors {
+                _ = try await WorkspaceService(store: try database.open()).disable(name, by: .commandLine)
+                print("Stängde av \(name); kontots inloggningar i arbetsytan avslutades.")
             }
         }
     }
@@ -135,7 +126,7 @@ struct UserCommand: ParsableCommand {
 
 /// Reads a new password: twice without echo from a terminal, once (one line) from a pipe.
 enum PasswordPrompt {
-    struct Mismatch: Error, UserFacingError { var description: String { "lösenorden är inte lika; inget ändrades" } }
+    struct Mismatch: Error, UserFacingError { var description: String { AccountError.passwordsDiffer.description + "; inget ändrades" } }
     struct Refused: Error, UserFacingError { let description: String }
 
     static func read() throws -> String {

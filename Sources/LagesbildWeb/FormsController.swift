@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import LagesbildIngest
 import LagesbildModel
+import LagesbildService
 import LagesbildStore
+import NIOPosix
 
 // MARK: - Forms: one row at a time, through the same validator as a file
 
@@ -34,7 +36,44 @@ enum FormKind: String {
     var fileName: String { self == .signal ? "formulär för signaler" : "formulär för utbildning" }
 }
 
-extension Pages {
+/// The forms: one row at a time, saved through the same importer as a file. Samordnare and rapportörer; a rapportör
+/// sees and changes only rows of its own källor and förvaltningar.
+struct FormsController {
+    let shared: Shared
+
+    func addRoutes(to group: RouterGroup<WorkspaceContext>) {
+        group.get("/uppgifter/formular", use: formsPage)
+        group.post("/uppgifter/signal") { request, context in try await saveForm(context, kind: .signal) }
+        group.post("/uppgifter/utbildning") { request, context in try await saveForm(context, kind: .utbildning) }
+        group.post("/uppgifter/signal/ta-bort") { request, context in try await deleteRow(context, kind: .signal) }
+        group.post("/uppgifter/utbildning/ta-bort") { request, context in try await deleteRow(context, kind: .utbildning) }
+    }
+
+    /// Every field either form posts (a field absent is nil).
+    struct RowForm: Decodable {
+        let ar, manad, kategori, miljo, omrade, kalla, antal, oros, polis: String?
+        let forvaltning, utbildning, malgrupp, genomfort: String?
+
+        subscript(name: String) -> String? {
+            switch name {
+            case "ar": ar
+            case "manad": manad
+            case "kategori": kategori
+            case "miljo": miljo
+            case "omrade": omrade
+            case "kalla": kalla
+            case "antal": antal
+            case "oros": oros
+            case "polis": polis
+            case "forvaltning": forvaltning
+            case "utbildning": utbildning
+            case "malgrupp": malgrupp
+            case "genomfort": genomfort
+            default: nil
+            }
+        }
+    }
+
     struct FormsPage {
         struct Option { let code: String; let label: String; let selected: Bool }
         struct Field { let name: String; let value: String }
@@ -84,41 +123,45 @@ extension Pages {
 
     /// The month of `?manad=` (0 is the whole year), or the current month.
     func month(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters["manad"] else { return Calendar(identifier: .gregorian).component(.month, from: Date()) }
+        guard let text = request.query("manad") else { return Calendar(identifier: .gregorian).component(.month, from: Date()) }
         if text.isEmpty { return 0 }
-        guard let month = Int(String(text)), (0...12).contains(month) else { throw HTTPError(.badRequest) }
+        guard let month = Int(text), (0...12).contains(month) else { throw HTTPError(.badRequest) }
         return month
     }
 
-    /// Whether a user may change a stored row: a rapportör only rows of its own källor (signals) or förvaltningar (training).
+    /// Whether a user may change a stored row: the service's one rule.
     func mayChange(_ user: WebUser, _ form: FormKind, source: String) -> Bool {
-        guard user.role == .rapportor else { return user.role == .samordnare }
-        return form == .signal ? user.kallor.contains(source) : user.forvaltningar.contains(source)
+        shared.service.mayChange(user, kind: form.kind, value: source)
     }
 
-    func formsPage(_ request: Request, _ context: WorkspaceContext) throws -> Response {
-        let user = try context.require(.samordnare, .rapportor)
+    func defaultYear() async throws -> Int { try await shared.figures.defaultYear(version: try await shared.figures.version()) }
+
+    @Sendable func formsPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let user = try context.requireUser()
         var edit: (FormKind, [String: String])?
-        if let which = request.uri.queryParameters["andra"] {
-            guard let form = FormKind(rawValue: String(which)) else { throw HTTPError(.badRequest) }
+        if let which = request.query("andra") {
+            guard let form = FormKind(rawValue: which) else { throw HTTPError(.badRequest) }
             var key: [String: String] = [:]
-            for field in form.keyFields { key[field.name] = request.uri.queryParameters[field.name[...]].map(String.init) ?? "" }
+            for field in form.keyFields { key[field.name] = request.query(field.name) ?? "" }
             edit = (form, key)
         }
-        return try formsPage(context, user: user, year: year(request), month: month(request), edit: edit)
+        return try await formsPage(context, user: user, year: LagesbildWeb.year(request, fallback: try await defaultYear()), month: month(request), edit: edit)
     }
 
     func formsPage(_ context: WorkspaceContext, user: WebUser, year: Int, month: Int, edit: (FormKind, [String: String])? = nil,
-                   lines: [String] = [], errors: [String] = [], status: HTTPResponse.Status = .ok) throws -> Response {
+                   lines: [String] = [], errors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         func options(_ vocabulary: Vocabulary) -> [FormsPage.Option] {
             vocabulary.entries.map { .init(code: $0.code, label: $0.label, selected: false) }
         }
         let months = [FormsPage.Option(code: "", label: "hela året", selected: month == 0)]
             + Self.fullMonthNames.enumerated().map { .init(code: String($0.offset + 1), label: $0.element, selected: $0.offset + 1 == month) }
-        let signals = try store.storedRows(kind: .signaler, kommun: store.ownKommun, year: year, month: month)
-            .filter { mayChange(user, .signal, source: $0.text(.source)) }
-        let training = try store.storedRows(kind: .utbildning, kommun: store.ownKommun, year: year)
-            .filter { mayChange(user, .utbildning, source: $0.text(.department)) }
+        let store = shared.store
+        let (allSignals, allTraining) = try await NIOThreadPool.singleton.runIfActive {
+            (try store.storedRows(kind: .signaler, kommun: store.ownKommun, year: year, month: month),
+             try store.storedRows(kind: .utbildning, kommun: store.ownKommun, year: year))
+        }
+        let signals = allSignals.filter { mayChange(user, .signal, source: $0.text(.source)) }
+        let training = allTraining.filter { mayChange(user, .utbildning, source: $0.text(.department)) }
         let signalRows = signals.map { row in
             listed(row, .signal, year: year, month: month, cells: [
                 Vocabulary.kategori.label(for: row.text(.category)), row.text(.environment).isEmpty ? "" : Vocabulary.miljo.label(for: row.text(.environment)),
@@ -134,8 +177,8 @@ extension Pages {
         if let (form, key) = edit {
             let rows = form == .signal ? signals : training
             guard let row = rows.first(where: { row in form.keyFields.allSatisfy { field in formValue(row, field.column) == key[field.name] } }) else {
-                return try formsPage(context, user: user, year: year, month: month, errors: ["Raden finns inte (längre); den kan redan vara ändrad eller borttagen."],
-                                     status: .notFound)
+                return try await formsPage(context, user: user, year: year, month: month,
+                                           errors: ["Raden finns inte (längre); den kan redan vara ändrad eller borttagen."], status: .notFound)
             }
             let shown = form.keyFields.filter { $0.column != .year && $0.column != .month }.map { field in
                 FormsPage.Shown(label: field.header.prefix(1).uppercased() + field.header.dropFirst(), value: display(row, field.column))
@@ -155,7 +198,7 @@ extension Pages {
                              signalRows: signalRows, trainingRows: trainingRows, editSignal: editSignal, editTraining: editTraining,
                              lines: lines, errors: errors, hasErrors: !errors.isEmpty, hasLines: !lines.isEmpty,
                              hasSignalRows: !signalRows.isEmpty, hasTrainingRows: !trainingRows.isEmpty)
-        return views.page("formular", page, status: status)
+        return shared.views.page(.formular, page, status: status)
     }
 
     /// A column's value as the form sends it: codes for vocabularies, "" for the whole year and for no value.
@@ -190,11 +233,13 @@ extension Pages {
     /// A form's row as a one-row CSV file, imported like an upload: the same header mapping, validator, scope,
     /// history (a row with an existing key replaces it) and import log.
     func saveForm(_ context: WorkspaceContext, kind form: FormKind) async throws -> Response {
-        let user = try context.require(.samordnare, .rapportor)
+        let user = try context.requireUser()
+        let fields = try context.form(RowForm.self)
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let csv = form.fields.map { quoted($0.header) }.joined(separator: ";") + "\r\n"
-            + form.fields.map { quoted((context.form[$0.name] ?? "").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")) }
+            + form.fields.map { quoted((fields[$0.name] ?? "").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")) }
                 .joined(separator: ";") + "\r\n"
+        let uploads = shared.uploads
         let folder = try await uploads.newFolder()
         defer { Task { await uploads.discard(folder) } }
         let path = folder.appendingPathComponent("1.upload").path
@@ -202,16 +247,18 @@ extension Pages {
             throw HTTPError(.internalServerError)
         }
         // The page after saving lists the row's month (or the year asked for when the form's year is unreadable).
-        let year = try context.form["ar"].flatMap { Int($0) }.flatMap { Years.valid.contains($0) ? $0 : nil } ?? defaultYear()
-        let month = form == .signal ? (context.form["manad"].flatMap { Int($0) }.flatMap { (0...12).contains($0) ? $0 : nil } ?? 0) : 0
+        let formYear = fields.ar.flatMap { Int($0) }.flatMap { Years.valid.contains($0) ? $0 : nil }
+        let year = if let formYear { formYear } else { try await defaultYear() }
+        let month = form == .signal ? (fields.manad.flatMap { Int($0) }.flatMap { (0...12).contains($0) ? $0 : nil } ?? 0) : 0
         do {
-            let scope = scope(of: user)
-            let report = try await blocking { try Importer(store: store).importFiles([path], names: [form.fileName], kind: form.kind, scope: scope) }
+            let scope = shared.service.scope(of: user)
+            let store = shared.store
+            let report = try await background { try Importer(store: store).importFiles([path], names: [form.fileName], kind: form.kind, scope: scope) }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
-            try store.audit(user: user.name, address: context.address, action: "formulär", detail: "\(form.kind.rawValue)" + (ids.isEmpty ? "" : " (import \(ids))"))
-            return try formsPage(context, user: user, year: year, month: month, lines: report.lines)
+            try await shared.service.audit(.form, by: context.actor, detail: "\(form.kind.rawValue)" + (ids.isEmpty ? "" : " (import \(ids))"))
+            return try await formsPage(context, user: user, year: year, month: month, lines: report.lines)
         } catch let failure as ImportFailure {
-            return try formsPage(context, user: user, year: year, month: month,
+            return try await formsPage(context, user: user, year: year, month: month,
                                  errors: ["Raden kan inte sparas; inget sparades."] + failure.description.components(separatedBy: "\n"),
                                  status: .unprocessableContent)
         }
@@ -219,11 +266,13 @@ extension Pages {
 
     /// Removes one stored row, keeping it in history (the import log's entry for the removal can be undone).
     func deleteRow(_ context: WorkspaceContext, kind form: FormKind) async throws -> Response {
-        let user = try context.require(.samordnare, .rapportor)
+        let user = try context.requireUser()
+        let fields = try context.form(RowForm.self)
+        let store = shared.store
         var key: [ColumnKey: String] = [.kommun: store.ownKommun.rawValue]
         var year = 0, month = 0
         for field in form.keyFields {
-            guard let text = context.form[field.name] else { throw HTTPError(.badRequest) }
+            guard let text = fields[field.name] else { throw HTTPError(.badRequest) }
             switch field.column {
             case .year:
                 guard let number = Int(text), Years.valid.contains(number) else { throw HTTPError(.badRequest) }
@@ -236,18 +285,17 @@ extension Pages {
             default: key[field.column] = text
             }
         }
-        let source = context.form[form == .signal ? "kalla" : "forvaltning"] ?? ""
+        let source = fields[form == .signal ? "kalla" : "forvaltning"] ?? ""
         guard mayChange(user, form, source: source) else { throw HTTPError(.forbidden) }
         let values = key
         do {
-            let entry = try await blocking { try store.deleteRow(kind: form.kind, key: values, label: "\(form.fileName): borttagning") }
-            let description = form.keyFields.map { "\($0.header) \(context.form[$0.name] ?? "")" }.joined(separator: ", ")
-            try store.audit(user: user.name, address: context.address, action: "formulär: borttagning",
-                            detail: "\(form.kind.rawValue): \(description) (import \(entry))")
-            return try formsPage(context, user: user, year: year, month: month,
+            let entry = try await NIOThreadPool.singleton.runIfActive { try store.deleteRow(kind: form.kind, key: values, label: "\(form.fileName): borttagning") }
+            let description = form.keyFields.map { "\($0.header) \(fields[$0.name] ?? "")" }.joined(separator: ", ")
+            try await shared.service.audit(.formRemoval, by: context.actor, detail: "\(form.kind.rawValue): \(description) (import \(entry))")
+            return try await formsPage(context, user: user, year: year, month: month,
                                  lines: ["Raden togs bort. Den finns kvar i historiken (post \(entry) i importloggen) och kan återställas av samordnaren."])
         } catch let failure as RowDeletionError {
-            return try formsPage(context, user: user, year: year, month: month, errors: [userMessage(for: failure)], status: .notFound)
+            return try await formsPage(context, user: user, year: year, month: month, errors: [userMessage(for: failure)], status: .notFound)
         }
     }
 }

@@ -1,0 +1,50 @@
+/// What the audit log records: every change of state in the workspace, and every sign-in and refusal. The raw value is
+/// the Swedish words stored in the log and shown on its page (the values stored before this type existed).
+public enum AuditAction: String, CaseIterable, Sendable {
+    case signIn = "inloggning"
+    case signInFailed = "misslyckad inloggning"
+    case signInBlocked = "inloggning spärrad"
+    case signOut = "utloggning"
+    case preview = "förhandsgranskning"
+    case save = "spara"
+    case form = "formulär"
+    case formRemoval = "formulär: borttagning"
+    case undo = "ångra"
+    case publish = "publicering"
+    case userCreated = "användare skapad"
+    case userDisabled = "användare avstängd"
+    case passwordChanged = "lösenord bytt"
+
+    /// The sentence the log's filter offers for the action.
+    public var swedishDescription: String {
+        switch self {
+        case .signIn: "Inloggning"
+        case .signInFailed: "Misslyckad inloggning"
+        case .signInBlocked: "Inloggning spärrad efter för många försök"
+        case .signOut: "Utloggning"
+        case .preview: "Förhandsgranskning av uppladdade filer"
+        case .save: "Uppladdade filer sparade"
+        case .form: "Rad sparad i formulär"
+        case .formRemoval: "Rad borttagen i formulär"
+        case .undo: "Import ångrad"
+        case .publish: "Rapport publicerad"
+        case .userCreated: "Konto skapat"
+        case .userDisabled: "Konto avstängt"
+        case .passwordChanged: "Lösenord bytt"
+        }
+    }
+}
+
+/// Who does something, as the audit log names them.
+public struct Actor: Sendable, Equatable {
+    public let name: String
+    public let address: String
+
+    public init(name: String, address: String) {
+        self.name = name
+        self.address = address
+    }
+
+    /// The command line on the server.
+    public static let commandLine = Actor(name: "(kommandorad)", address: "lokal")
+}

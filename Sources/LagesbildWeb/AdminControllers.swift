@@ -1,0 +1,194 @@
+import Foundation
+import Hummingbird
+import LagesbildModel
+import LagesbildService
+import LagesbildStore
+import NIOPosix
+
+/// The import log and undo. The samordnare's (the group's middleware admits no one else).
+struct ImportsController {
+    let shared: Shared
+
+    func addRoutes(to group: RouterGroup<WorkspaceContext>) {
+        group.get("/importer", use: importsPage)
+        group.post("/importer/:id/angra", use: undo)
+    }
+
+    struct ImportsPage {
+        struct Row {
+            let id: Int64
+            let at: String
+            let kind: String
+            let file: String
+            let sha: String
+            let inserted: String
+            let replaced: String
+            let unchanged: String
+            let deleted: String
+            let remark: String
+            let canUndo: Bool
+        }
+        let chrome: Chrome
+        let rows: [Row]
+        let message: String?
+        let isError: Bool
+    }
+
+    func importsPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let store = shared.store
+        let log = try await NIOThreadPool.singleton.runIfActive { try store.importLog() }
+        let rows = log.reversed().map { entry in
+            ImportsPage.Row(id: entry.id, at: minute(entry.importedAt), kind: entry.kind.rawValue, file: entry.fileName, sha: String(entry.sha256.prefix(12)),
+                            inserted: SwedishFormat.integer(entry.rowsInserted), replaced: SwedishFormat.integer(entry.rowsReplaced),
+                            unchanged: SwedishFormat.integer(entry.rowsUnchanged), deleted: SwedishFormat.integer(entry.rowsDeleted), remark: entry.remark,
+                            canUndo: entry.action == .import && entry.undoneBy == nil)
+        }
+        return shared.views.page(.importer, ImportsPage(chrome: Chrome(title: "Importer", context: context, current: "/importer"), rows: rows,
+                                                        message: message, isError: isError), status: status)
+    }
+
+    @Sendable func importsPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await importsPage(context) }
+
+    /// Undoes an import with the command line's rules (`lagesbild undo`).
+    @Sendable func undo(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.notFound) }
+        let store = shared.store
+        do {
+            let result = try await NIOThreadPool.singleton.runIfActive { try store.undo(importID: id) }
+            try await shared.service.audit(.undo, by: context.actor, detail: "import \(id)")
+            return try await importsPage(context, message: "Ångrade import \(result.undoneImport): \(SwedishFormat.integer(result.removed)) rader borttagna, "
+                                         + "\(SwedishFormat.integer(result.restored)) rader återställda till tidigare värden.")
+        } catch let error as UndoError {
+            return try await importsPage(context, message: error.description, isError: true, status: .conflict)
+        }
+    }
+}
+
+/// Accounts: listed, made and disabled by the samordnare, with the service's rules (the command line's).
+struct UsersController {
+    let shared: Shared
+
+    func addRoutes(to group: RouterGroup<WorkspaceContext>) {
+        group.get("/anvandare", use: usersPage)
+        group.post("/anvandare", use: addUser)
+        group.post("/anvandare/avstang", use: disableUser)
+    }
+
+    struct UsersPage {
+        struct Row { let name: String; let role: String; let scope: String; let state: String; let canDisable: Bool }
+        let chrome: Chrome
+        let users: [Row]
+        let message: String?
+        let isError: Bool
+    }
+
+    func usersPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let me = try context.requireUser()
+        let rows = try await shared.service.users().map { user in
+            UsersPage.Row(name: user.name, role: user.role.swedishName,
+                          scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
+                          state: user.disabled ? "avstängd" : "aktiv", canDisable: !user.disabled && user.id != me.id)
+        }
+        return shared.views.page(.anvandare, UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows,
+                                                       message: message, isError: isError), status: status)
+    }
+
+    @Sendable func usersPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await usersPage(context) }
+
+    struct NewUserForm: Decodable {
+        let namn: String?
+        let roll: String?
+        let kallor: String?
+        let forvaltningar: String?
+        let losenord: String?
+        let upprepa: String?
+    }
+
+    /// A new account from the form, with the service's rules (name, role, scope, a password of at least 12 characters).
+    @Sendable func addUser(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let form = try context.form(NewUserForm.self)
+        func list(_ text: String?) -> [String] {
+            (text ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let account = WorkspaceService.NewAccount(name: (form.namn ?? "").trimmingCharacters(in: .whitespaces), role: WebRole(rawValue: form.roll ?? ""),
+                                                  password: form.losenord ?? "", repeated: form.upprepa ?? "", kallor: list(form.kallor),
+                                                  forvaltningar: list(form.forvaltningar))
+        do {
+            let user = try await shared.service.addUser(account, by: context.actor)
+            return try await usersPage(context, message: "Skapade användaren \(user.name) (\(user.role.swedishName)).")
+        } catch let error as AccountError {
+            return try await usersPage(context, message: error.description, isError: true, status: .unprocessableContent)
+        } catch let error as WorkspaceError {
+            return try await usersPage(context, message: error.description, isError: true, status: .conflict)
+        }
+    }
+
+    struct NameForm: Decodable { let namn: String? }
+
+    /// Disables an account: it cannot log in, and its sessions end at once. Nobody disables their own.
+    @Sendable func disableUser(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let name = try context.form(NameForm.self).namn ?? ""
+        do {
+            let user = try await shared.service.disable(name, by: context.actor)
+            await shared.sessions.endAll(userID: user.id)
+            return try await usersPage(context, message: "Stängde av \(name); kontots inloggningar avslutades.")
+        } catch AccountError.ownAccount {
+            return try await usersPage(context, message: "Du kan inte stänga av ditt eget konto.", isError: true, status: .conflict)
+        } catch WorkspaceError.unknownUser {
+            throw HTTPError(.notFound)
+        }
+    }
+}
+
+/// The audit log, a page at a time, filtered by user, action and days, all in SQL.
+struct AuditController {
+    let shared: Shared
+
+    func addRoutes(to group: RouterGroup<WorkspaceContext>) {
+        group.get("/logg", use: auditPage)
+    }
+
+    struct AuditPage {
+        struct Option { let value: String; let label: String; let selected: Bool }
+        let chrome: Chrome
+        let entries: [AuditEntry]
+        let user: String
+        let from: String
+        let to: String
+        let actions: [Option]
+        let page: Int
+        let previous: String?
+        let next: String?
+    }
+
+    @Sendable func auditPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        func day(_ name: String) throws -> String? {
+            guard let text = request.query(name), !text.isEmpty else { return nil }
+            guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { throw HTTPError(.badRequest) }
+            return text
+        }
+        let user = request.query("anvandare").flatMap { $0.isEmpty ? nil : String($0.prefix(WorkspaceService.nameLimit)) }
+        let action = try request.query("handling").flatMap { text -> AuditAction? in
+            if text.isEmpty { return nil }
+            guard let action = AuditAction(rawValue: text) else { throw HTTPError(.badRequest) }
+            return action
+        }
+        let page = try request.query("sida", as: Int.self) ?? 1
+        guard (1...100_000).contains(page) else { throw HTTPError(.badRequest) }
+        let filter = AuditFilter(user: user, action: action?.rawValue, from: try day("fran"), to: try day("till"))
+        let (entries, hasMore) = try await shared.service.auditLog(filter, page: page)
+        func link(_ page: Int) -> String {
+            var parts: [String] = []
+            for (name, value) in [("anvandare", filter.user), ("handling", filter.action), ("fran", filter.from), ("till", filter.to)] {
+                if let value { parts.append("\(name)=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+            }
+            if page > 1 { parts.append("sida=\(page)") }
+            return "/logg" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        }
+        let actions = [AuditPage.Option(value: "", label: "alla händelser", selected: action == nil)]
+            + AuditAction.allCases.map { .init(value: $0.rawValue, label: $0.swedishDescription, selected: $0 == action) }
+        return shared.views.page(.logg, AuditPage(chrome: Chrome(title: "Logg", context: context, current: "/logg"), entries: entries,
+                                                  user: filter.user ?? "", from: filter.from ?? "", to: filter.to ?? "", actions: actions, page: page,
+                                                  previous: page > 1 ? link(page - 1) : nil, next: hasMore ? link(page + 1) : nil))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import LagesbildService
+import LagesbildStore
+
+/// Finds the session behind the cookie and its user. A session ends when its account is disabled or its password
+/// changed (also by the command line, in another process): it is bound to the password hash it was opened with.
+/// Sends no one anywhere: which roles a route admits is the route group's middleware (``RequireRole``).
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = WorkspaceContext
+    static let cookieName = "lagesbild_sid"
+
+    let service: WorkspaceService
+    let sessions: SessionStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let id = request.cookies[Self.cookieName]?.value, let session = await sessions.session(id) {
+            if let user = try await service.user(id: session.userID), !user.disabled, constantTimeEqual(user.passwordHash, session.credential) {
+                context.session = session
+                context.user = user
+            } else {
+                await sessions.end(id)
+            }
+        }
+        var response = try await next(request, context)
+        if let user = context.user, response.headers[AccessLogMiddleware.userHeader] == nil {
+            response.headers[AccessLogMiddleware.userHeader] = user.name
+        }
+        return response
+    }
+}
+
+/// The roles a route group admits: no login goes to the login page, another role gets 403 (or, where the group
+/// says so, is sent to the page that role has instead). The route table's groups are the workspace's authorisation
+/// table.
+struct RequireRole: RouterMiddleware {
+    typealias Context = WorkspaceContext
+    let roles: Set<WebRole>
+    /// Roles sent elsewhere instead of 403 (a läsare opening the overview gets the reports).
+    let elsewhere: [WebRole: String]
+
+    init(_ roles: WebRole..., elsewhere: [WebRole: String] = [:]) {
+        self.roles = Set(roles)
+        self.elsewhere = elsewhere
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let user = context.user else { return .redirect(to: "/inloggning", type: .found) }
+        if let page = elsewhere[user.role] { return .redirect(to: page, type: .found) }
+        guard roles.contains(user.role) else { throw HTTPError(.forbidden) }
+        return try await next(request, context)
+    }
+}
+
+/// Reads the form of every POST in its group and checks its CSRF token before a handler sees it: the session's
+/// token, or on the login form the token of the login page (bound to a cookie of its own, so a login cannot be
+/// forged from another site either). Only `application/x-www-form-urlencoded` is accepted (415 otherwise): the
+/// upload, the one route that takes `multipart/form-data`, is in no group with this middleware and checks its token
+/// as the body's first field.
+struct FormMiddleware: RouterMiddleware {
+    typealias Context = WorkspaceContext
+    enum Token { case session, loginPage }
+    static let limit = 1 << 20
+    static let loginCookie = "lagesbild_login"
+
+    let token: Token
+
+    struct CSRF: Decodable { let csrf: String? }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post else { return try await next(request, context) }
+        let type = (request.headers[.contentType] ?? "").lowercased()
+        guard type.hasPrefix("application/x-www-form-urlencoded") else { throw HTTPError(.unsupportedMediaType) }
+        var context = context
+        context.formBody = String(buffer: try await request.body.collect(upTo: Self.limit))
+        let sent = try context.form(CSRF.self).csrf ?? ""
+        let expected: String? = switch token {
+        case .session: context.session?.csrfToken
+        case .loginPage: request.cookies[Self.loginCookie]?.value
+        }
+        guard let expected, !expected.isEmpty, constantTimeEqual(sent, expected) else { throw HTTPError(.forbidden) }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import LagesbildService
+import LagesbildStore
+
+/// Health, the stylesheet, logging in and out: the routes anyone reaches (logging out needs the session's token).
+struct SignInController {
+    let shared: Shared
+    let throttle: LoginThrottle
+
+    func addRoutes(to router: Router<WorkspaceContext>) {
+        router.get("/halsa", use: health)
+        router.get("/stil.css", use: stylesheet)
+        router.get("/inloggning", use: loginPage)
+        router.group().add(middleware: FormMiddleware(token: .loginPage)).post("/inloggning", use: login)
+        router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session))
+            .post("/utloggning", use: logout)
+    }
+
+    @Sendable func health(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        _ = try await shared.store.asyncRead { db in try db.dataVersion() }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
+
+    @Sendable func stylesheet(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(string: shared.views.stylesheet)))
+    }
+
+    struct LoginPage {
+        let chrome: Chrome
+        let message: String?
+        let name: String
+        let token: String
+    }
+
+    /// The login form, with a token bound to a cookie of its own (the login form's CSRF protection).
+    func loginPage(_ context: WorkspaceContext, message: String?, name: String = "", status: HTTPResponse.Status = .ok) -> Response {
+        let token = Random.hex(bytes: 32)
+        var response = shared.views.page(.inloggning, LoginPage(chrome: Chrome(title: "Logga in", context: context.anonymous, current: ""),
+                                                                message: message, name: name, token: token), status: status)
+        response.setCookie(Cookie(name: FormMiddleware.loginCookie, value: token, maxAge: 60 * 60, path: "/inloggning",
+                                  secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func loginPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        loginPage(context, message: nil)
+    }
+
+    struct LoginForm: Decodable {
+        let anvandare: String?
+        let losenord: String?
+    }
+
+    @Sendable func login(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let form = try context.form(LoginForm.self)
+        // What anyone types is cut before it is kept anywhere (the throttle, the audit log, the page).
+        let name = String((form.anvandare ?? "").trimmingCharacters(in: .whitespaces).prefix(WorkspaceService.nameLimit))
+        let password = String((form.losenord ?? "").prefix(1024))
+        let actor = Actor(name: name, address: context.address)
+        // The same words whether the account exists or not, and whether the password or the name was wrong.
+        let refused = "Fel användarnamn eller lösenord, eller för många misslyckade försök; vänta en stund och försök igen."
+        if case .blocked(let first) = await throttle.decide(account: name, address: context.address) {
+            if first { try await shared.service.audit(.signInBlocked, by: actor) }
+            return loginPage(context, message: refused, name: name, status: .tooManyRequests)
+        }
+        guard let user = try await shared.service.verify(name: name, password: password) else {
+            await throttle.recordFailure(account: name, address: context.address)
+            try await shared.service.audit(.signInFailed, by: actor)
+            return loginPage(context, message: refused, name: name, status: .unauthorized)
+        }
+        await throttle.recordSuccess(account: name)
+        // A new session (and id) at every login; an older session of this browser ends.
+        if let old = context.session { await shared.sessions.end(old.id) }
+        let session = await shared.sessions.create(userID: user.id, credential: user.passwordHash)
+        try await shared.service.audit(.signIn, by: Actor(name: user.name, address: context.address))
+        var response = Response.redirect(to: user.role == .lasare ? "/rapporter" : "/", type: .found)
+        response.setCookie(sessionCookie(session.id, maxAge: Int(SessionStore.absoluteTimeout)))
+        response.setCookie(Cookie(name: FormMiddleware.loginCookie, value: "", maxAge: 0, path: "/inloggning",
+                                  secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        response.headers[AccessLogMiddleware.userHeader] = user.name
+        return response
+    }
+
+    /// Ends the session on the server and the previews it kept.
+    @Sendable func logout(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        if let session = context.session {
+            await shared.sessions.end(session.id)
+            await shared.uploads.discardAll(sessionID: session.id)
+            try await shared.service.audit(.signOut, by: context.actor)
+        }
+        var response = Response.redirect(to: "/inloggning", type: .found)
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: SessionMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", secure: shared.configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import LagesbildIngest
+import LagesbildModel
+import LagesbildService
+import LagesbildStore
+
+/// Uploads: the page, the preview (as `import --dry-run`) and saving it. The upload is the one route that takes
+/// `multipart/form-data`; it checks the session's token as the body's first field, before any file is written.
+struct UploadController {
+    let shared: Shared
+
+    func addRoutes(upload uploadGroup: RouterGroup<WorkspaceContext>, forms: RouterGroup<WorkspaceContext>) {
+        uploadGroup.post("/uppgifter/fil", use: upload)
+        forms.get("/uppgifter", use: dataPage)
+        forms.post("/uppgifter/spara", use: save)
+        forms.post("/uppgifter/avbryt", use: cancel)
+    }
+
+    struct DataPage {
+        struct Submission { let at: String; let detail: String }
+        let chrome: Chrome
+        let scope: String?
+        let maxUpload: String
+        let submissions: [Submission]
+        let hasSubmissions: Bool
+        /// After an upload or a save: what the import did, or every error.
+        let heading: String?
+        let lines: [String]
+        let errors: [String]
+        let hasErrors: Bool
+        let uploadID: String?
+    }
+
+    func dataPage(_ context: WorkspaceContext, heading: String? = nil, lines: [String] = [], errors: [String] = [],
+                  uploadID: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let user = try context.requireUser()
+        let submissions = try await shared.service.submissions(of: user.name).map { DataPage.Submission(at: minute($0.at), detail: $0.detail) }
+        let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"),
+                            scope: shared.service.scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
+                            maxUpload: maxUploadText, submissions: submissions, hasSubmissions: !submissions.isEmpty, heading: heading, lines: lines,
+                            errors: errors, hasErrors: !errors.isEmpty, uploadID: uploadID)
+        return shared.views.page(.uppgifter, page, status: status)
+    }
+
+    @Sendable func dataPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await dataPage(context) }
+
+    /// The upload limit as the pages state it: "50 MB", "1,5 MB", "500 kB".
+    var maxUploadText: String {
+        let limit = shared.configuration.maxUpload
+        if limit < 1_000_000 { return "\(SwedishFormat.decimal(Double(limit) / 1_000, decimals: limit % 1_000 == 0 ? 0 : 1, separator: " ")) kB" }
+        return "\(SwedishFormat.decimal(Double(limit) / 1_000_000, decimals: limit % 1_000_000 == 0 ? 0 : 1, separator: " ")) MB"
+    }
+
+    /// Receives the files, checks them as `import --dry-run` does and shows the preview; keeps them for `Spara`.
+    @Sendable func upload(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let session = context.session else { throw HTTPError(.forbidden) }
+        let uploads = shared.uploads
+        let folder = try await uploads.newFolder()
+        let received: (paths: [String], names: [String])
+        do {
+            received = try await UploadReceiver(csrfToken: session.csrfToken, limit: shared.configuration.maxUpload, folder: folder).receive(request)
+        } catch let failure as UploadReceiver.Failure {
+            await uploads.discard(folder)
+            let refused = "Filerna togs inte emot; inget sparades"
+            switch failure {
+            case .forbidden: throw HTTPError(.forbidden)
+            case .tooLarge:
+                // The upload page again, with the form, saying what the limit is.
+                return try await dataPage(context, heading: refused, errors: ["Filen är för stor: högst \(maxUploadText) per uppladdning. Dela upp filen, "
+                                                                                + "eller be samordnaren höja gränsen (lagesbild serve --max-upload)."],
+                                          status: .contentTooLarge)
+            case .tooManyFiles:
+                return try await dataPage(context, heading: refused, errors: ["Högst \(UploadReceiver.fileLimit) filer per uppladdning; "
+                                                                                + "ladda upp resten i en uppladdning till."], status: .contentTooLarge)
+            case .malformed: throw HTTPError(.badRequest)
+            }
+        }
+        guard !received.paths.isEmpty else {
+            await uploads.discard(folder)
+            return try await dataPage(context, heading: "Ingen fil togs emot", errors: ["Välj minst en fil."], status: .badRequest)
+        }
+        let files = received.names.joined(separator: ", ")
+        do {
+            let scope = shared.service.scope(of: user)
+            let store = shared.store
+            let report = try await background { try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope) }
+            let id = Random.hex(bytes: 16)
+            await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
+            try await shared.service.audit(.preview, by: context.actor, detail: files)
+            return try await dataPage(context, heading: "Förhandsgranskning: så här skulle filerna läsas in", lines: report.lines, uploadID: id)
+        } catch let failure as ImportFailure {
+            await uploads.discard(folder)
+            try await shared.service.audit(.preview, by: context.actor, detail: "\(files): \(failure.errors.count) fel")
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+                                      status: .unprocessableContent)
+        }
+    }
+
+    struct UploadForm: Decodable { let uppladdning: String? }
+
+    /// Saves a previewed upload: all or nothing, with the command line's history and idempotency.
+    @Sendable func save(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let session = context.session, let id = try context.form(UploadForm.self).uppladdning,
+              let upload = await shared.uploads.take(id, sessionID: session.id) else {
+            return try await dataPage(context, heading: "Inget sparades", errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
+                                      status: .gone)
+        }
+        defer { Task { [uploads = shared.uploads] in await uploads.discard(upload.folder) } }
+        let files = upload.names.joined(separator: ", ")
+        do {
+            let scope = shared.service.scope(of: user)
+            let store = shared.store
+            let report = try await background { try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope) }
+            let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
+            try await shared.service.audit(.save, by: context.actor, detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
+            return try await dataPage(context, heading: "Sparat", lines: report.lines)
+        } catch let failure as ImportFailure {
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+                                      status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func cancel(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        if let session = context.session, let id = try context.form(UploadForm.self).uppladdning,
+           let upload = await shared.uploads.take(id, sessionID: session.id) {
+            await shared.uploads.discard(upload.folder)
+        }
+        return .redirect(to: "/uppgifter", type: .found)
+    }
+}
+
+/// Runs a long import (an upload's preview or save) on a thread of its own at a lower scheduling priority (nice 10), so
+/// that pages keep answering quickly while it runs on a small server. A thread of its own, not one of NIO's pool or
+/// Swift's: an unprivileged process cannot raise a thread's priority back, and those threads serve the pages. (Neither
+/// Foundation nor NIO offers a thread at a lower priority, hence this small helper.)
+func background<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            #if os(Linux)
+            // On Linux the nice value belongs to the thread: `who` 0 is the calling thread only (setpriority(2), BUGS).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
+            continuation.resume(with: Result { try work() })
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
