@@ -141,7 +141,19 @@ struct Browser {
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
             ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden]),
             ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/signal", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
+            // Not multipart: the upload cannot be read.
+            ("POST", "/uppgifter/fil", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
+            // Without the login page's token (these browsers send their session's).
+            ("POST", "/inloggning", [.forbidden, .forbidden, .forbidden, .forbidden]),
+            // Last: it ends the sessions.
+            ("POST", "/utloggning", [.login, .login, .login, .login]),
         ]
+        // The table covers every route the workspace registers (HEAD is each GET's).
+        let registered = Set(try Workspace.router(WorkspaceConfiguration(databasePath: fixture.store.path), store: fixture.store).routes
+            .filter { $0.method != .head }.map { "\($0.method) \($0.path)" })
+        let tested = Set(table.map { row in "\(row.0) \(row.1.split(separator: "?")[0].replacing(/\/[0-9]+/, with: "/{id}"))" })
+        #expect(registered == tested, "not in the table: \(registered.subtracting(tested).sorted()); not registered: \(tested.subtracting(registered).sorted())")
         let app = try fixture.application()
         try await app.test(.router) { client in
             let browsers: [Browser?] = [nil, try await Browser.login(client, as: "samordnare"), try await Browser.login(client, as: "skola"),
