@@ -52,12 +52,17 @@ public struct WorkspaceService: Sendable {
     /// Why an account cannot be made as asked, or nil. The password is checked last: its problem is the one a person
     /// fixes after the others.
     public static func problem(with account: NewAccount) -> AccountError? {
+        problemBesidesPassword(account) ?? passwordProblem(account.password, repeated: account.repeated)
+    }
+
+    /// Every rule but the password's: what the command line checks before it asks for the password.
+    public static func problemBesidesPassword(_ account: NewAccount) -> AccountError? {
         guard let role = account.role else { return .noRole }
         if !isValidUserName(account.name) { return .invalidName(account.name) }
         let hasScope = !(account.kallor.isEmpty && account.forvaltningar.isEmpty)
         if role == .rapportor && !hasScope { return .rapportorNeedsScope }
         if role != .rapportor && hasScope { return .scopeOnlyForRapportor }
-        return passwordProblem(account.password, repeated: account.repeated)
+        return nil
     }
 
     static func passwordProblem(_ password: String, repeated: String?) -> AccountError? {

@@ -121,13 +121,13 @@ struct DemoCommand: AsyncParsableCommand {
             databasePath = result.databasePath
         }
         guard serve else { return }
-        try reportingErrors {
-            let store = try Store.open(path: databasePath)
+        try await reportingErrors {
+            let service = WorkspaceService(store: try Store.open(path: databasePath))
             print("\nDemokonton för arbetsytan (fiktiva; lösenorden gäller bara den här demodatabasen):")
             for (name, role, kallor) in [("samordnare", WebRole.samordnare, [String]()), ("rapportor", .rapportor, ["Grundskola"]),
                                          ("lasare", .lasare, [])] {
                 let password = DemoPassword.make()
-                _ = try store.addUser(name: name, role: role, passwordHash: Passwords.hash(password), kallor: kallor)
+                _ = try await service.addUser(.init(name: name, role: role, password: password, kallor: kallor), by: .commandLine)
                 print("  \(name) (\(role.swedishName)\(kallor.isEmpty ? "" : ", källa \(kallor.joined(separator: ", "))")): \(password)")
             }
             print("Öppna http://\(listen.host):\(listen.port)/ och logga in. Avsluta med Ctrl-C.")

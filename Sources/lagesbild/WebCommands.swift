@@ -62,9 +62,8 @@ struct UserCommand: ParsableCommand {
             try await reportingErrors {
                 let service = WorkspaceService(store: try database.open())
                 // Every rule but the password's before the password is asked for.
-                var account = WorkspaceService.NewAccount(name: name, role: role, password: String(repeating: "x", count: Passwords.minimumLength),
-                                                          kallor: kallor, forvaltningar: forvaltningar)
-                if let problem = WorkspaceService.problem(with: account) { throw problem }
+                var account = WorkspaceService.NewAccount(name: name, role: role, password: "", kallor: kallor, forvaltningar: forvaltningar)
+                if let problem = WorkspaceService.problemBesidesPassword(account) { throw problem }
                 if try await service.user(named: name) != nil { throw WorkspaceError.userExists(name) }
                 account.password = try PasswordPrompt.read()
                 let user = try await service.addUser(account, by: .commandLine)

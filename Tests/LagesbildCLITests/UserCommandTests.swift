@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// `lagesbild user`: the workspace service's rules and sentences, the same as on the users page.
+@Suite struct UserCommandTests {
+    @Test func accountsAreMadeChangedAndDisabledWithTheServicesRules() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let password = "ett-långt-lösenord\n"
+        let made = try cli.run(["user", "add", "skola-norr", "--role", "rapportor", "--kalla", "Grundskola", "--db", cli.database], input: password)
+        #expect(made.status == 0 && made.stdout == "Skapade användaren skola-norr (rapportör).\n", "\(made.stderr)")
+        // The rules, each with its sentence, and nothing written.
+        let refusals: [([String], String, String)] = [
+            (["user", "add", "ledamot", "--role", "lasare", "--kalla", "Grundskola"], password, "källor och förvaltningar gäller bara rapportörer"),
+            (["user", "add", "skola-syd", "--role", "rapportor"], password, "en rapportör behöver minst en källa eller förvaltning"),
+            (["user", "add", "x", "--role", "lasare"], password, "\"x\" är inget giltigt användarnamn"),
+            (["user", "add", "skola-norr", "--role", "lasare"], password, "användaren \"skola-norr\" finns redan"),
+            (["user", "add", "ledamot", "--role", "lasare"], "kort\n", "lösenordet ska ha minst 12 tecken"),
+            (["user", "passwd", "finns-inte"], password, "det finns ingen användare \"finns-inte\""),
+        ]
+        for (arguments, input, message) in refusals {
+            let refused = try cli.run(arguments + ["--db", cli.database], input: input)
+            #expect(refused.status != 0 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+        let changed = try cli.run(["user", "passwd", "skola-norr", "--db", cli.database], input: "ett-nytt-långt-lösenord\n")
+        #expect(changed.stdout == "Bytte lösenord för skola-norr. Kontots inloggningar i arbetsytan avslutades.\n", "\(changed.stderr)")
+        let disabled = try cli.succeed(["user", "disable", "skola-norr", "--db", cli.database])
+        #expect(disabled.stdout == "Stängde av skola-norr; kontots inloggningar i arbetsytan avslutades.\n")
+        let list = try cli.succeed(["user", "list", "--db", cli.database]).stdout
+        #expect(list.contains("skola-norr") && list.contains("källa Grundskola") && list.contains("avstängd"))
+        #expect(!list.contains("ledamot") && !list.contains("skola-syd"))
+        // The audit log names the command line for each change.
+        let log = try cli.query("SELECT action || ' ' || detail || ' ' || user FROM audit_log ORDER BY id", as: String.self)
+        #expect(log == ["användare skapad skola-norr, rapportör (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
+                        "användare avstängd skola-norr (kommandorad)"])
+    }
+}
