@@ -134,16 +134,33 @@ package final class Workbook: SheetContext, @unchecked Sendable {
             }
             sheets.append(Sheet(name: sheet.name, hidden: sheet.hidden, path: resolve(target)))
         }
-        if let path = relations.sharedStrings.map(resolve) ?? (archive["xl/sharedStrings.xml"] != nil ? "xl/sharedStrings.xml" : nil) {
+        let stringsPath = relations.sharedStrings.map(resolve) ?? (archive["xl/sharedStrings.xml"] != nil ? "xl/sharedStrings.xml" : nil)
+        let stylesPath = relations.styles.map(resolve) ?? (archive["xl/styles.xml"] != nil ? "xl/styles.xml" : nil)
+        try checkSheetsHavePartsOfTheirOwn(besides: ["[Content_Types].xml", workbookPath, relationsPath, stringsPath, stylesPath].compactMap { $0 })
+        if let path = stringsPath {
             let strings = SharedStrings(file: file)
             try parse(path, with: strings)
             stringBytes = strings.bytes
             stringRanges = strings.ranges
         }
-        if let path = relations.styles.map(resolve) ?? (archive["xl/styles.xml"] != nil ? "xl/styles.xml" : nil) {
+        if let path = stylesPath {
             let styles = Styles()
             try parse(path, with: styles)
             dateStyles = styles.cellFormats.map { styles.isDateFormat($0) }
+        }
+    }
+
+    /// Each sheet is read from a part of its own, once. Excel and LibreOffice never write two sheets on one part;
+    /// a workbook that does would have that part inflated and parsed once per sheet, beyond every limit of one part.
+    private func checkSheetsHavePartsOfTheirOwn(besides structure: [String]) throws {
+        let namesByPart = Dictionary(grouping: sheets, by: \.path).mapValues { $0.map(\.name) }
+        for sheet in sheets {
+            if let names = namesByPart[sheet.path], names.count > 1 {
+                throw ImportError(file: file, problem: .sheetsShareAPart(names, path: sheet.path))
+            }
+            if structure.contains(sheet.path) {
+                throw ImportError(file: file, problem: .notAWorkbook("bladet \"\(sheet.name)\" pekar på delen \(sheet.path), som inte är ett blad"))
+            }
         }
     }
 }
