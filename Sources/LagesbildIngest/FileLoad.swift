@@ -37,6 +37,9 @@ package final class FileLoad {
 
     /// Sheets asked for by name (`--sheet`).
     package var sheets: [String] = []
+    /// The bytes the import's workbooks have inflated so far, and what one workbook may inflate to.
+    package var inflation = InflationBudget(limit: Workbook.importLimit)
+    package var workbookInflationLimit = Workbook.workbookLimit
 
     package func run(timestamp: String) throws -> [FileImportResult] {
         self.timestamp = timestamp

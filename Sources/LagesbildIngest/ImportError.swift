@@ -74,6 +74,10 @@ public enum ImportProblem: Equatable, Sendable {
     case zipBomb(path: String, size: UInt64)
     /// Sheets whose relationships point at one part of the workbook.
     case sheetsShareAPart([String], path: String)
+    /// The parts of one workbook inflate beyond its limit together; `path` is the part that reached it.
+    case workbookTooLarge(path: String, limit: UInt64)
+    /// The workbooks of one import inflate beyond its limit together.
+    case importTooLarge(path: String, limit: UInt64)
     case tooManySharedStrings(limit: Int)
     case tooManyCells(limit: Int)
     case columnBeyondExcel(String)
@@ -229,6 +233,10 @@ extension ImportProblem {
             "delen \(path) packas upp till orimligt mycket (\(size / 1_000_000) MB eller mer); filen ser ut som en zip-bomb och läses inte"
         case .sheetsShareAPart(let names, let path):
             "bladen \(Self.quotedList(names, and: true)) pekar på samma del (\(path)), men varje blad ska ha en egen del, som i arbetsböcker från Excel och LibreOffice; filen läses inte"
+        case .workbookTooLarge(let path, let limit):
+            "arbetsbokens delar packas tillsammans upp till mer än \(SwedishFormat.integer(Int(limit / 1_000_000))) MB, gränsen för en arbetsbok (nådd i delen \(path)); filen ser ut som en zip-bomb och läses inte"
+        case .importTooLarge(let path, let limit):
+            "importens arbetsböcker packas tillsammans upp till mer än \(SwedishFormat.integer(Int(limit / 1_000_000))) MB, gränsen för en import (nådd i delen \(path)); läs in filerna i flera omgångar"
         case .tooManySharedStrings(let limit): "arbetsboken har fler än \(SwedishFormat.integer(limit)) olika texter; dela upp den"
         case .tooManyCells(let limit): "bladet har fler än \(SwedishFormat.integer(limit)) celler; dela upp det"
         case .columnBeyondExcel(let reference): "cellen \(reference) ligger utanför Excels största kolumn (XFD)"

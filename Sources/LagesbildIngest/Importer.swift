@@ -9,6 +9,9 @@ public struct Importer {
 
     public let store: Store
     public var clock: @Sendable () -> Date = { Date() }
+    /// How much workbooks may inflate to: one workbook, and all the workbooks of one call together.
+    package var workbookInflationLimit = Workbook.workbookLimit
+    package var importInflationLimit = Workbook.importLimit
 
     public init(store: Store) { self.store = store }
 
@@ -32,6 +35,7 @@ public struct Importer {
         var truncated = false
         var results: [FileImportResult] = []
         let timestamp = Store.timestamp(clock())
+        let inflation = InflationBudget(limit: importInflationLimit)
 
         try store.queue.writeWithoutTransaction { db in
             try ImportLog.prepareForBulkWrites(db)
@@ -43,6 +47,8 @@ public struct Importer {
                                             rowsBefore: rowsSoFar, progress: progress)
                         load.sheets = sheets
                         load.scope = scope
+                        load.inflation = inflation
+                        load.workbookInflationLimit = workbookInflationLimit
                         if let names, index < names.count { load.name = names[index] }
                         results += try load.run(timestamp: timestamp)
                         rowsSoFar = load.rowsSoFar
