@@ -88,14 +88,14 @@ extension FileLoad {
         switch try load(pipeline, logName: fileName, encodingName: encodingName, sha256: { sha256 }, mapError: place, checksEarlierImports: false) {
         case .loaded(let kind, let importID, let counts, _):
             for title in table.titles {
-                try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
+                try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID, dryRun: dryRun)
             }
             var result = FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding, format: format.swedishName,
                                           inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
                                           alreadyImportedAs: nil, importID: importID)
             if kind == .omraden {
                 // A boundary whose name no signal row uses is kept (the signals may come later), and said.
-                let known = Set(try Store.areaNames(db, kommun: store.ownKommun).map { TextKey.fold($0) })
+                let known = Set(try Store.areaNames(db, kommun: store.ownKommun, dryRun: dryRun).map { TextKey.fold($0) })
                 let unknown = records.map { $0.fields[0] }.filter { !known.contains(TextKey.fold($0)) }
                 if !unknown.isEmpty {
                     result.notices.append("\(unknown.count == 1 ? "området" : "områdena") \(ImportProblem.quotedList(unknown)) "
@@ -120,9 +120,9 @@ extension FileLoad {
         var outcome: FileImportResult?
         try db.inSavepoint {
             let importID = try ImportLog.begin(db, at: timestamp, kind: table.kind, fileName: fileName, sha256: sha256,
-                                               encoding: "\(format.swedishName), \(encoding.swedishName)")
+                                               encoding: "\(format.swedishName), \(encoding.swedishName)", dryRun: dryRun)
             for title in table.titles {
-                try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID)
+                try ImportLog.setTitle(db, source: title.source, measure: title.measure, title: title.title, importID: importID, dryRun: dryRun)
             }
             guard fileIsClean else { return .rollback }
             outcome = FileImportResult(fileName: name, kind: table.kind, sha256: sha256, encoding: encoding, format: format.swedishName,

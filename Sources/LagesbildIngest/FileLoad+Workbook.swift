@@ -11,7 +11,7 @@ extension FileLoad {
     package func runWorkbook() throws -> [FileImportResult] {
         let workbook: Workbook
         do {
-            workbook = try Workbook(path: path, file: name)
+            workbook = try Workbook(path: path, file: name, importBudget: inflation, limit: workbookInflationLimit)
         } catch {
             try log.report(error)
             return []

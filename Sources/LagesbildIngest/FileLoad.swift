@@ -12,19 +12,22 @@ package final class FileLoad {
     package let forcedKind: DataKind?
     package let log: Importer.ErrorLog
     package let progress: ImportProgress?
+    /// A dry run: `db` is a reader's, and writes go to the dry run's temporary tables (``DryRun``).
+    package let dryRun: Bool
     package private(set) var rowsSoFar: Int
     private let errorsBefore: Int
     /// The command's time, written to the import log.
     package private(set) var timestamp = ""
 
     package init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
-         rowsBefore: Int, progress: ImportProgress?) {
+         rowsBefore: Int, progress: ImportProgress?, dryRun: Bool = false) {
         self.path = path
         self.db = db
         self.store = store
         self.forcedKind = forcedKind
         self.log = log
         self.progress = progress
+        self.dryRun = dryRun
         self.rowsSoFar = rowsBefore
         self.errorsBefore = log.errors.count
     }
@@ -37,6 +40,9 @@ package final class FileLoad {
 
     /// Sheets asked for by name (`--sheet`).
     package var sheets: [String] = []
+    /// The bytes the import's workbooks have inflated so far, and what one workbook may inflate to.
+    package var inflation = InflationBudget(limit: Workbook.importLimit)
+    package var workbookInflationLimit = Workbook.workbookLimit
 
     package func run(timestamp: String) throws -> [FileImportResult] {
         self.timestamp = timestamp
@@ -93,7 +99,7 @@ package final class FileLoad {
 
     /// The first import (not undone) of content with this checksum, other than `other`.
     package func earlierImport(of sha256: String, other: Int64 = 0) throws -> Int64? {
-        try ImportLog.earlierImport(db, of: sha256, other: other)
+        try ImportLog.earlierImport(db, of: sha256, other: other, dryRun: dryRun)
     }
 
     package enum LoadOutcome {
@@ -120,7 +126,7 @@ package final class FileLoad {
         try db.inSavepoint {
             var kind: DataKind?
             var importID: Int64 = 0
-            var writer: FactWriter?
+            var writer: (any FactWriting)?
             var counts = WriteCounts()
             var dataRows = 0
             var failed = false
@@ -129,8 +135,9 @@ package final class FileLoad {
                     switch pipeline.next() {
                     case .header(let mapping):
                         kind = mapping.kind
-                        importID = try ImportLog.begin(db, at: timestamp, kind: mapping.kind, fileName: logName, encoding: encodingName)
-                        writer = try FactWriter(db: db, kind: mapping.kind, importID: importID)
+                        importID = try ImportLog.begin(db, at: timestamp, kind: mapping.kind, fileName: logName, encoding: encodingName, dryRun: dryRun)
+                        writer = dryRun ? try DryRunFactWriter(db: db, kind: mapping.kind, importID: importID)
+                            : try FactWriter(db: db, kind: mapping.kind, importID: importID)
                     case .batch(let batch):
                         var duplicates: [ImportError] = []
                         // Rows are written even after an error (the transaction is rolled back then), so that
@@ -185,7 +192,7 @@ package final class FileLoad {
                 return .rollback
             }
             guard fileIsClean, let kind else { return .rollback }
-            try ImportLog.finish(db, id: importID, counts: counts, sha256: sha256 ?? "")
+            try ImportLog.finish(db, id: importID, counts: counts, sha256: sha256 ?? "", dryRun: dryRun)
             outcome = .loaded(kind, importID: importID, counts: counts, sha256: sha256 ?? "")
             return .commit
         }

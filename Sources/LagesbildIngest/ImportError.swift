@@ -75,6 +75,12 @@ public enum ImportProblem: Equatable, Sendable {
     case notAWorkbook(String)
     case workbookWithMacros
     case zipBomb(path: String, size: UInt64)
+    /// Sheets whose relationships point at one part of the workbook.
+    case sheetsShareAPart([String], path: String)
+    /// The parts of one workbook inflate beyond its limit together; `path` is the part that reached it.
+    case workbookTooLarge(path: String, limit: UInt64)
+    /// The workbooks of one import inflate beyond its limit together.
+    case importTooLarge(path: String, limit: UInt64)
     case tooManySharedStrings(limit: Int)
     case tooManyCells(limit: Int)
     case columnBeyondExcel(String)
@@ -122,10 +128,13 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ImportProblem {
-    /// `"a", "b", "c", … (12 i allt)`: a list short enough for one message line.
-    package static func quotedList(_ values: [String]) -> String {
-        let shown = values.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ")
-        return values.count > 6 ? shown + ", … (\(values.count) i allt)" : shown
+    /// `"a", "b", "c", … (12 i allt)`: a list short enough for one message line; with `and`, a short list
+    /// ends in `och` (`"a", "b" och "c"`).
+    package static func quotedList(_ values: [String], and: Bool = false) -> String {
+        let quoted = values.prefix(6).map { "\"\($0)\"" }
+        if values.count > 6 { return quoted.joined(separator: ", ") + ", … (\(values.count) i allt)" }
+        guard and, quoted.count > 1 else { return quoted.joined(separator: ", ") }
+        return quoted.dropLast().joined(separator: ", ") + " och " + quoted[quoted.count - 1]
     }
 
     /// The Swedish sentence a coordinator reads.
@@ -229,6 +238,12 @@ extension ImportProblem {
             "arbetsboken är en makroarbetsbok (.xlsm, med makron i VBA), som lagesbild inte läser; spara den som Excel-arbetsbok (.xlsx) utan makron eller som CSV"
         case .zipBomb(let path, let size):
             "delen \(path) packas upp till orimligt mycket (\(size / 1_000_000) MB eller mer); filen ser ut som en zip-bomb och läses inte"
+        case .sheetsShareAPart(let names, let path):
+            "bladen \(Self.quotedList(names, and: true)) pekar på samma del (\(path)), men varje blad ska ha en egen del, som i arbetsböcker från Excel och LibreOffice; filen läses inte"
+        case .workbookTooLarge(let path, let limit):
+            "arbetsbokens delar packas tillsammans upp till mer än \(SwedishFormat.integer(Int(limit / 1_000_000))) MB, gränsen för en arbetsbok (nådd i delen \(path)); filen ser ut som en zip-bomb och läses inte"
+        case .importTooLarge(let path, let limit):
+            "importens arbetsböcker packas tillsammans upp till mer än \(SwedishFormat.integer(Int(limit / 1_000_000))) MB, gränsen för en import (nådd i delen \(path)); läs in filerna i flera omgångar"
         case .tooManySharedStrings(let limit): "arbetsboken har fler än \(SwedishFormat.integer(limit)) olika texter; dela upp den"
         case .tooManyCells(let limit): "bladet har fler än \(SwedishFormat.integer(limit)) celler; dela upp det"
         case .columnBeyondExcel(let reference): "cellen \(reference) ligger utanför Excels största kolumn (XFD)"

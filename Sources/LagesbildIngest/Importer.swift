@@ -3,12 +3,16 @@ import GRDB
 import LagesbildModel
 import LagesbildStore
 
-/// Loads files into the store, all or nothing: every file of one command in one transaction.
+/// Loads files into the store, all or nothing: every file of one command in one transaction. A dry run reads
+/// the store on a snapshot and writes nothing to it.
 public struct Importer {
     public static let errorLimit = 50
 
     public let store: Store
     public var clock: @Sendable () -> Date = { Date() }
+    /// How much workbooks may inflate to: one workbook, and all the workbooks of one call together.
+    package var workbookInflationLimit = Workbook.workbookLimit
+    package var importInflationLimit = Workbook.importLimit
 
     public init(store: Store) { self.store = store }
 
@@ -32,26 +36,37 @@ public struct Importer {
         var truncated = false
         var results: [FileImportResult] = []
         let timestamp = Store.timestamp(clock())
+        let inflation = InflationBudget(limit: importInflationLimit)
 
-        try store.queue.writeWithoutTransaction { db in
-            try ImportLog.prepareForBulkWrites(db)
-            try db.inTransaction(.immediate) {
-                var rowsSoFar = 0
-                for (index, path) in paths.enumerated() {
-                    do {
-                        let load = FileLoad(path: path, db: db, store: store, forcedKind: forcedKind, log: log,
-                                            rowsBefore: rowsSoFar, progress: progress)
-                        load.sheets = sheets
-                        load.scope = scope
-                        if let names, index < names.count { load.name = names[index] }
-                        results += try load.run(timestamp: timestamp)
-                        rowsSoFar = load.rowsSoFar
-                    } catch is ErrorLog.LimitReached {
-                        truncated = true
-                        break
-                    }
+        func loadFiles(_ db: Database) throws {
+            var rowsSoFar = 0
+            for (index, path) in paths.enumerated() {
+                do {
+                    let load = FileLoad(path: path, db: db, store: store, forcedKind: forcedKind, log: log,
+                                        rowsBefore: rowsSoFar, progress: progress, dryRun: dryRun)
+                    load.sheets = sheets
+                    load.scope = scope
+                    load.inflation = inflation
+                    load.workbookInflationLimit = workbookInflationLimit
+                    if let names, index < names.count { load.name = names[index] }
+                    results += try load.run(timestamp: timestamp)
+                    rowsSoFar = load.rowsSoFar
+                } catch is ErrorLog.LimitReached {
+                    truncated = true
+                    break
                 }
-                return log.errors.isEmpty && !dryRun ? .commit : .rollback
+            }
+        }
+        if dryRun {
+            // On a reader's snapshot, never holding the writer (``DryRun``).
+            try store.dryRun(loadFiles)
+        } else {
+            try store.queue.writeWithoutTransaction { db in
+                try ImportLog.prepareForBulkWrites(db)
+                try db.inTransaction(.immediate) {
+                    try loadFiles(db)
+                    return log.errors.isEmpty ? .commit : .rollback
+                }
             }
         }
         if !log.errors.isEmpty { throw ImportFailure(errors: log.errors, truncated: truncated) }

@@ -9,7 +9,7 @@ import LagesbildModel
 /// through SQLite's C API on GRDB's statement handles: integers are bound as integers and texts straight
 /// from the file's bytes, with no per-row Swift values. A new key costs one `INSERT … ON CONFLICT DO
 /// NOTHING`; only a key that exists already is read back and compared.
-package final class FactWriter {
+package final class FactWriter: FactWriting {
     package enum Outcome: Equatable {
         case inserted, replaced, unchanged
         /// The key was already written by this same import: the file has it twice.
@@ -82,7 +82,7 @@ package final class FactWriter {
             while start + Self.rowsPerInsert <= count {
                 var parameter: Int32 = 1
                 for index in start..<(start + Self.rowsPerInsert) {
-                    for column in 0..<columnCount { bind(insertMany, parameter, value(index, column)); parameter += 1 }
+                    for column in 0..<columnCount { Self.bind(insertMany, parameter, value(index, column)); parameter += 1 }
                     sqlite3_bind_int64(insertMany, parameter, Int64(line(index)))
                     parameter += 1
                 }
@@ -107,7 +107,7 @@ package final class FactWriter {
 
     /// Writes one row; `row` follows `kind.columns`.
     package func upsert(_ row: [BindValue], line: Int) throws -> Outcome {
-        for index in 0..<columnCount { bind(insert, Int32(index + 1), row[index]) }
+        for index in 0..<columnCount { Self.bind(insert, Int32(index + 1), row[index]) }
         sqlite3_bind_int64(insert, Int32(columnCount + 1), Int64(line))
         try step(insert)
         if sqlite3_changes(connection) == 1 { return .inserted }
@@ -117,7 +117,7 @@ package final class FactWriter {
     /// A row whose key may have existed when it was inserted: compare with what is stored now.
     /// With `mayBeNew`, the row may also be the one this import just inserted (from a multi-row insert).
     private func settle(_ row: [BindValue], line: Int, mayBeNew: Bool) throws -> Outcome {
-        for (parameter, position) in keyPositions.enumerated() { bind(select, Int32(parameter + 1), row[position]) }
+        for (parameter, position) in keyPositions.enumerated() { Self.bind(select, Int32(parameter + 1), row[position]) }
         defer { sqlite3_reset(select) }
         guard sqlite3_step(select) == SQLITE_ROW else { throw error() }
         let storedImport = sqlite3_column_int64(select, Int32(valuePositions.count))
@@ -125,24 +125,24 @@ package final class FactWriter {
         if storedImport == importID {
             return mayBeNew && storedLine == line ? .inserted : .duplicate(firstLine: storedLine)
         }
-        if valuePositions.enumerated().allSatisfy({ column, position in equal(select, Int32(column), row[position]) }) {
+        if valuePositions.enumerated().allSatisfy({ column, position in Self.equal(select, Int32(column), row[position]) }) {
             return .unchanged
         }
         sqlite3_reset(select)
         sqlite3_bind_int64(archive, 1, importID)
-        for (parameter, position) in keyPositions.enumerated() { bind(archive, Int32(parameter + 2), row[position]) }
+        for (parameter, position) in keyPositions.enumerated() { Self.bind(archive, Int32(parameter + 2), row[position]) }
         try step(archive)
         var parameter: Int32 = 1
-        for position in valuePositions { bind(update, parameter, row[position]); parameter += 1 }
+        for position in valuePositions { Self.bind(update, parameter, row[position]); parameter += 1 }
         sqlite3_bind_int64(update, parameter, importID)
         sqlite3_bind_int64(update, parameter + 1, Int64(line))
         parameter += 2
-        for position in keyPositions { bind(update, parameter, row[position]); parameter += 1 }
+        for position in keyPositions { Self.bind(update, parameter, row[position]); parameter += 1 }
         try step(update)
         return .replaced
     }
 
-    private func bind(_ statement: OpaquePointer, _ index: Int32, _ value: BindValue) {
+    static func bind(_ statement: OpaquePointer, _ index: Int32, _ value: BindValue) {
         switch value {
         case .null: sqlite3_bind_null(statement, index)
         case .integer(let integer): sqlite3_bind_int64(statement, index, integer)
@@ -163,7 +163,7 @@ package final class FactWriter {
         return UnsafePointer(pointer)
     }()
 
-    private func equal(_ statement: OpaquePointer, _ column: Int32, _ value: BindValue) -> Bool {
+    static func equal(_ statement: OpaquePointer, _ column: Int32, _ value: BindValue) -> Bool {
         let type = sqlite3_column_type(statement, column)
         switch value {
         case .null: return type == SQLITE_NULL

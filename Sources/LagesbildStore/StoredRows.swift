@@ -91,8 +91,15 @@ extension Store {
 
 extension Store {
     /// The områden the municipality's signal rows name (not the whole municipality's "").
-    package static func areaNames(_ db: Database, kommun: KommunCode) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT DISTINCT omrade FROM signal WHERE kommun = ? AND omrade <> '' ORDER BY omrade", arguments: [kommun.rawValue])
+    package static func areaNames(_ db: Database, kommun: KommunCode, dryRun: Bool = false) throws -> [String] {
+        if dryRun {
+            // The område is part of a signal's key: the dry run's rows only add names to the stored ones.
+            return try String.fetchAll(db, sql: """
+                SELECT omrade FROM main.signal WHERE kommun = ?1 AND omrade <> ''
+                UNION SELECT omrade FROM \(DryRun.table(.signaler)) WHERE kommun = ?1 AND omrade <> '' ORDER BY omrade
+                """, arguments: [kommun.rawValue])
+        }
+        return try String.fetchAll(db, sql: "SELECT DISTINCT omrade FROM signal WHERE kommun = ? AND omrade <> '' ORDER BY omrade", arguments: [kommun.rawValue])
     }
 
     /// The names of the områden whose boundaries are imported (without reading the boundaries).

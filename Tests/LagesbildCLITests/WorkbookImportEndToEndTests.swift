@@ -129,4 +129,28 @@ import Testing
         let again = try cli.succeed(["import", cli.fixture("xlsx/signaler-2024.xlsx")])
         #expect(again.stdout.contains("samma innehåll lästes redan in (import 1)"))
     }
+
+    /// Finding 5 of the penetration test: ten sheets pointing at one part passed the limits of each part but read
+    /// it ten times. Sheets that share a part (however the targets are written), or a sheet that points at one of
+    /// the workbook's other parts, refuse the workbook before any sheet is read.
+    @Test func sheetsThatShareAPartAreRefused() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let before = try cli.databaseContents()
+        let rows = WorkbookMaker.textRow(1, ["år", "kategori", "antal"]) + WorkbookMaker.textRow(2, ["2024", "klotter", "3"])
+        let sheets = [("Blad1", rows, false), ("Blad2", rows, false), ("Blad3", rows, true), ("Blad4", rows, false)]
+        try WorkbookMaker.write(to: cli.directory.appendingPathComponent("delad.xlsx"), sheets: sheets,
+                                sheetTargets: ["worksheets/sheet1.xml", "worksheets/sheet2.xml", "./worksheets//sheet1.xml", "/xl/worksheets/sheet1.xml"])
+        let shared = try cli.run(["import", "delad.xlsx"])
+        #expect(shared.status == 1)
+        #expect(shared.stderr.split(separator: "\n").first.map(String.init)
+                == "fel: delad.xlsx: bladen \"Blad1\", \"Blad3\" och \"Blad4\" pekar på samma del (xl/worksheets/sheet1.xml), men varje blad ska ha en egen del, som i arbetsböcker från Excel och LibreOffice; filen läses inte")
+        #expect(shared.stderr.contains("Inget importerades"))
+        try WorkbookMaker.write(to: cli.directory.appendingPathComponent("texter.xlsx"), sheets: [("Blad1", rows, false)], sheetTargets: ["sharedStrings.xml"])
+        let strings = try cli.run(["import", "--dry-run", "texter.xlsx"])
+        #expect(strings.status == 1)
+        #expect(strings.stderr.split(separator: "\n").first.map(String.init)
+                == "fel: texter.xlsx: filen kan inte läsas som Excel-arbetsbok (.xlsx): bladet \"Blad1\" pekar på delen xl/sharedStrings.xml, som inte är ett blad")
+        #expect(try cli.databaseContents() == before)
+    }
 }

@@ -6,9 +6,10 @@ enum WorkbookMaker {
     static let sheetHeader = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
 
     /// A workbook with the given sheets (name, sheetData rows XML, hidden), shared strings and cell formats.
+    /// `sheetTargets`: the relationship target of each sheet (by default its own part, `worksheets/sheetN.xml`).
     static func write(to url: URL, sheets: [(name: String, rows: String, hidden: Bool)], sharedStrings: [String] = [],
                       richSharedStrings: [String] = [], dateStyle: Bool = false, extraParts: [(String, Data)] = [],
-                      contentTypeExtra: String = "") throws {
+                      contentTypeExtra: String = "", sheetTargets: [String]? = nil) throws {
         var parts: [(String, Data)] = []
         let overrides = sheets.indices.map {
             #"<Override PartName="/xl/worksheets/sheet\#($0 + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
@@ -20,7 +21,7 @@ enum WorkbookMaker {
         }.joined()
         parts.append(("xl/workbook.xml", Data(#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\#(entries)</sheets></workbook>"#.utf8)))
         var relations = sheets.indices.map {
-            #"<Relationship Id="rId\#($0 + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#($0 + 1).xml"/>"#
+            #"<Relationship Id="rId\#($0 + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="\#(sheetTargets?[$0] ?? "worksheets/sheet\($0 + 1).xml")"/>"#
         }.joined()
         relations += #"<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
         relations += #"<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#

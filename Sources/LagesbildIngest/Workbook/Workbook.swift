@@ -18,11 +18,20 @@ package final class Workbook: SheetContext, @unchecked Sendable {
     /// Inflating more than this many times the compressed size is a zip bomb, not a spreadsheet (XML of a
     /// sheet compresses 10–30 times, a sheet of one repeated cell a few hundred times).
     package static let ratioLimit: UInt64 = 1000
+    /// All the parts of one workbook together: each part within its own limits, but not ten of them at 1 GiB.
+    package static let workbookLimit: UInt64 = 2 * entryLimit
+    /// All the workbooks of one import (a command's files, an upload's) together.
+    package static let importLimit: UInt64 = 4 * entryLimit
     package static let sharedStringLimit = 5_000_000
     package static let sharedStringBytesLimit = 256 << 20
 
     package let file: String
     package let archive: Archive
+    /// The bytes inflated from this workbook's parts, and from every workbook of its import.
+    private let workbookInflated: InflationBudget
+    private let importInflated: InflationBudget
+    private let partsReadLock = NSLock()
+    private var partsRead: Set<String> = []
     package private(set) var sheets: [Sheet] = []
     /// Whether serial dates count from 1904 (old Mac Excel) rather than 1900.
     package private(set) var date1904 = false
@@ -32,9 +41,13 @@ package final class Workbook: SheetContext, @unchecked Sendable {
     /// Per cell style (`s` attribute): whether its number format shows a date.
     @exclusivity(unchecked) package private(set) var dateStyles: [Bool] = []
 
-    /// Opens and checks a workbook; the error says in Swedish what is wrong with the file.
-    package init(path: String, file: String) throws(ImportError) {
+    /// Opens and checks a workbook; the error says in Swedish what is wrong with the file. `importBudget` counts
+    /// the bytes inflated by all the workbooks of one import; `limit` is this workbook's.
+    package init(path: String, file: String, importBudget: InflationBudget = InflationBudget(limit: Workbook.importLimit),
+                 limit: UInt64 = Workbook.workbookLimit) throws(ImportError) {
         self.file = file
+        workbookInflated = InflationBudget(limit: limit)
+        importInflated = importBudget
         func fail(_ problem: ImportProblem) -> ImportError { ImportError(file: file, problem: problem) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw fail(.fileNotFound) }
         let magic = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
@@ -71,6 +84,10 @@ package final class Workbook: SheetContext, @unchecked Sendable {
     /// Streams one zip entry through `body`, refusing sizes that only a zip bomb has.
     package func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let entry = archive[path] else { throw ImportError(file: file, problem: .notAWorkbook("delen \(path) saknas")) }
+        // Every part is read once (a sheet that shares its part with another is refused when the workbook is opened).
+        guard partsReadLock.withLock({ partsRead.insert(path).inserted }) else {
+            throw ImportError(file: file, problem: .notAWorkbook("delen \(path) skulle läsas en gång till"))
+        }
         let compressed = max(entry.compressedSize, 1)
         if entry.uncompressedSize > Self.entryLimit || (entry.uncompressedSize > 1 << 20 && entry.uncompressedSize / compressed > Self.ratioLimit) {
             throw ImportError(file: file, problem: .zipBomb(path: path, size: entry.uncompressedSize))
@@ -84,6 +101,13 @@ package final class Workbook: SheetContext, @unchecked Sendable {
                 // The declared size may lie: count what actually comes out.
                 if inflated > Self.entryLimit || (inflated > 1 << 20 && inflated / compressed > Self.ratioLimit) {
                     throw ImportError(file: file, problem: .zipBomb(path: path, size: inflated))
+                }
+                // Many parts, each within those limits, are no better than one part beyond them.
+                if !workbookInflated.spend(UInt64(data.count)) {
+                    throw ImportError(file: file, problem: .workbookTooLarge(path: path, limit: workbookInflated.limit))
+                }
+                if !importInflated.spend(UInt64(data.count)) {
+                    throw ImportError(file: file, problem: .importTooLarge(path: path, limit: importInflated.limit))
                 }
                 try data.withUnsafeBytes { try body($0) }
             }
@@ -134,16 +158,33 @@ package final class Workbook: SheetContext, @unchecked Sendable {
             }
             sheets.append(Sheet(name: sheet.name, hidden: sheet.hidden, path: resolve(target)))
         }
-        if let path = relations.sharedStrings.map(resolve) ?? (archive["xl/sharedStrings.xml"] != nil ? "xl/sharedStrings.xml" : nil) {
+        let stringsPath = relations.sharedStrings.map(resolve) ?? (archive["xl/sharedStrings.xml"] != nil ? "xl/sharedStrings.xml" : nil)
+        let stylesPath = relations.styles.map(resolve) ?? (archive["xl/styles.xml"] != nil ? "xl/styles.xml" : nil)
+        try checkSheetsHavePartsOfTheirOwn(besides: ["[Content_Types].xml", workbookPath, relationsPath, stringsPath, stylesPath].compactMap { $0 })
+        if let path = stringsPath {
             let strings = SharedStrings(file: file)
             try parse(path, with: strings)
             stringBytes = strings.bytes
             stringRanges = strings.ranges
         }
-        if let path = relations.styles.map(resolve) ?? (archive["xl/styles.xml"] != nil ? "xl/styles.xml" : nil) {
+        if let path = stylesPath {
             let styles = Styles()
             try parse(path, with: styles)
             dateStyles = styles.cellFormats.map { styles.isDateFormat($0) }
+        }
+    }
+
+    /// Each sheet is read from a part of its own, once. Excel and LibreOffice never write two sheets on one part;
+    /// a workbook that does would have that part inflated and parsed once per sheet, beyond every limit of one part.
+    private func checkSheetsHavePartsOfTheirOwn(besides structure: [String]) throws {
+        let namesByPart = Dictionary(grouping: sheets, by: \.path).mapValues { $0.map(\.name) }
+        for sheet in sheets {
+            if let names = namesByPart[sheet.path], names.count > 1 {
+                throw ImportError(file: file, problem: .sheetsShareAPart(names, path: sheet.path))
+            }
+            if structure.contains(sheet.path) {
+                throw ImportError(file: file, problem: .notAWorkbook("bladet \"\(sheet.name)\" pekar på delen \(sheet.path), som inte är ett blad"))
+            }
         }
     }
 }
