@@ -140,7 +140,8 @@ public struct ReportBuilder {
         for (name, text) in files where name.hasSuffix(".mustache") {
             templates[String(name.dropLast(".mustache".count))] = text
         }
-        return (templates, files["lagesbild.css"] ?? "")
+        // The embedded typefaces first: a folder's own stylesheet still gets them (and may name other fonts).
+        return (templates, (files["fonts.css"] ?? "") + (files["lagesbild.css"] ?? ""))
     }
 
     package func assessmentHTML(_ options: ReportOptions) throws -> (html: String, source: String)? {

@@ -52,8 +52,10 @@ import Testing
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("//fonts"))
         #expect(!html.contains("<link") && !html.contains("<img"))
-        // A chart may fill with a pattern defined in the same SVG (`url(#id)`), never with anything outside.
-        #expect(html.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#") })
+        // A chart may fill with a pattern defined in the same SVG (`url(#id)`), and the typefaces are in the file
+        // (`url(data:font/woff2;base64,…)`); never anything outside.
+        #expect(html.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#") || $0.hasPrefix("data:font/woff2;base64,") })
+        #expect(html.components(separatedBy: "@font-face").count == 9)
         #expect(html.components(separatedBy: "<h1").count == 2)
     }
 
