@@ -123,6 +123,10 @@ package struct ReportModel {
         FigureText.published(value, suppressed: masked && !exact, secondary: secondary, definition, threshold: threshold, separator: Self.space)
     }
 
+    /// A change from or to a masked value has no direction and no test in a published report: an arrow beside ".."
+    /// or "<5" would tell which way the hidden count went.
+    package func hidesChange(_ suppressed: Bool, _ previousSuppressed: Bool) -> Bool { !exact && (suppressed || previousSuppressed) }
+
     package func sentence(_ result: IndicatorResult) -> String {
         Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space)
     }
@@ -136,7 +140,7 @@ package struct ReportModel {
                 title: result.definition.title,
                 value: text(result.value, masked: result.suppressed, result.definition),
                 previous: result.previous == nil && result.trend == nil ? "–" : text(result.previous, masked: result.previousSuppressed, result.definition),
-                trend: FigureText.trend(result.trend),
+                trend: hidesChange(result.suppressed, result.previousSuppressed) ? "–" : FigureText.trend(result.trend),
                 sentence: sentence(result)
             )
         }
@@ -165,7 +169,7 @@ package struct ReportModel {
             value: text(result.value, masked: result.suppressed, definition),
             previous: text(result.previous, masked: result.previousSuppressed, definition),
             change: masked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition, separator: Self.space),
-            trend: FigureText.trend(result.trend),
+            trend: masked || previousMasked ? "–" : FigureText.trend(result.trend),
             pValue: masked || previousMasked ? "–" : FigureText.pValue(result.pValue),
             sentence: sentence(result),
             hasNote: result.note != nil,
@@ -188,7 +192,7 @@ package struct ReportModel {
                         value: text(cell.value, masked: cell.suppressed, secondary: cell.secondary, definition),
                         previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, secondary: cell.previousSecondary,
                                                                    definition),
-                        trend: FigureText.trend(cell.trend)
+                        trend: hidesChange(cell.suppressed, cell.previousSuppressed) ? "–" : FigureText.trend(cell.trend)
                     )
                 },
                 hasChart: isTraining

@@ -24,12 +24,11 @@ package enum Sentences {
             let before = FigureText.value(previous, definition, separator: space)
             sentence = value == previous ? "\(title) var \(now)\(detail), samma som \(baseYear)."
                 : "\(title): \(now) år \(year)\(detail) mot \(before) år \(baseYear)."
+        } else if let previous = result.previous, result.trend != nil, masked || previousMasked {
+            // No direction and no test: either would tell which way a hidden count went.
+            return "\(title): \(now) år \(year) (\(previousMasked ? "färre än \(threshold)" : FigureText.value(previous, definition, separator: space)) år \(baseYear)); "
+                + "små antal redovisas inte exakt, och därför inte heller hur de har förändrats."
         } else if let previous = result.previous, let trend = result.trend {
-            if masked || previousMasked {
-                sentence = "\(title): \(now) år \(year) (\(previousMasked ? "färre än \(threshold)" : FigureText.value(previous, definition, separator: space)) år \(baseYear)); små antal redovisas inte exakt"
-                sentence += trend == .noSignificantChange ? ", och skillnaden kan bero på slumpen." : (trend == .increase ? ", men ökningen är statistiskt säkerställd." : ", men minskningen är statistiskt säkerställd.")
-                return sentence
-            }
             let before = FigureText.value(previous, definition, separator: space)
             if value == previous {
                 sentence = "\(title) var \(now)\(detail), samma som \(baseYear)"

@@ -17,6 +17,22 @@ import Testing
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
+    /// A change from or to a masked value has no arrow, no direction and no test in the published report: not in a
+    /// breakdown's row, not beside the key figures, not in the sentence. (Before: "Övrig eller oklar: .. → 21, ↑ ökning".)
+    @Test func aMaskedValueShowsNoDirection() throws {
+        let cli = try loaded()
+        let html = try report(cli)
+        let rows = html.matches(of: /<tr><th scope="row">([^<]*)<\/th><td class="num">([^<]*)<\/td><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/)
+        let masked = rows.filter { ["<5", "&lt;5", ".."].contains(String($0.2)) || ["<5", "&lt;5", ".."].contains(String($0.3)) }
+        #expect(!masked.isEmpty, "the fixtures have masked breakdown cells")
+        for row in masked { #expect(row.4 == "–", "\(row.1): \(row.2) / \(row.3) has the trend \(row.4)") }
+        #expect(!html.contains("små antal redovisas inte exakt, men"))
+        #expect(!html.contains("små antal redovisas inte exakt, och skillnaden"))
+        // The internal report, exact, keeps every trend.
+        let internalHTML = try report(cli, ["--internal", "--output", cli.directory.appendingPathComponent("intern.html").path])
+        #expect(internalHTML.matches(of: /<td>[↑↓→][^<]*<\/td><\/tr>/).count > html.matches(of: /<td>[↑↓→][^<]*<\/td><\/tr>/).count)
+    }
+
     @Test func theReportShowsTheFixtureFiguresWithSmallCountsMasked() throws {
         let cli = try loaded()
         let html = try report(cli)
