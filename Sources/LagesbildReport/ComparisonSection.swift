@@ -20,14 +20,31 @@ package struct ComparisonSection {
         FigureText.published(value, suppressed: masked && !exact, definition, threshold: threshold, separator: space)
     }
 
+    /// A national figure is printed only where it is one: computed from every municipality of Sweden. (Reference
+    /// series for Sweden, from Kolada or SCB, stand in their own table with their source.)
+    package var showsRiket: Bool {
+        !compared.isEmpty && compared.allSatisfy { $0.comparison!.riket.municipalities == $0.comparison!.riket.of }
+    }
+
+    package var riketNote: String? {
+        guard !showsRiket, let riket = compared.first?.comparison?.riket else { return nil }
+        return "Riket redovisas inte här: databasen har uppgifter från \(riket.municipalities) av \(riket.of) kommuner, och ett värde "
+            + "räknat på dem vore inte rikets." + (references.contains { $0.riket != nil } ? " Rikets värden från officiell statistik står i tabellen över referensdata." : "")
+    }
+
+    /// The county's name, with how many of its municipalities the store holds when it lacks some.
+    package func lanLabel(_ lan: ComparisonArea) -> String {
+        lan.municipalities == lan.of ? lan.name : "\(lan.name), \(lan.municipalities) av \(lan.of) kommuner"
+    }
+
     /// "högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd" or "kan bero på slumpen".
     package func sentence(_ result: IndicatorResult, _ comparison: Comparison) -> String {
         let definition = result.definition, lan = comparison.lan
         let own = text(result.value, masked: result.suppressed, definition)
         let unit = definition.unit == .antal ? "" : " \(definition.unit.rawValue)"
         var sentence = "\(definition.title): \(shortName) \(own)\(unit), \(lan.name) \(text(lan.value, masked: lan.suppressed, definition))"
-            + " (\(lan.municipalities) av \(lan.of) kommuner i databasen), riket \(text(comparison.riket.value, masked: comparison.riket.suppressed, definition))"
-            + " (\(comparison.riket.municipalities) av \(comparison.riket.of) kommuner)."
+            + " (\(lan.municipalities) av \(lan.of) kommuner i databasen)"
+            + (showsRiket ? ", riket \(text(comparison.riket.value, masked: comparison.riket.suppressed, definition))." : ".")
         switch lan.result {
         case .higher?: sentence += " \(shortName) ligger högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd (p \(pText(lan.pValue)))."
         case .lower?: sentence += " \(shortName) ligger lägre än övriga kommuner i länet; skillnaden är statistiskt säkerställd (p \(pText(lan.pValue)))."
@@ -75,14 +92,14 @@ package struct ComparisonSection {
                                   emphasised: emphasised)
             }
             let bars = [bar(shortName, result.value, result.suppressed, emphasised: true),
-                        bar(comparison.lan.name, comparison.lan.value, comparison.lan.suppressed),
-                        bar("Riket", comparison.riket.value, comparison.riket.suppressed)]
+                        bar(comparison.lan.name, comparison.lan.value, comparison.lan.suppressed)]
+                + (showsRiket ? [bar("Riket", comparison.riket.value, comparison.riket.suppressed)] : [])
             return ComparisonContext.Chart(
                 sentence: sentence(result, comparison),
-                chart: Charts.columns(id: id, title: "\(definition.title) (\(definition.unit.rawValue)) \(report.year): kommunen, länet och riket",
+                chart: Charts.columns(id: id, title: "\(definition.title) (\(definition.unit.rawValue)) \(report.year): kommunen\(showsRiket ? ", länet och riket" : " och länet")",
                                         description: "Stapeldiagram: " + bars.map { "\($0.label) \($0.text)" }.joined(separator: ", ") + ".",
                                         bars: bars),
-                caption: "\(definition.title) \(report.year), \(definition.unit.rawValue). Länet och riket räknas på de kommuner som finns i databasen."
+                caption: "\(definition.title) \(report.year), \(definition.unit.rawValue). \(showsRiket ? "Länet och riket räknas" : "Länet räknas") på de kommuner som finns i databasen."
             )
         }
         let referenceRows = references.map { reference -> ComparisonContext.ReferenceRow in
@@ -101,6 +118,9 @@ package struct ComparisonSection {
             rows: rows,
             kommunName: shortName,
             lanName: lanName,
+            lanHeading: compared.compactMap { $0.comparison?.lan }.max { $0.municipalities < $1.municipalities }.map(lanLabel) ?? lanName,
+            showsRiket: showsRiket,
+            riketNote: riketNote,
             year: report.year,
             hasReferences: !referenceRows.isEmpty,
             references: referenceRows,

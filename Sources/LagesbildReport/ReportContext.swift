@@ -243,6 +243,13 @@ package struct ComparisonContext {
     package var rows: [Row]
     package var kommunName: String
     package var lanName: String
+    /// The county's column heading: its name, and "6 av 8 kommuner" when the store lacks some of them.
+    package var lanHeading: String
+    /// Whether the computed comparison has a national column: only when the store holds every municipality of
+    /// Sweden (a national figure from part of the country is not one).
+    package var showsRiket: Bool
+    /// Why it has none, in a sentence.
+    package var riketNote: String?
     package var year: Int
     package var hasReferences: Bool
     package var references: [ReferenceRow]
