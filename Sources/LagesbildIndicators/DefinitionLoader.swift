@@ -97,7 +97,18 @@ public enum DefinitionLoader {
         let masks = try reader.optionalBool(root, "mask_small_counts") ?? false
         let decimals = try reader.optionalInteger(root, "decimals", range: 0...3) ?? (unit == .antal ? 0 : 1)
         let inSummary = try reader.optionalBool(root, "summary") ?? false
-        let testsTrend = try reader.optionalBool(root, "trend_test") ?? true
+        let declaredModel: ChangeModel?
+        switch root["trend_test"] {
+        case nil: declaredModel = nil
+        case let node?:
+            if let flag = node.bool, node.string == "true" || node.string == "false" {
+                declaredModel = flag ? nil : ChangeModel.none
+            } else if let text = node.string, let model = ChangeModel(rawValue: text) {
+                declaredModel = model
+            } else {
+                throw reader.error("trend_test", "ska vara poisson (händelser), binomial (andelar av personer) eller none (inget test: ett faktum), eller true/false")
+            }
+        }
 
         guard let measureNode = root["measure"]?.mapping else {
             throw reader.error("measure", root["measure"] == nil ? "saknas" : "ska vara en mappning med type, source, field …")
@@ -149,7 +160,7 @@ public enum DefinitionLoader {
         return IndicatorDefinition(id: id, title: title, description: description.trimmingCharacters(in: .whitespacesAndNewlines),
                                    targetArea: targetArea, unit: unit, direction: direction, masksSmallCounts: masks,
                                    decimals: decimals, measure: measure, breakdowns: breakdowns, inSummary: inSummary,
-                                   testsTrend: testsTrend, file: file)
+                                   changeModel: declaredModel ?? ChangeModel.default(for: measure), file: file)
     }
 
     /// Typed access to a YAML mapping that reports the exact key that is wrong.

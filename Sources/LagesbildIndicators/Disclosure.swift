@@ -74,6 +74,7 @@ extension IndicatorResult {
             copy.changeRel = nil
             copy.pValue = nil
             copy.trend = nil
+            copy.changeTest = .notTested
         }
         copy.series = series.map { point in
             SeriesPoint(year: point.year, value: point.suppressed ? nil : point.value, suppressed: point.suppressed, numerator: point.numerator)
@@ -87,6 +88,7 @@ extension IndicatorResult {
                 if cell.suppressed || cell.previousSuppressed {
                     cell.pValue = nil
                     cell.trend = nil
+                    cell.changeTest = .notTested
                 }
                 return cell
             }

@@ -27,11 +27,38 @@ public struct IndicatorDefinition: Sendable {
     public let breakdowns: [Breakdown]
     /// Whether the report's summary shows it (`summary: true`).
     public let inSummary: Bool
-    /// Whether the change from the year before is tested (`trend_test: false` for counts that are not
-    /// random events, such as the activities of a plan).
-    public let testsTrend: Bool
+    /// How the change from the year before is judged (`trend_test:` in the file): events as Poisson counts, shares
+    /// of people as binomial, or not at all for what is counted, not drawn by chance (the municipality's own
+    /// departments, the activities of a plan): a fact, stated without a test.
+    public let changeModel: ChangeModel
+    public var testsTrend: Bool { changeModel != .none }
     /// The file it was read from, for messages and the report's method section.
     public let file: String
+}
+
+/// The model a measurement point's change is tested under.
+public enum ChangeModel: String, Sendable, Equatable {
+    /// Events, counted in a year (signals): the exact conditional test for two Poisson counts.
+    case poisson
+    /// Shares of people (employees trained): Fisher's exact test of the two years' 2×2 table.
+    case binomial
+    /// Not tested: the change is a fact.
+    case none
+
+    /// The model a measure has unless its file says otherwise.
+    public static func `default`(for measure: Measure) -> ChangeModel {
+        if case .ratio = measure { return .binomial }
+        return .poisson
+    }
+}
+
+/// Whether a change was judged by a test, could not be, or is not one to judge (in the JSON: `change_test`).
+public enum ChangeTest: String, Sendable, Equatable, Codable {
+    case tested
+    /// A test applies, but with these counts even the most extreme outcome would not reach p < 0.05.
+    case tooFew = "too_few"
+    /// The measurement point is not tested (a fact), or a value to test is missing.
+    case notTested = "not_tested"
 }
 
 /// A column of a kind, named as in the files (`område`, `källa`, ...).

@@ -131,7 +131,7 @@ public struct IndicatorEngine: Sendable {
             result.changeRel = earlier == 0 ? nil : Self.rounded((value - earlier) / earlier, 4)
         }
         if let previous, definition.testsTrend {
-            (result.pValue, result.trend) = Self.test(definition.measure, previous, current)
+            (result.pValue, result.trend, result.changeTest) = Self.test(definition.measure, previous, current)
         }
 
         for breakdown in definition.breakdowns {
@@ -146,7 +146,7 @@ public struct IndicatorEngine: Sendable {
                                          previousSuppressed: false, pValue: nil, trend: nil,
                                          numerator: now.numerator, previousNumerator: then?.numerator ?? 0)
                 if known.contains(base) && definition.testsTrend {
-                    (cell.pValue, cell.trend) = Self.test(definition.measure, then ?? Observation(value: Self.zeroValue(definition.measure)), now)
+                    (cell.pValue, cell.trend, cell.changeTest) = Self.test(definition.measure, then ?? Observation(value: Self.zeroValue(definition.measure)), now)
                 }
                 resultCells.append(cell)
             }
@@ -172,23 +172,31 @@ public struct IndicatorEngine: Sendable {
         return a.label.compare(b.label, locale: Locale(identifier: "sv_SE")) == .orderedAscending
     }
 
-    /// The exact test that fits the measure, and the trend it supports.
-    package static func test(_ measure: Measure, _ earlier: Observation, _ later: Observation) -> (Double?, Trend?) {
-        guard let before = earlier.value, let after = later.value else { return (nil, nil) }
-        let p: Double
+    /// The exact test that fits the measure, and the trend it supports. Where even the most extreme outcome with these
+    /// totals could not reach p < 0.05, there is no trend: the counts are too few to test (`tooFew`), which is not the
+    /// same as "the difference may be chance".
+    package static func test(_ measure: Measure, _ earlier: Observation, _ later: Observation) -> (Double?, Trend?, ChangeTest) {
+        guard let before = earlier.value, let after = later.value else { return (nil, nil, .notTested) }
+        let p: Double, smallest: Double
         switch measure {
         case .ratio:
             guard let d1 = earlier.denominator, let d2 = later.denominator,
-                  earlier.numerator <= d1, later.numerator <= d2 else { return (nil, nil) }
+                  earlier.numerator <= d1, later.numerator <= d2 else { return (nil, nil, .notTested) }
             p = Statistics.fisherExactPValue(a: later.numerator, b: d2 - later.numerator, c: earlier.numerator, d: d1 - earlier.numerator)
+            smallest = Statistics.smallestFisherPValue(row1: d2, column1: later.numerator + earlier.numerator, total: d1 + d2)
         case .rate:
-            guard let e1 = earlier.exposure, let e2 = later.exposure else { return (nil, nil) }
+            guard let e1 = earlier.exposure, let e2 = later.exposure else { return (nil, nil, .notTested) }
             p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator, exposure1: e1, exposure2: e2)
+            smallest = Statistics.smallestPoissonPValue(total: earlier.numerator + later.numerator, exposure1: e1, exposure2: e2)
         case .sum, .distinct, .significantIncrease, .carriedOver:
             p = Statistics.poissonTestPValue(x1: earlier.numerator, x2: later.numerator)
+            smallest = Statistics.smallestPoissonPValue(total: earlier.numerator + later.numerator)
         }
+        // Nothing in either year: nothing changed and nothing to test.
+        if earlier.numerator + later.numerator == 0 { return (p, nil, .notTested) }
+        if smallest >= alpha { return (p, nil, .tooFew) }
         let trend: Trend = p < alpha ? (after > before ? .increase : after < before ? .decrease : .noSignificantChange) : .noSignificantChange
-        return (p, trend)
+        return (p, trend, .tested)
     }
 
     package static func rounded(_ value: Double, _ decimals: Int) -> Double {

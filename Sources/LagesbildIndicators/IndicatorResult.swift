@@ -27,6 +27,7 @@ public struct BreakdownCell: Sendable, Equatable {
     public var previousSuppressed: Bool
     public var pValue: Double?
     public var trend: Trend?
+    public var changeTest: ChangeTest = .notTested
     /// The count masking is judged on (the signals behind the value).
     package var numerator: Int
     package var previousNumerator: Int
@@ -53,6 +54,7 @@ public struct IndicatorResult: Sendable {
     public var changeRel: Double?
     public var pValue: Double?
     public var trend: Trend?
+    public var changeTest: ChangeTest = .notTested
     public var series: [SeriesPoint]
     public var breakdowns: [BreakdownResult]
     /// Extra information: "3 av 4", the areas with a significant increase, or why there is no value.

@@ -71,6 +71,23 @@ public enum Statistics {
         return min(1, sum)
     }
 
+    /// The smallest p-value the Poisson test could give for `total` events split between the two years: that of the
+    /// most extreme split (all in one year). At or above 0.05, no outcome could be significant.
+    public static func smallestPoissonPValue(total: Int, exposure1: Double = 1, exposure2: Double = 1) -> Double {
+        guard total > 0, exposure1 > 0, exposure2 > 0 else { return 1 }
+        let p = exposure2 / (exposure1 + exposure2)
+        return min(binomialTwoSidedPValue(x: 0, n: total, p: p), binomialTwoSidedPValue(x: total, n: total, p: p))
+    }
+
+    /// The smallest p-value Fisher's test could give for a 2×2 table with these margins (`row1` the first row's
+    /// total, `column1` the first column's): that of one of the two extreme tables.
+    public static func smallestFisherPValue(row1: Int, column1: Int, total: Int) -> Double {
+        guard total > 0, row1 <= total, column1 <= total else { return 1 }
+        let low = max(0, column1 - (total - row1)), high = min(row1, column1)
+        func p(_ a: Int) -> Double { fisherExactPValue(a: a, b: row1 - a, c: column1 - a, d: total - row1 - column1 + a) }
+        return min(p(low), p(high))
+    }
+
     package static func logChoose(_ n: Int, _ k: Int) -> Double {
         lgamma(Double(n) + 1) - lgamma(Double(k) + 1) - lgamma(Double(n - k) + 1)
     }

@@ -38,7 +38,7 @@ extension IndicatorResult: Encodable {
     package enum CodingKeys: String, CodingKey {
         case id, title, unit, targetArea = "target_area", direction, value, suppressed, previous
         case previousSuppressed = "previous_suppressed", changeAbs = "change_abs", changeRel = "change_rel"
-        case pValue = "p_value", trend, series, breakdowns, note, listed, comparison
+        case pValue = "p_value", trend, changeTest = "change_test", series, breakdowns, note, listed, comparison
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -56,6 +56,7 @@ extension IndicatorResult: Encodable {
         try container.encode(changeRel, forKey: .changeRel)
         try container.encode(pValue, forKey: .pValue)
         try container.encode(trend, forKey: .trend)
+        try container.encode(changeTest, forKey: .changeTest)
         try container.encode(series, forKey: .series)
         var breakdownContainer = container.nestedContainer(keyedBy: DynamicKey.self, forKey: .breakdowns)
         for breakdown in breakdowns {
@@ -84,6 +85,7 @@ extension SeriesPoint: Encodable {
 extension BreakdownCell: Encodable {
     package enum CodingKeys: String, CodingKey {
         case key, label, value, suppressed, previous, previousSuppressed = "previous_suppressed", pValue = "p_value", trend
+        case changeTest = "change_test"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -96,6 +98,7 @@ extension BreakdownCell: Encodable {
         try container.encode(previousSuppressed, forKey: .previousSuppressed)
         try container.encode(pValue, forKey: .pValue)
         try container.encode(trend, forKey: .trend)
+        try container.encode(changeTest, forKey: .changeTest)
     }
 }
 
@@ -145,6 +148,14 @@ public enum FigureText {
         return (change > 0 ? "+" : "−") + magnitude + suffix
     }
 
+    /// The trend column: the test's verdict, or that the counts are too few for a test to say anything.
+    public static func trend(_ trend: Trend?, _ test: ChangeTest) -> String {
+        test == .tooFew ? tooFew : self.trend(trend)
+    }
+
+    /// Where a test applies but could not reach p < 0.05 whatever the outcome.
+    public static let tooFew = "för få för att pröva"
+
     public static func trend(_ trend: Trend?) -> String {
         switch trend {
         case .increase: "↑ ökning"
@@ -183,7 +194,7 @@ public enum IndicatorFormatter {
                 FigureText.published(result.previous, suppressed: previousMasked, definition, threshold: report.maskThreshold),
                 valueMasked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition).replacingOccurrences(of: " procentenheter", with: " p.e."),
                 valueMasked || previousMasked ? "–" : FigureText.pValue(result.pValue),
-                FigureText.trend(result.trend),
+                FigureText.trend(result.trend, result.changeTest),
             ])
         }
         lines.append(table.render())
@@ -204,7 +215,7 @@ public enum IndicatorFormatter {
                                                     threshold: report.maskThreshold),
                                FigureText.published(cell.previous, suppressed: previousMasked, secondary: cell.previousSecondary, result.definition,
                                                     threshold: report.maskThreshold),
-                               FigureText.trend(cell.trend)])
+                               FigureText.trend(cell.trend, cell.changeTest)])
                 }
                 lines.append(cells.render())
             }

@@ -140,7 +140,7 @@ package struct ReportModel {
                 title: result.definition.title,
                 value: text(result.value, masked: result.suppressed, result.definition),
                 previous: result.previous == nil && result.trend == nil ? "–" : text(result.previous, masked: result.previousSuppressed, result.definition),
-                trend: hidesChange(result.suppressed, result.previousSuppressed) ? "–" : FigureText.trend(result.trend),
+                trend: hidesChange(result.suppressed, result.previousSuppressed) ? "–" : FigureText.trend(result.trend, result.changeTest),
                 sentence: sentence(result)
             )
         }
@@ -169,7 +169,7 @@ package struct ReportModel {
             value: text(result.value, masked: result.suppressed, definition),
             previous: text(result.previous, masked: result.previousSuppressed, definition),
             change: masked || previousMasked ? "–" : FigureText.change(result.changeAbs, definition, separator: Self.space),
-            trend: masked || previousMasked ? "–" : FigureText.trend(result.trend),
+            trend: masked || previousMasked ? "–" : FigureText.trend(result.trend, result.changeTest),
             pValue: masked || previousMasked ? "–" : FigureText.pValue(result.pValue),
             sentence: sentence(result),
             hasNote: result.note != nil,
@@ -192,7 +192,7 @@ package struct ReportModel {
                         value: text(cell.value, masked: cell.suppressed, secondary: cell.secondary, definition),
                         previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, secondary: cell.previousSecondary,
                                                                    definition),
-                        trend: hidesChange(cell.suppressed, cell.previousSuppressed) ? "–" : FigureText.trend(cell.trend)
+                        trend: hidesChange(cell.suppressed, cell.previousSuppressed) ? "–" : FigureText.trend(cell.trend, cell.changeTest)
                     )
                 },
                 hasChart: isTraining

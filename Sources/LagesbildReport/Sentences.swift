@@ -28,6 +28,12 @@ package enum Sentences {
             // No direction and no test: either would tell which way a hidden count went.
             return "\(title): \(now) år \(year) (\(previousMasked ? "färre än \(threshold)" : FigureText.value(previous, definition, separator: space)) år \(baseYear)); "
                 + "små antal redovisas inte exakt, och därför inte heller hur de har förändrats."
+        } else if let previous = result.previous, result.changeTest == .tooFew {
+            // A test applies, but no outcome with so few could be beyond chance: say so, not "may be chance".
+            let before = FigureText.value(previous, definition, separator: space)
+            sentence = value == previous ? "\(title) var \(now)\(detail), samma som \(baseYear)."
+                : "\(title) \(value > previous ? "ökade" : "minskade") från \(before) år \(baseYear) till \(now) år \(year)\(detail); "
+                    + "antalen är för få för att pröva statistiskt om förändringen är mer än slump."
         } else if let previous = result.previous, let trend = result.trend {
             let before = FigureText.value(previous, definition, separator: space)
             if value == previous {

@@ -32,7 +32,7 @@ struct OverviewController {
             FigureRow(id: result.definition.id, title: result.definition.title,
                       value: FigureText.published(result.value, suppressed: result.suppressed, result.definition, threshold: report.maskThreshold),
                       previous: FigureText.published(result.previous, suppressed: result.previousSuppressed, result.definition, threshold: report.maskThreshold),
-                      trend: FigureText.trend(result.trend))
+                      trend: FigureText.trend(result.trend, result.changeTest))
         }
     }
 

@@ -33,6 +33,17 @@ import Testing
         #expect(internalHTML.matches(of: /<td>[↑↓→][^<]*<\/td><\/tr>/).count > html.matches(of: /<td>[↑↓→][^<]*<\/td><\/tr>/).count)
     }
 
+    /// The JSON says which of the three a change is: tested, too few to test, or a fact not tested.
+    @Test func theJSONSaysWhetherAChangeWasTested() throws {
+        let cli = try loaded()
+        let json = try cli.succeed(["indicators", "--year", "2024", "--format", "json"]).stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let indicators = try #require(object["indicators"] as? [[String: Any]])
+        func test(_ id: String) -> String? { indicators.first { $0["id"] as? String == id }?["change_test"] as? String }
+        #expect(test("MO1-01") == "tested" && test("MO1-09") == "too_few" && test("MO2-02") == "not_tested" && test("MO1-07") == "not_tested")
+        #expect(indicators.first { $0["id"] as? String == "MO1-09" }?["trend"] is NSNull)
+    }
+
     @Test func theReportShowsTheFixtureFiguresWithSmallCountsMasked() throws {
         let cli = try loaded()
         let html = try report(cli)
@@ -42,7 +53,10 @@ import Testing
         #expect(html.contains("Upprättad av samverkansgruppen mot VBE"))
         #expect(html.contains("Registrerade signaler ökade från 45 år 2023 till 86 år 2024; ökningen är statistiskt säkerställd."))
         #expect(html.contains("Andel signaler som orosanmälts ökade från 13,3\u{00A0}% år 2023 till 20,9\u{00A0}% år 2024; skillnaden kan bero på slumpen."))
-        #expect(html.contains("Förvaltningar med fördjupat utbildad funktion ökade från 0 år 2023 till 3 år 2024 (3 av 4)"))
+        // The municipality's own departments, counted: a fact, stated without a test.
+        #expect(html.contains("Förvaltningar med fördjupat utbildad funktion: 3 år 2024 (3 av 4) mot 0 år 2023."))
+        // 1 → 3 actors outside the municipality: no split of 4 events could reach p < 0.05.
+        #expect(html.contains("Externa samverkansaktörer ökade från 1 år 2023 till 3 år 2024; antalen är för få för att pröva statistiskt om förändringen är mer än slump."))
         // Hammerdal's 4 is masked, and Gäddede's 12 hidden so that 86 − 70 − 0 cannot give Hammerdal's away: not as
         // "<5" (it is not small) but as "..", explained under the table. Centrum's 70 and Backe's 0 are shown.
         #expect(html.contains("<tr><th scope=\"row\">Hammerdal</th><td class=\"num\">&lt;5</td><td class=\"num\">&lt;5</td>"))
