@@ -64,7 +64,7 @@ package struct AreaMapSection {
         }
         let unmatched = breakdown.cells.filter { cell in !cell.key.isEmpty && !boundaries.contains { TextKey.fold($0.name) == TextKey.fold(cell.key) } }
         var caption = "\(measure.prefix(1).uppercased() + measure.dropFirst()) per område \(report.year)"
-            + (perThousand ? "." : " (antal; folkmängd per område saknas i databasen).")
+            + (perThousand ? "." : " (antal: folkmängden per område är inte känd, så tal per invånare kan inte räknas).")
         caption += exact ? " Internt arbetsmaterial: alla värden visas." : " Områden med färre än \(threshold) signaler är streckade och redovisas inte (\(masked))."
         if anyHidden {
             caption += " Så är också området med näst minst antal (\(FigureText.hidden)), eftersom summan annars skulle avslöja det enda dolda."

@@ -85,7 +85,13 @@ package struct ReportModel {
             .sorted { ($0.pValue ?? 1, $0.definition.id) < ($1.pValue ?? 1, $1.definition.id) }
         let others = changed.filter { $0.trend == .noSignificantChange }
             .sorted { (-abs($0.changeRel ?? 0), $0.definition.id) < (-abs($1.changeRel ?? 0), $1.definition.id) }
-        var lines = (significant + others).prefix(activities.isEmpty ? 5 : 4).map(sentence)
+        // One item per measure family: the count of signals and signals per 10 000 are the same fact.
+        var families = Set<String>()
+        let distinct = (significant + others).filter { result in
+            let primary = result.definition.measure.primary
+            return families.insert("\(primary.kind.rawValue) \(primary.field?.column.rawValue ?? "") \(String(describing: primary.conditions))").inserted
+        }
+        var lines = distinct.prefix(activities.isEmpty ? 5 : 4).map(sentence)
         if !activities.isEmpty { lines.append(activityPlan.sentence) }
         return lines
     }

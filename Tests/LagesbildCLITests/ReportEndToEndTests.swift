@@ -50,7 +50,12 @@ import Testing
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"sv\">"))
         #expect(html.contains("<h1>Lägesbild 2024 – radikalisering och våldsbejakande extremism</h1>"))
         #expect(html.contains("Kommunstyrelsen, Kommunfullmäktige, Lokala brottsförebyggande rådet (BRÅ)"))
-        #expect(html.contains("Upprättad av samverkansgruppen mot VBE"))
+        #expect(html.contains("<dt>Upprättad av</dt><dd>Samverkansgruppen mot VBE</dd>"))
+        // Page 2 for decision-makers: one item per measure family (the count of signals, not also signals per 10 000),
+        // and no p-value there.
+        let highlights = try #require(html.firstMatch(of: /<ol class="highlights">(.*?)<\/ol>/.dotMatchesNewlines()).map { String($0.1) })
+        #expect(highlights.contains("Registrerade signaler ökade") != highlights.contains("Signaler per 10 000 invånare ökade"), "\(highlights)")
+        #expect(!html.contains("p under 0,05; annars"))
         #expect(html.contains("Registrerade signaler ökade från 45 år 2023 till 86 år 2024; ökningen är statistiskt säkerställd."))
         #expect(html.contains("Andel signaler som orosanmälts ökade från 13,3\u{00A0}% år 2023 till 20,9\u{00A0}% år 2024; skillnaden kan bero på slumpen."))
         // The municipality's own departments, counted: a fact, stated without a test.
