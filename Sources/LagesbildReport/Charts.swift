@@ -45,16 +45,17 @@ public enum Charts {
         let left = 56.0, right = 12.0, top = 20.0, bottom = 34.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let largest = max(maximum ?? 0, bars.compactMap(\.value).max() ?? 0)
-        let scaleMax = niceCeiling(largest)
+        let axis = ticks(for: largest)
+        let scaleMax = axis.step * Double(axis.count)
         var svg = """
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-title \(id)-desc">
             <title id="\(id)-title">\(escape(title))</title>
             <desc id="\(id)-desc">\(escape(description))</desc>
 
             """
-        for step in 0...4 {
-            let value = scaleMax * Double(step) / 4
-            let y = top + plotHeight - plotHeight * Double(step) / 4
+        for step in 0...axis.count {
+            let value = axis.step * Double(step)
+            let y = top + plotHeight - plotHeight * Double(step) / Double(axis.count)
             svg += "<line x1=\"\(number(left))\" y1=\"\(number(y))\" x2=\"\(number(width - right))\" y2=\"\(number(y))\" stroke=\"\(step == 0 ? textColour : gridColour)\" stroke-width=\"\(step == 0 ? 1.2 : 0.6)\"/>\n"
             svg += "<text x=\"\(number(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(textColour)\">\(escape(axisLabel(value)))</text>\n"
         }
@@ -169,18 +170,19 @@ public enum Charts {
         return svg + "</svg>"
     }
 
-    /// 1, 2, 2.5, 5 × 10^n at or above the value, so axis labels are round numbers.
-    package static func niceCeiling(_ value: Double) -> Double {
-        guard value > 0 else { return 4 }
-        // Small values: a multiple of 4, so the four gridlines fall on whole numbers.
-        if value <= 20 { return max(4, (value / 4).rounded(.up) * 4) }
-        let magnitude = pow(10, floor(log10(value)))
-        for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * magnitude >= value {
-            let ceiling = step * magnitude
-            // Four gridlines: keep labels whole numbers for counts below 4.
-            return ceiling < 4 ? 4 : ceiling
+    /// The axis: a step of 1, 2, 2,5 or 5 × 10^k, the smallest that covers `largest` in at most five steps (and at
+    /// least one), so every label is a round number ("0, 5, 10, 15, 20, 25", never "6,3 / 12,5 / 18,8").
+    package static func ticks(for largest: Double) -> (step: Double, count: Int) {
+        guard largest > 0 else { return (1, 4) }
+        var magnitude = pow(10, floor(log10(largest / 5)))
+        while true {
+            for factor in [1.0, 2.0, 2.5, 5.0] {
+                let step = factor * magnitude
+                let count = Int((largest / step - 1e-9).rounded(.up))
+                if count <= 5 { return (step, max(count, 1)) }
+            }
+            magnitude *= 10
         }
-        return 10 * magnitude
     }
 
     package static func axisLabel(_ value: Double) -> String {

@@ -1,0 +1,15 @@
+import Testing
+@testable import LagesbildReport
+
+/// Axis ticks at round numbers: 1, 2, 2,5 or 5 × 10^k, at most five steps over the largest value.
+@Suite struct AxisTests {
+    @Test(arguments: [
+        (25.0, 5.0, 5), (20.9, 5.0, 5), (86.0, 20.0, 5), (100.0, 20.0, 5), (74.4, 20.0, 4), (3.0, 1.0, 3), (4.0, 1.0, 4),
+        (0.0, 1.0, 4), (12.0, 2.5, 5), (37.5, 10.0, 4), (962.1, 200.0, 5), (0.4, 0.1, 4),
+    ])
+    func ticksAreRound(largest: Double, step: Double, count: Int) {
+        let axis = Charts.ticks(for: largest)
+        #expect(abs(axis.step - step) < 1e-9 && axis.count == count, "\(largest): \(axis)")
+        #expect(axis.step * Double(axis.count) >= largest)
+    }
+}
