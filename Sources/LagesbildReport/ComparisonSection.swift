@@ -161,7 +161,9 @@ package struct ComparisonSection {
             description: "Länets kommuner skuggade efter \(definition.title.lowercased()); \(shortName) markerad med tjock kant. "
                 + "Samma siffror står i tabellen bredvid kartan.",
             areas: areas, classes: classes, maskedLabel: Maps.maskedLabel(masked, anyHidden: anyHidden))
-        let rows = shown.map { item -> ComparisonContext.CountyMap.Row in
+        // By name, as a reader looks a municipality up (by the figure, a masked one's place would tell its size).
+        let byName = shown.sorted { $0.boundary.namn.compare($1.boundary.namn, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
+        let rows = byName.map { item -> ComparisonContext.CountyMap.Row in
             let member = item.member
             return .init(name: item.boundary.namn,
                          count: member.map { item.hidden ? hiddenText($0) : SwedishFormat.integer($0.count, separator: space) } ?? "–",

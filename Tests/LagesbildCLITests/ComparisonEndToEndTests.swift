@@ -217,6 +217,10 @@ extension ComparisonEndToEndTests {
                     "<th scope=\"row\">Ragunda</th><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>"] {
             #expect(html.contains(row), "table row: \(row)")
         }
+        // The table is in the order of the names (Swedish: Å, Ä, Ö last), not of the codes.
+        let names = html.matches(of: /<tr( class="own")?><th scope="row">([^<]+)<\/th><td class="num">[^<]*<\/td><td class="num">[0-9\u{00A0}–]+<\/td>/).map { String($0.2) }
+        let county = ["Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre", "Östersund"]
+        #expect(names.filter(county.contains) == county, "\(names)")
         #expect(html.contains("Kommuner med ett antal under 5 är streckade och redovisas inte (&lt;5), och så är kommunen med näst minst antal (..), "
                               + "eftersom länets summa annars skulle avslöja den enda dolda; 5 av 8 kommuner i länet finns i databasen. Kommungränser: Valmyndigheten via okfse/sweden-geojson (2020), förenklade."))
         // The internal report shows every value.
