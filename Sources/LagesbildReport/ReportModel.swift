@@ -194,7 +194,7 @@ package struct ReportModel {
                 dimension: breakdown.field.name.prefix(1).uppercased() + breakdown.field.name.dropFirst(),
                 rows: breakdown.cells.map { cell in
                     BreakdownRow(
-                        label: cell.label,
+                        label: Hyphenation.compounds(cell.label),
                         value: text(cell.value, masked: cell.suppressed, secondary: cell.secondary, definition),
                         previous: cell.previous == nil ? "–" : text(cell.previous, masked: cell.previousSuppressed, secondary: cell.previousSecondary,
                                                                    definition),

@@ -13,3 +13,14 @@ import Testing
         #expect(axis.step * Double(axis.count) >= largest)
     }
 }
+
+/// Long compounds in narrow cells break before their head, with a hyphen, not mid-word.
+@Suite struct HyphenationTests {
+    @Test func compoundsBreakBeforeTheirHead() {
+        #expect(Hyphenation.compounds("Samhällsbyggnadsförvaltningen") == "Samhällsbyggnads\u{00AD}förvaltningen")
+        #expect(Hyphenation.compounds("Barn- och utbildningsförvaltningen") == "Barn- och utbildnings\u{00AD}förvaltningen")
+        #expect(Hyphenation.compounds("Kommunledningsförvaltningen") == "Kommunlednings\u{00AD}förvaltningen")
+        #expect(Hyphenation.compounds("Centrum") == "Centrum")
+        #expect(Hyphenation.compounds("Förvaltningen för något") == "Förvaltningen för något")
+    }
+}
