@@ -51,15 +51,15 @@ public struct Comparison: Sendable, Equatable {
 }
 
 /// What one municipality brings to a comparison: an indicator's count for the year and its population.
-package struct Contribution: Sendable {
-    package let kommun: String
-    package let numerator: Int
-    package let population: Int?
+struct Contribution: Sendable {
+    let kommun: String
+    let numerator: Int
+    let population: Int?
 }
 
 extension IndicatorEngine {
     /// Count and rate indicators are compared; shares and distinct counts do not add up across municipalities.
-    package static func isComparable(_ definition: IndicatorDefinition) -> Bool {
+    static func isComparable(_ definition: IndicatorDefinition) -> Bool {
         switch definition.measure {
         case .sum, .rate: true
         case .ratio, .distinct, .significantIncrease, .carriedOver: false
@@ -68,7 +68,7 @@ extension IndicatorEngine {
 
     /// Each comparable indicator's count for `year` in one municipality, and its population that year.
     /// Nil for an indicator whose source has no rows that year (unknown is not zero).
-    package func contributions(query: Query, kommun: KommunCode, year: Int) throws -> [Contribution?] {
+    func contributions(query: Query, kommun: KommunCode, year: Int) throws -> [Contribution?] {
         let population = try query.population()[year]
         return try definitions.map { definition in
             guard Self.isComparable(definition) else { return nil }
@@ -83,7 +83,7 @@ extension IndicatorEngine {
     /// The same contributions straight from SQL: one range seek on the key's (kommun, ar) prefix per
     /// indicator, touching only the year's rows. This keeps one municipality's report fast on a national
     /// database, where reading every municipality's rows into memory would take seconds.
-    package func contributionsFromSQL(db: Database, kommun: KommunCode, year: Int) throws -> [Contribution?] {
+    func contributionsFromSQL(db: Database, kommun: KommunCode, year: Int) throws -> [Contribution?] {
         let population = try Store.population(db, kommun: kommun, year: year)
         return try definitions.map { definition in
             guard Self.isComparable(definition) else { return nil }
@@ -103,14 +103,14 @@ extension IndicatorEngine {
     }
 
     /// Every municipality's contributions, read on as many threads as there are cores.
-    package func allContributions(year: Int, kommuner: [KommunCode]) throws -> [[Contribution?]] {
+    func allContributions(year: Int, kommuner: [KommunCode]) throws -> [[Contribution?]] {
         try forEachKommun(kommuner) { db, index in try contributionsFromSQL(db: db, kommun: kommuner[index], year: year) }
     }
 
     /// The county's municipalities with their rates, masked as the tables are: a small count is hidden, and when that
     /// leaves exactly one hidden, the next smallest count is hidden too (else the county total minus the shown counts
     /// would give it away).
-    package static func members(_ contributions: [Contribution], per: Double, definition: IndicatorDefinition, threshold: Int) -> [ComparisonMember] {
+    static func members(_ contributions: [Contribution], per: Double, definition: IndicatorDefinition, threshold: Int) -> [ComparisonMember] {
         let sorted = contributions.sorted { $0.kommun < $1.kommun }
         var hidden = Set(sorted.indices.filter { definition.masksSmallCounts && (1..<threshold).contains(sorted[$0].numerator) })
         var secondary: Int?
@@ -128,7 +128,7 @@ extension IndicatorEngine {
 
     /// Attaches county and national figures to every comparable indicator of each report, from the
     /// contributions of all municipalities in the store (`table[i]` belongs to `kommuner[i]`).
-    package static func attachComparisons(to report: inout IndicatorReport, table: [[Contribution?]], threshold: Int) {
+    static func attachComparisons(to report: inout IndicatorReport, table: [[Contribution?]], threshold: Int) {
         guard table.count > 1 else { return }
         let own = report.kommun.rawValue
         guard let lanCode = RegionRegister.region(own)?.lanCode, let lan = RegionRegister.region(lanCode) else { return }

@@ -64,10 +64,10 @@ public enum DefinitionLoader {
         return result.sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending }
     }
 
-    package static let topLevelKeys: Set<String> = ["id", "title", "description", "target_area", "unit", "direction",
+    static let topLevelKeys: Set<String> = ["id", "title", "description", "target_area", "unit", "direction",
                                             "mask_small_counts", "decimals", "measure", "breakdowns", "summary", "trend_test"]
-    package static let measureKeys: Set<String> = ["type", "source", "field", "where", "numerator", "denominator", "per", "scale", "by"]
-    package static let selectionKeys: Set<String> = ["source", "field", "where"]
+    static let measureKeys: Set<String> = ["type", "source", "field", "where", "numerator", "denominator", "per", "scale", "by"]
+    static let selectionKeys: Set<String> = ["source", "field", "where"]
 
     public static func parse(_ text: String, file: String) throws -> IndicatorDefinition {
         let node: Node?
@@ -164,7 +164,7 @@ public enum DefinitionLoader {
     }
 
     /// Typed access to a YAML mapping that reports the exact key that is wrong.
-    package struct Reader {
+    struct Reader {
         let file: String
 
         func error(_ key: String, _ message: String) -> DefinitionError {
@@ -294,7 +294,7 @@ extension DefinitionLoader {
     }
 
     /// `--indicators DIR`, else `Indicators/` beside the database when it exists; nil for the shipped files.
-    package static func definitionFolder(explicit directory: String?, databasePath: String) throws -> String? {
+    static func definitionFolder(explicit directory: String?, databasePath: String) throws -> String? {
         if let directory { return directory }
         let beside = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("Indicators").path
         var isDirectory: ObjCBool = false

@@ -10,7 +10,7 @@ import LagesbildStore
 public enum Disclosure {
     public static func isSmall(_ count: Int, threshold: Int) -> Bool { count > 0 && count < threshold }
 
-    package static func apply(to result: inout IndicatorResult, threshold: Int) {
+    static func apply(to result: inout IndicatorResult, threshold: Int) {
         guard result.definition.masksSmallCounts else { return }
         result.suppressed = isSmall(result.numerator, threshold: threshold)
         result.previousSuppressed = isSmall(result.previousNumerator, threshold: threshold)
@@ -30,7 +30,7 @@ public enum Disclosure {
     }
 
     /// If exactly one cell is masked, also masks the smallest non-zero unmasked one.
-    package static func protectBySecondarySuppression(_ cells: inout [BreakdownCell], current: Bool) {
+    static func protectBySecondarySuppression(_ cells: inout [BreakdownCell], current: Bool) {
         let masked = cells.indices.filter { current ? cells[$0].suppressed : cells[$0].previousSuppressed }
         guard masked.count == 1 else { return }
         let candidates = cells.indices.filter { index in

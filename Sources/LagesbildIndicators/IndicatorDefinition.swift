@@ -68,7 +68,7 @@ public struct FieldReference: Sendable, Equatable {
     public let column: ColumnKey
     /// The Swedish name a reader sees.
     public let name: String
-    package let vocabulary: Vocabulary?
+    let vocabulary: Vocabulary?
 
     public static func == (lhs: FieldReference, rhs: FieldReference) -> Bool {
         lhs.kind == rhs.kind && lhs.column == rhs.column

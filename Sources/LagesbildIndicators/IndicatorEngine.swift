@@ -19,7 +19,7 @@ public struct IndicatorEngine: Sendable {
     public static let alpha = 0.05
 
     /// What a measure yields for one year (or one breakdown cell).
-    package struct Observation {
+    struct Observation {
         var value: Double?
         /// The count behind the value: tested, and judged for masking.
         var numerator = 0
@@ -71,7 +71,7 @@ public struct IndicatorEngine: Sendable {
 
     /// `body` for each municipality, on as many threads as there are cores (each with its own read-only
     /// connection); the results in the order of `kommuner`.
-    package func forEachKommun<Value>(_ kommuner: [KommunCode], _ body: @escaping @Sendable (Database, Int) throws -> Value) throws -> [Value] {
+    func forEachKommun<Value>(_ kommuner: [KommunCode], _ body: @escaping @Sendable (Database, Int) throws -> Value) throws -> [Value] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, kommuner.count))
         let results = LockedResults<Value>(count: kommuner.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -157,12 +157,12 @@ public struct IndicatorEngine: Sendable {
     }
 
     /// A cell absent in a year: 0 for counts, no value for proportions (0 of 0).
-    package static func zeroValue(_ measure: Measure) -> Double? {
+    static func zeroValue(_ measure: Measure) -> Double? {
         if case .ratio = measure { return nil }
         return 0
     }
 
-    package static func order(_ a: BreakdownCell, _ b: BreakdownCell, field: FieldReference) -> Bool {
+    static func order(_ a: BreakdownCell, _ b: BreakdownCell, field: FieldReference) -> Bool {
         if let vocabulary = field.vocabulary {
             let codes = vocabulary.entries.map(\.code)
             return (codes.firstIndex(of: a.key) ?? codes.count) < (codes.firstIndex(of: b.key) ?? codes.count)
@@ -175,7 +175,7 @@ public struct IndicatorEngine: Sendable {
     /// The exact test that fits the measure, and the trend it supports. Where even the most extreme outcome with these
     /// totals could not reach p < 0.05, there is no trend: the counts are too few to test (`tooFew`), which is not the
     /// same as "the difference may be chance".
-    package static func test(_ measure: Measure, _ earlier: Observation, _ later: Observation) -> (Double?, Trend?, ChangeTest) {
+    static func test(_ measure: Measure, _ earlier: Observation, _ later: Observation) -> (Double?, Trend?, ChangeTest) {
         guard let before = earlier.value, let after = later.value else { return (nil, nil, .notTested) }
         let p: Double, smallest: Double
         switch measure {
@@ -207,20 +207,20 @@ public struct IndicatorEngine: Sendable {
 
 /// The SQL behind the building blocks. Column names come from the kinds' declared columns, never from
 /// the definition files' text, and every value is bound.
-package final class Query {
-    package typealias Observation = IndicatorEngine.Observation
-    package let db: Database
-    package let kommun: KommunCode
+final class Query {
+    typealias Observation = IndicatorEngine.Observation
+    let db: Database
+    let kommun: KommunCode
     private var tables: [DataKind: FactTable] = [:]
     private var yearsByKind: [DataKind: [Int]] = [:]
 
-    package init(db: Database, kommun: KommunCode) {
+    init(db: Database, kommun: KommunCode) {
         self.db = db
         self.kommun = kommun
     }
 
     /// The municipality's rows of a kind, read once per evaluation.
-    package func facts(_ kind: DataKind) throws -> FactTable {
+    func facts(_ kind: DataKind) throws -> FactTable {
         if let table = tables[kind] { return table }
         let table = try FactTable(db: db, kind: kind, kommun: kommun)
         tables[kind] = table
@@ -248,7 +248,7 @@ package final class Query {
 
     /// Per year (and per `group` value): the sum of the selection's field, or the count of its distinct
     /// non-empty values. Accumulates into flat arrays indexed by (group, year), the hot loop of the engine.
-    package func aggregate(_ selection: Selection, distinct: Bool, group: FieldReference? = nil, years: [Int]? = nil) throws -> [String: [Int: Int]] {
+    func aggregate(_ selection: Selection, distinct: Bool, group: FieldReference? = nil, years: [Int]? = nil) throws -> [String: [Int: Int]] {
         let table = try facts(selection.kind)
         guard table.count > 0 else { return [:] }
         let passes = predicate(selection, table)
@@ -304,7 +304,7 @@ package final class Query {
         return result
     }
 
-    package func years(of kind: DataKind) throws -> [Int] {
+    func years(of kind: DataKind) throws -> [Int] {
         if let known = yearsByKind[kind] { return known }
         let years = Set(try facts(kind).integers[.year] ?? []).map(Int.init).sorted()
         yearsByKind[kind] = years
@@ -312,7 +312,7 @@ package final class Query {
     }
 
     /// Inhabitants of the whole municipality per year.
-    package func population() throws -> [Int: Int] {
+    func population() throws -> [Int: Int] {
         let table = try facts(.befolkning)
         let years = table.integers[.year] ?? [], inhabitants = table.integers[.population] ?? [], areas = table.texts[.area] ?? []
         let whole = table.id(of: "", in: .area)
@@ -324,7 +324,7 @@ package final class Query {
     }
 
     /// The measure for every year in `years`; years the store does not know get no value.
-    package func observations(_ measure: Measure, years: [Int], known: Set<Int>) throws -> [Int: Observation] {
+    func observations(_ measure: Measure, years: [Int], known: Set<Int>) throws -> [Int: Observation] {
         var result: [Int: Observation] = [:]
         switch measure {
         case .sum(let selection):
@@ -403,7 +403,7 @@ package final class Query {
 
     /// Values of the selection's field on rows of `year − 1` that pass its conditions and also stand, on
     /// any row, in `year`; in Swedish order.
-    package func carriedOver(_ selection: Selection, into year: Int) throws -> [String] {
+    func carriedOver(_ selection: Selection, into year: Int) throws -> [String] {
         guard let field = selection.field else { return [] }
         let table = try facts(selection.kind)
         guard let column = table.texts[field.column], let names = table.dictionary[field.column] else { return [] }
@@ -418,7 +418,7 @@ package final class Query {
             .sorted { $0.compare($1, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
     }
 
-    package static func ratio(_ numerator: Int, _ denominator: Int, scale: Double) -> Observation {
+    static func ratio(_ numerator: Int, _ denominator: Int, scale: Double) -> Observation {
         guard denominator > 0 else {
             return Observation(value: nil, numerator: numerator, denominator: denominator, note: "inga uppgifter att räkna andelen på")
         }
@@ -426,7 +426,7 @@ package final class Query {
     }
 
     /// The measure per value of `field`, for the given years.
-    package func breakdown(_ measure: Measure, by field: FieldReference, years: [Int]) throws -> [String: [Int: Observation]] {
+    func breakdown(_ measure: Measure, by field: FieldReference, years: [Int]) throws -> [String: [Int: Observation]] {
         var result: [String: [Int: Observation]] = [:]
         switch measure {
         case .sum(let selection), .distinct(let selection, _):
@@ -450,22 +450,22 @@ package final class Query {
 }
 
 /// Results filled in by several threads, each at its own index.
-package final class LockedResults<Value>: @unchecked Sendable {
+final class LockedResults<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<Value, Error>?]
     private var failure: Error?
 
-    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    package func set(_ index: Int, _ value: Result<Value, Error>) {
+    func set(_ index: Int, _ value: Result<Value, Error>) {
         lock.lock(); slots[index] = value; lock.unlock()
     }
 
-    package func fail(_ error: Error) {
+    func fail(_ error: Error) {
         lock.lock(); if failure == nil { failure = error }; lock.unlock()
     }
 
-    package func values() throws -> [Value] {
+    func values() throws -> [Value] {
         if let failure { throw failure }
         return try slots.map { try $0!.get() }
     }

@@ -13,7 +13,7 @@ public struct SeriesPoint: Sendable, Equatable {
     public let year: Int
     public let value: Double?
     public var suppressed: Bool
-    package var numerator: Int
+    var numerator: Int
 }
 
 /// One cell of a breakdown (one kategori, one område …).
@@ -29,8 +29,8 @@ public struct BreakdownCell: Sendable, Equatable {
     public var trend: Trend?
     public var changeTest: ChangeTest = .notTested
     /// The count masking is judged on (the signals behind the value).
-    package var numerator: Int
-    package var previousNumerator: Int
+    var numerator: Int
+    var previousNumerator: Int
     /// Masked only so that a masked cell beside it cannot be worked out from the total (secondary suppression): its
     /// own count is not small, so it is not shown as one. Set only together with `suppressed` (`previousSuppressed`).
     public var secondary = false
@@ -59,8 +59,8 @@ public struct IndicatorResult: Sendable {
     public var breakdowns: [BreakdownResult]
     /// Extra information: "3 av 4", the areas with a significant increase, or why there is no value.
     public var note: String?
-    package var numerator: Int
-    package var previousNumerator: Int
+    var numerator: Int
+    var previousNumerator: Int
     /// For MO1-04-style measures: the values of `by` with a significant increase.
     public var listed: [String]
     /// The county's and the country's figures over the municipalities in the store; nil when the store holds

@@ -51,15 +51,15 @@ public struct ReferenceValue: Sendable, Equatable {
 }
 
 extension DefinitionLoader {
-    package static let referenceKeys: Set<String> = ["id", "reference", "description"]
-    package static let referenceInnerKeys: Set<String> = ["source", "measure", "title", "unit", "decimals"]
+    static let referenceKeys: Set<String> = ["id", "reference", "description"]
+    static let referenceInnerKeys: Set<String> = ["source", "measure", "title", "unit", "decimals"]
 
     /// Whether a YAML text declares a reference series rather than an indicator.
-    package static func declaresReference(_ text: String) -> Bool {
+    static func declaresReference(_ text: String) -> Bool {
         (try? Yams.compose(yaml: text))??.mapping?["reference"] != nil
     }
 
-    package static func parseReference(_ text: String, file: String) throws -> ReferenceDefinition {
+    static func parseReference(_ text: String, file: String) throws -> ReferenceDefinition {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

@@ -88,11 +88,11 @@ public enum Statistics {
         return min(p(low), p(high))
     }
 
-    package static func logChoose(_ n: Int, _ k: Int) -> Double {
+    static func logChoose(_ n: Int, _ k: Int) -> Double {
         lgamma(Double(n) + 1) - lgamma(Double(k) + 1) - lgamma(Double(n - k) + 1)
     }
 
-    package static func logBinomial(_ k: Int, _ n: Int, _ p: Double) -> Double {
+    static func logBinomial(_ k: Int, _ n: Int, _ p: Double) -> Double {
         if p == 0 { return k == 0 ? 0 : -.infinity }
         if p == 1 { return k == n ? 0 : -.infinity }
         return logChoose(n, k) + Double(k) * log(p) + Double(n - k) * log1p(-p)

@@ -9,13 +9,13 @@ import LagesbildModel
 /// ("E N,E N,…" per ring, rings split by ";", polygons by "|", whole metres) and checked by the shared validator.
 /// Anything the program cannot be sure of is refused with the feature's number: another geometry type, a ring that
 /// is not closed, coordinates outside Sweden.
-package enum AreaBoundaries {
-    package static let sizeLimit = 10_000_000
-    package static let nameProperties = ["område", "omrade", "namn", "name", "regsonamn", "desonamn"]
+enum AreaBoundaries {
+    static let sizeLimit = 10_000_000
+    static let nameProperties = ["område", "omrade", "namn", "name", "regsonamn", "desonamn"]
 
     enum Reference { case wgs84, sweref }
 
-    package static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         func failure(_ text: String, place: String? = nil) -> ImportError { ImportError(file: file, place: place, problem: .geoJSON(text)) }
         guard root["type"] as? String == "FeatureCollection", let features = root["features"] as? [Any] else {
             return (nil, [failure("filen är inte en GeoJSON FeatureCollection (\"type\": \"FeatureCollection\" med \"features\")")])

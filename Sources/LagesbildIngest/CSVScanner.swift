@@ -3,29 +3,29 @@ import LagesbildStore
 
 /// One record of a delimited text file, seen in place: its fields are byte ranges of the scanner's
 /// buffer (or, for quoted fields, of its scratch space) and are valid only while the record is handled.
-package struct CSVRecordView {
+struct CSVRecordView {
     /// The line the record starts on (1-based).
-    package let line: Int
-    package let count: Int
+    let line: Int
+    let count: Int
     fileprivate let fields: UnsafeBufferPointer<CSVScanner.FieldRange>
     fileprivate let buffer: UnsafeBufferPointer<UInt8>
     fileprivate let scratch: UnsafeBufferPointer<UInt8>
 
-    package func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let range = fields[index]
         let base = range.inScratch ? scratch : buffer
         return UnsafeBufferPointer(rebasing: base[range.start..<range.end])
     }
 
-    package func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+    func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
 
-    package var strings: [String] { (0..<count).map(string) }
+    var strings: [String] { (0..<count).map(string) }
 
     /// A record whose fields are all empty: a blank line, or Excel's ";;;;" after the data.
-    package var isBlank: Bool { (0..<count).allSatisfy { fields[$0].start == fields[$0].end } }
+    var isBlank: Bool { (0..<count).allSatisfy { fields[$0].start == fields[$0].end } }
 
     /// Calls `body` with a record of these texts: for readers that build their records whole (official statistics).
-    package static func withRecord<T>(line: Int, texts: [String], _ body: (CSVRecordView) throws -> T) rethrows -> T {
+    static func withRecord<T>(line: Int, texts: [String], _ body: (CSVRecordView) throws -> T) rethrows -> T {
         var bytes: [UInt8] = []
         var ranges: [CSVScanner.FieldRange] = []
         for text in texts {
@@ -39,7 +39,7 @@ package struct CSVRecordView {
     }
 
     /// A record made by another reader (a workbook's row): fields are ranges of `buffer`.
-    package static func make(line: Int, fields: UnsafeBufferPointer<CSVScanner.FieldRange>, buffer: UnsafeBufferPointer<UInt8>) -> CSVRecordView {
+    static func make(line: Int, fields: UnsafeBufferPointer<CSVScanner.FieldRange>, buffer: UnsafeBufferPointer<UInt8>) -> CSVRecordView {
         CSVRecordView(line: line, count: fields.count, fields: fields, buffer: buffer, scratch: buffer)
     }
 }
@@ -52,25 +52,25 @@ package struct CSVRecordView {
 /// whole files or rows as Swift values, while lagesbild streams files of any size at SQLite speed, needs
 /// each record's line number, and caps field and record sizes against hostile files. Fields are returned as
 /// byte ranges; only quoted fields are copied (to unescape `""`).
-package struct CSVScanner {
-    package static let fieldLimit = 100_000
-    package static let fieldCountLimit = 1_000
-    package static let recordLimit = 1 << 20
+struct CSVScanner {
+    static let fieldLimit = 100_000
+    static let fieldCountLimit = 1_000
+    static let recordLimit = 1 << 20
 
-    package struct FieldRange {
+    struct FieldRange {
         var start: Int
         var end: Int
         var inScratch: Bool
     }
 
-    package let separator: UInt8
-    package let fileName: String
+    let separator: UInt8
+    let fileName: String
     /// The line the next record starts on.
-    package private(set) var line = 1
+    private(set) var line = 1
     private var fields: [FieldRange] = []
     private var scratch: [UInt8] = []
 
-    package init(separator: UInt8, fileName: String) {
+    init(separator: UInt8, fileName: String) {
         self.separator = separator
         self.fileName = fileName
         fields.reserveCapacity(16)
@@ -78,7 +78,7 @@ package struct CSVScanner {
     }
 
     /// Chooses the separator that occurs most often in the header line (outside quotes).
-    package static func detectSeparator(in bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+    static func detectSeparator(in bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var semicolons = 0, tabs = 0, commas = 0
         var quoted = false
         for byte in bytes {
@@ -98,7 +98,7 @@ package struct CSVScanner {
 
     /// Emits every complete record in `buffer` and returns how many bytes it consumed; the caller keeps the
     /// rest and passes it again, followed by more text. With `final`, the end of the buffer ends the last record.
-    package mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, final: Bool, emit: (CSVRecordView) throws -> Void) throws -> Int {
+    mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, final: Bool, emit: (CSVRecordView) throws -> Void) throws -> Int {
         let quote = UInt8(ascii: "\"")
         let end = buffer.count
         var position = 0
@@ -200,14 +200,14 @@ package struct CSVScanner {
 
 /// Feeds a stream of UTF-8 chunks to a ``CSVScanner``, keeping the bytes of a record that straddles two
 /// chunks until the rest arrives. The separator is chosen from the first chunk's header line.
-package struct CSVReader {
-    package let fileName: String
-    package private(set) var scanner: CSVScanner?
+struct CSVReader {
+    let fileName: String
+    private(set) var scanner: CSVScanner?
     private var pending: [UInt8] = []
 
-    package init(fileName: String) { self.fileName = fileName }
+    init(fileName: String) { self.fileName = fileName }
 
-    package mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, emit: (CSVRecordView) throws -> Void) throws {
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, emit: (CSVRecordView) throws -> Void) throws {
         if scanner == nil {
             // The separator is read off the whole header line, so wait until it has arrived.
             guard chunk.contains(0x0A) || chunk.contains(0x0D) else {
@@ -231,7 +231,7 @@ package struct CSVReader {
         }
     }
 
-    package mutating func finish(emit: (CSVRecordView) throws -> Void) throws {
+    mutating func finish(emit: (CSVRecordView) throws -> Void) throws {
         if scanner == nil {
             guard !pending.isEmpty else { return }
             scanner = CSVScanner(separator: pending.withUnsafeBufferPointer { CSVScanner.detectSeparator(in: $0) }, fileName: fileName)

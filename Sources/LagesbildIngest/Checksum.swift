@@ -6,7 +6,7 @@ final class Checksum: @unchecked Sendable {
     // Written once by the worker before it signals, read once after waiting.
     private var result: Result<String, ImportError> = .success("")
 
-    package init(path: String, displayName: String) {
+    init(path: String, displayName: String) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             do {
                 result = .success(try TextFile.sha256(path, displayName: displayName))
@@ -19,7 +19,7 @@ final class Checksum: @unchecked Sendable {
         }
     }
 
-    package func wait() throws(ImportError) -> String {
+    func wait() throws(ImportError) -> String {
         done.wait()
         return try result.get()
     }

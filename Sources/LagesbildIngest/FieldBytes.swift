@@ -4,7 +4,7 @@ import LagesbildStore
 /// Byte-level reading of one field, without making Strings on the hot path.
 extension UnsafeBufferPointer where Element == UInt8 {
     /// Without spaces, tabs and no-break spaces (UTF-8 C2 A0) at either end.
-    package func trimmed() -> UnsafeBufferPointer<UInt8> {
+    func trimmed() -> UnsafeBufferPointer<UInt8> {
         var start = 0, end = count
         while start < end {
             if self[start] == 0x20 || self[start] == 0x09 || self[start] == 0x0D || self[start] == 0x0A { start += 1; continue }
@@ -19,22 +19,22 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return UnsafeBufferPointer(rebasing: self[start..<end])
     }
 
-    package var text: String { String(decoding: self, as: UTF8.self) }
+    var text: String { String(decoding: self, as: UTF8.self) }
 
     /// The number of Unicode scalars (UTF-8 lead bytes).
-    package var scalarCount: Int {
+    var scalarCount: Int {
         var total = 0
         for byte in self where byte & 0xC0 != 0x80 { total += 1 }
         return total
     }
 }
 
-package enum ParsedCount: Equatable { case empty, value(Int), tooLarge, invalid }
+enum ParsedCount: Equatable { case empty, value(Int), tooLarge, invalid }
 
-package enum CountParser {
+enum CountParser {
     /// A non-negative integer that fits 32 bits, optionally with single spaces, no-break spaces or narrow
     /// no-break spaces between digit groups ("1 234"), as Swedish Excel writes thousands. Expects trimmed bytes.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedCount {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedCount {
         if bytes.isEmpty { return .empty }
         var value = 0, digits = 0, index = 0
         var previousWasSpace = false, overflow = false
@@ -63,15 +63,15 @@ package enum CountParser {
         return overflow ? .tooLarge : .value(value)
     }
 
-    package static func parse(_ text: String) -> ParsedCount {
+    static func parse(_ text: String) -> ParsedCount {
         var copy = text
         return copy.withUTF8 { parse($0) }
     }
 }
 
 /// Decimal numbers as Swedish and English files write them: "12,5", "12.5", "-3", "1 234,5".
-package enum DecimalParser {
-    package static func parse(_ text: String) -> Double? {
+enum DecimalParser {
+    static func parse(_ text: String) -> Double? {
         var cleaned = ""
         for character in text {
             switch character {

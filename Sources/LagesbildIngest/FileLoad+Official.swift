@@ -5,7 +5,7 @@ import LagesbildStore
 
 extension FileLoad {
     /// JSON (SCB's JSON-stat, Kolada) or PxWeb's CSV, told from the file's first characters.
-    package func officialFormat(encoding: TextEncoding) throws -> OfficialFormat? {
+    func officialFormat(encoding: TextEncoding) throws -> OfficialFormat? {
         var prefix: [UInt8] = []
         do {
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
@@ -24,7 +24,7 @@ extension FileLoad {
 
     /// Official statistics are small (a table of regions and years): read whole, mapped to rows, and written
     /// through the same writer, with the same history, idempotency and import log as every other file.
-    package func runOfficial(_ format: OfficialFormat, encoding: TextEncoding, timestamp: String) throws -> FileImportResult? {
+    func runOfficial(_ format: OfficialFormat, encoding: TextEncoding, timestamp: String) throws -> FileImportResult? {
         var bytes: [UInt8] = []
         do {
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in

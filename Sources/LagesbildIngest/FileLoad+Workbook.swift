@@ -8,7 +8,7 @@ extension FileLoad {
     /// Every visible sheet of a workbook whose header row matches a kind (or the sheets named with `--sheet`),
     /// each as an import of its own in the command's transaction. Sheets that are hidden, match no kind or
     /// hold only their header row are listed as skipped.
-    package func runWorkbook() throws -> [FileImportResult] {
+    func runWorkbook() throws -> [FileImportResult] {
         let workbook: Workbook
         do {
             workbook = try Workbook(path: path, file: name, importBudget: inflation, limit: workbookInflationLimit)
@@ -83,19 +83,19 @@ extension FileLoad {
 }
 
 /// One sheet of a workbook as a source of records for the pipeline, and the placing of its errors.
-package final class SheetRecords: @unchecked Sendable {
-    package let workbook: Workbook
-    package let sheet: Workbook.Sheet
+final class SheetRecords: @unchecked Sendable {
+    let workbook: Workbook
+    let sheet: Workbook.Sheet
     /// Set on the parse thread once the header is read; read by the writer after the header message.
     private var reader: SheetReader?
     private var headerPositions: [String: Int] = [:]
 
-    package init(workbook: Workbook, sheet: Workbook.Sheet) {
+    init(workbook: Workbook, sheet: Workbook.Sheet) {
         self.workbook = workbook
         self.sheet = sheet
     }
 
-    package var source: ParsePipeline.RecordSource {
+    var source: ParsePipeline.RecordSource {
         { [self] emit in try withoutActuallyEscaping(emit) { emit in
             let reader = SheetReader(workbook: workbook, sheet: sheet.name, numberUses: { headers in
                 headers.map { header in
@@ -120,7 +120,7 @@ package final class SheetRecords: @unchecked Sendable {
     }
 
     /// `signaler-2024.xlsx, blad "Signaler", cell G57: kolumnen "antal": …` from the validator's line and column.
-    package func place(_ error: ImportError) -> ImportError {
+    func place(_ error: ImportError) -> ImportError {
         guard error.sheetCell == nil else { return error }
         var placed = error
         guard let line = error.line else {

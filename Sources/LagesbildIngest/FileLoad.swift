@@ -5,21 +5,21 @@ import LagesbildStore
 
 /// The import of one file inside the command's transaction: a second thread reads and validates the file
 /// (``ParsePipeline``) while this one writes the rows; a third computes the checksum.
-package final class FileLoad {
-    package let path: String
-    package let db: Database
-    package let store: Store
-    package let forcedKind: DataKind?
-    package let log: Importer.ErrorLog
-    package let progress: ImportProgress?
+final class FileLoad {
+    let path: String
+    let db: Database
+    let store: Store
+    let forcedKind: DataKind?
+    let log: Importer.ErrorLog
+    let progress: ImportProgress?
     /// A dry run: `db` is a reader's, and writes go to the dry run's temporary tables (``DryRun``).
-    package let dryRun: Bool
-    package private(set) var rowsSoFar: Int
+    let dryRun: Bool
+    private(set) var rowsSoFar: Int
     private let errorsBefore: Int
     /// The command's time, written to the import log.
-    package private(set) var timestamp = ""
+    private(set) var timestamp = ""
 
-    package init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
+    init(path: String, db: Database, store: Store, forcedKind: DataKind?, log: Importer.ErrorLog,
          rowsBefore: Int, progress: ImportProgress?, dryRun: Bool = false) {
         self.path = path
         self.db = db
@@ -33,18 +33,18 @@ package final class FileLoad {
     }
 
     /// How messages and the import log name the file: its path as given, or an upload's original name.
-    package lazy var name: String = path
+    lazy var name: String = path
     /// What a rapportör may report, when the import is one of theirs.
-    package var scope: ImportScope?
+    var scope: ImportScope?
     var fileIsClean: Bool { log.errors.count == errorsBefore }
 
     /// Sheets asked for by name (`--sheet`).
-    package var sheets: [String] = []
+    var sheets: [String] = []
     /// The bytes the import's workbooks have inflated so far, and what one workbook may inflate to.
-    package var inflation = InflationBudget(limit: Workbook.importLimit)
-    package var workbookInflationLimit = Workbook.workbookLimit
+    var inflation = InflationBudget(limit: Workbook.importLimit)
+    var workbookInflationLimit = Workbook.workbookLimit
 
-    package func run(timestamp: String) throws -> [FileImportResult] {
+    func run(timestamp: String) throws -> [FileImportResult] {
         self.timestamp = timestamp
         let magic = Self.magic(path)
         if magic.starts(with: Array("%PDF-".utf8)) {
@@ -56,7 +56,7 @@ package final class FileLoad {
     }
 
     /// The first bytes of a file (empty when it cannot be read; the reader then says why).
-    package static func magic(_ path: String) -> [UInt8] {
+    static func magic(_ path: String) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
         return [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
@@ -64,11 +64,11 @@ package final class FileLoad {
 
     /// A zip or OLE container (a workbook, or a file to be told apart from one), whatever the file's name:
     /// the content decides, never the name.
-    package static func isContainer(_ magic: [UInt8]) -> Bool {
+    static func isContainer(_ magic: [UInt8]) -> Bool {
         magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) || magic.starts(with: [0x50, 0x4B, 0x05, 0x06]) || magic == CompoundFile.magic
     }
 
-    package func runFile() throws -> FileImportResult? {
+    func runFile() throws -> FileImportResult? {
         let encoding: TextEncoding
         do {
             encoding = try TextFile.inspect(path, displayName: name).encoding
@@ -98,11 +98,11 @@ package final class FileLoad {
     }
 
     /// The first import (not undone) of content with this checksum, other than `other`.
-    package func earlierImport(of sha256: String, other: Int64 = 0) throws -> Int64? {
+    func earlierImport(of sha256: String, other: Int64 = 0) throws -> Int64? {
         try ImportLog.earlierImport(db, of: sha256, other: other, dryRun: dryRun)
     }
 
-    package enum LoadOutcome {
+    enum LoadOutcome {
         case loaded(DataKind, importID: Int64, counts: WriteCounts, sha256: String)
         case alreadyImported(Int64, sha256: String)
         /// Errors were reported; nothing of this source was kept.
@@ -119,7 +119,7 @@ package final class FileLoad {
     /// while the pipeline reads and validates it on another thread. `sha256` is asked for once the rows are
     /// in (nil: do not check for an earlier import of the same content); `mapError` places an error (a
     /// workbook turns line and column into a sheet and cell).
-    package func load(_ pipeline: ParsePipeline, logName: String, encodingName: String, sha256 computeSHA: () throws -> String?,
+    func load(_ pipeline: ParsePipeline, logName: String, encodingName: String, sha256 computeSHA: () throws -> String?,
               mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true,
               checksEarlierImports: Bool = true) throws -> LoadOutcome {
         var outcome: LoadOutcome = .failed

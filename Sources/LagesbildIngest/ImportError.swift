@@ -130,7 +130,7 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
 extension ImportProblem {
     /// `"a", "b", "c", … (12 i allt)`: a list short enough for one message line; with `and`, a short list
     /// ends in `och` (`"a", "b" och "c"`).
-    package static func quotedList(_ values: [String], and: Bool = false) -> String {
+    static func quotedList(_ values: [String], and: Bool = false) -> String {
         let quoted = values.prefix(6).map { "\"\($0)\"" }
         if values.count > 6 { return quoted.joined(separator: ", ") + ", … (\(values.count) i allt)" }
         guard and, quoted.count > 1 else { return quoted.joined(separator: ", ") }
@@ -138,7 +138,7 @@ extension ImportProblem {
     }
 
     /// The Swedish sentence a coordinator reads.
-    package var sentence: String {
+    var sentence: String {
         switch self {
         case .fileNotFound: "filen finns inte"
         case .isDirectory: "är en mapp, inte en fil"

@@ -26,7 +26,7 @@ public struct ImportScope: Sendable, Equatable {
     }
 
     /// The column a kind is bound by and its allowed values, or nil when the kind is not the rapportör's to report.
-    package func binding(for kind: DataKind) -> (column: ColumnKey, allowed: [String])? {
+    func binding(for kind: DataKind) -> (column: ColumnKey, allowed: [String])? {
         switch kind {
         case .signaler where !kallor.isEmpty: (.source, kallor)
         case .utbildning where !forvaltningar.isEmpty: (.department, forvaltningar)

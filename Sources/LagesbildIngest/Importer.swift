@@ -11,13 +11,13 @@ public struct Importer {
     public let store: Store
     public var clock: @Sendable () -> Date = { Date() }
     /// How much workbooks may inflate to: one workbook, and all the workbooks of one call together.
-    package var workbookInflationLimit = Workbook.workbookLimit
-    package var importInflationLimit = Workbook.importLimit
+    var workbookInflationLimit = Workbook.workbookLimit
+    var importInflationLimit = Workbook.importLimit
 
     public init(store: Store) { self.store = store }
 
     /// Collects the errors of one command across its files; stops the command at the limit.
-    package final class ErrorLog {
+    final class ErrorLog {
         struct LimitReached: Error {}
         private(set) var errors: [ImportError] = []
         func report(_ error: ImportError) throws {

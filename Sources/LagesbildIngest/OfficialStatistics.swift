@@ -3,7 +3,7 @@ import LagesbildModel
 import LagesbildStore
 
 /// The formats official statistics are downloaded in.
-package enum OfficialFormat: Equatable {
+enum OfficialFormat: Equatable {
     /// SCB's Statistikdatabasen (PxWeb), JSON-stat 2.0.
     case jsonStat
     /// Kolada's data API (v3, or a file saved from v2): values per KPI, municipality and period.
@@ -15,7 +15,7 @@ package enum OfficialFormat: Equatable {
     /// The områden's boundaries (import kind omraden).
     case geoJSON
 
-    package var swedishName: String {
+    var swedishName: String {
         switch self {
         case .jsonStat: "JSON-stat 2.0"
         case .kolada: "Kolada"
@@ -26,32 +26,32 @@ package enum OfficialFormat: Equatable {
     }
 
     /// The largest file read: boundaries are refused over 10 MB (simplify them first); statistics tables may be larger.
-    package var sizeLimit: Int { self == .geoJSON ? AreaBoundaries.sizeLimit : OfficialStatistics.sizeLimit }
+    var sizeLimit: Int { self == .geoJSON ? AreaBoundaries.sizeLimit : OfficialStatistics.sizeLimit }
 }
 
 /// One record of an official file in the store's terms: texts under the kind's Swedish column names, validated and
 /// written by the same header mapping, validator and writer as every row of a CSV file or a workbook.
-package struct OfficialRecord {
-    package var fields: [String]
+struct OfficialRecord {
+    var fields: [String]
     /// Where it came from, for messages: the line of a PxWeb CSV, or a place in a JSON file.
-    package var line: Int
-    package var place: String
+    var line: Int
+    var place: String
     /// The file's own name for the value's column (a PxWeb year column such as "2024"), for messages.
-    package var valueColumn: String? = nil
+    var valueColumn: String? = nil
 }
 
 /// What an official file holds, in the store's terms.
-package struct OfficialTable {
+struct OfficialTable {
     /// `.befolkning` (SCB's population, BE0101N1) or `.referens`.
-    package var kind: DataKind
-    package var records: [OfficialRecord] = []
+    var kind: DataKind
+    var records: [OfficialRecord] = []
     /// Titles of measures, by (source, measure), from the file's own labels or Kolada's KPI metadata.
-    package var titles: [(source: String, measure: String, title: String)] = []
+    var titles: [(source: String, measure: String, title: String)] = []
 
-    package init(kind: DataKind) { self.kind = kind }
+    init(kind: DataKind) { self.kind = kind }
 
     /// The records' column names (the kind's Swedish headers).
-    package var header: [String] {
+    var header: [String] {
         switch kind {
         case .befolkning: ["kommun", "år", "område", "invånare"]
         case .omraden: ["område", "geometri"]
@@ -60,12 +60,12 @@ package struct OfficialTable {
     }
 
     /// A region's population in a year (the whole municipality, county or country).
-    package mutating func addPopulation(region: String, year: Int, value: Double?, line: Int, place: String, valueColumn: String? = nil) {
+    mutating func addPopulation(region: String, year: Int, value: Double?, line: Int, place: String, valueColumn: String? = nil) {
         records.append(OfficialRecord(fields: [region, String(year), "", Self.text(value)], line: line, place: place, valueColumn: valueColumn))
     }
 
     /// A value of a reference series.
-    package mutating func addReference(region: String, year: Int, source: String, measure: String, gender: String, value: Double?,
+    mutating func addReference(region: String, year: Int, source: String, measure: String, gender: String, value: Double?,
                                        line: Int, place: String, valueColumn: String? = nil) {
         records.append(OfficialRecord(fields: [region, String(year), source, measure, gender, Self.text(value)], line: line, place: place,
                                       valueColumn: valueColumn))
@@ -82,12 +82,12 @@ package struct OfficialTable {
 /// Reads SCB's and Kolada's files into rows of `befolkning` and `referens`. Parsing JSON is left to
 /// Foundation's JSONSerialization; what is written here is only the mapping of each format's structure to
 /// rows, with errors that say where in the file a value is wrong.
-package enum OfficialStatistics {
-    package static let sizeLimit = 100_000_000
-    package static let scbPopulation = "BE0101N1"
+enum OfficialStatistics {
+    static let sizeLimit = 100_000_000
+    static let scbPopulation = "BE0101N1"
 
     /// The format of a file whose first bytes are given (after any byte order mark), or nil for ordinary CSV.
-    package static func detect(prefix: String) -> OfficialFormat? {
+    static func detect(prefix: String) -> OfficialFormat? {
         let trimmed = prefix.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         if trimmed.first == "{" || trimmed.first == "[" {
             if prefix.contains("\"FeatureCollection\"") || prefix.contains("\"Feature\"") { return .geoJSON }
@@ -101,7 +101,7 @@ package enum OfficialStatistics {
         return nil
     }
 
-    package static func read(_ format: OfficialFormat, text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func read(_ format: OfficialFormat, text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         switch format {
         case .pxwebCSV:
             return PxWebCSV.read(text, file: file)
@@ -128,8 +128,8 @@ package enum OfficialStatistics {
 }
 
 /// SCB's JSON-stat 2.0 datasets. The value array runs over the dimensions in `id` order, the last fastest.
-package enum JSONStat {
-    package struct Dimension {
+enum JSONStat {
+    struct Dimension {
         let id: String
         let label: String
         /// Category codes in index order, with their labels.
@@ -139,7 +139,7 @@ package enum JSONStat {
         let eliminationCode: String?
     }
 
-    package static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func read(_ root: [String: Any], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         func fail(_ what: String) -> (OfficialTable?, [ImportError]) { (nil, [ImportError(file: file, problem: .jsonStatField(what))]) }
         guard root["version"] as? String == "2.0" else { return fail("\"version\" ska vara \"2.0\" (spara tabellen som JSON-stat 2)") }
         guard let ids = root["id"] as? [String], !ids.isEmpty else { return fail("\"id\" saknas eller är ingen lista") }
@@ -330,7 +330,7 @@ package enum JSONStat {
     }
 
     /// A category that is the sum of the others: SCB's "tot", "totalt ålder", "1+2" (both sexes).
-    package static func isTotal(_ code: String, _ label: String?) -> Bool {
+    static func isTotal(_ code: String, _ label: String?) -> Bool {
         let folded = TextKey.fold(code), labelFolded = TextKey.fold(label ?? "")
         return folded == "tot" || folded == "totalt" || folded == "1+2" || folded == "t" || labelFolded.hasPrefix("totalt")
             || labelFolded == "man och kvinnor" || labelFolded == "bada konen" || labelFolded == "totalt"
@@ -338,8 +338,8 @@ package enum JSONStat {
 }
 
 /// Numbers as JSONSerialization hands them over.
-package enum StatisticsNumber {
-    package static func double(_ value: Any?) -> Double? {
+enum StatisticsNumber {
+    static func double(_ value: Any?) -> Double? {
         guard let value, !(value is NSNull), !(value is String) else { return nil }
         if type(of: value) == Bool.self { return nil }
         if let number = value as? NSNumber {
@@ -351,17 +351,17 @@ package enum StatisticsNumber {
         return nil
     }
 
-    package static func integer(_ value: Any?) -> Int? {
+    static func integer(_ value: Any?) -> Int? {
         guard let double = double(value), double == double.rounded(), abs(double) < 1e15 else { return nil }
         return Int(double)
     }
 }
 
 /// Kolada's data and KPI metadata.
-package enum Kolada {
-    package static let source = "Kolada"
+enum Kolada {
+    static let source = "Kolada"
 
-    package static func read(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func read(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         var table = OfficialTable(kind: .referens)
         var errors: [ImportError] = []
         var seen: [String: String] = [:]
@@ -415,7 +415,7 @@ package enum Kolada {
 
     /// KPI metadata (`/kpi?id=…`): the title of each KPI. It has no unit; the `Indicators/` file that declares
     /// a series gives that.
-    package static func readMetadata(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func readMetadata(_ values: [[String: Any]], file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         var table = OfficialTable(kind: .referens)
         for (index, entry) in values.enumerated() {
             guard let id = entry["id"] as? String, !id.isEmpty, let title = entry["title"] as? String, !title.isEmpty else {
@@ -433,9 +433,9 @@ package enum Kolada {
 /// PxWeb's CSV: an optional title line, a header whose first columns are variables ("region", "kön", ...)
 /// and whose other columns are years (or "Folkmängd 2024" when the content is in the heading), then one
 /// line per region with its values; ".." marks a missing value.
-package enum PxWebCSV {
+enum PxWebCSV {
     /// The index of the header line among the first lines of the text, when it is a PxWeb heading.
-    package static func headerLine(in text: String) -> Int? {
+    static func headerLine(in text: String) -> Int? {
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).prefix(5).enumerated() {
             let cells = cells(of: String(line))
             guard cells.count >= 2, cells.contains(where: { TextKey.fold($0) == "region" }) else { continue }
@@ -445,13 +445,13 @@ package enum PxWebCSV {
     }
 
     /// The cells of one line, through the project's CSV scanner (RFC 4180 quotes, separator detected on the line).
-    package static func cells(of line: String) -> [String] {
+    static func cells(of line: String) -> [String] {
         (try? records(line, startingAtLine: 0).first?.cells) ?? []
     }
 
     /// The records of `text` through the project's CSV scanner, numbered from `firstLine` (0-based) of the file;
     /// the separator is the one the first of them uses. Cells are trimmed of spaces.
-    package static func records(_ text: String, startingAtLine firstLine: Int, file: String = "") throws -> [(line: Int, cells: [String])] {
+    static func records(_ text: String, startingAtLine firstLine: Int, file: String = "") throws -> [(line: Int, cells: [String])] {
         var reader = CSVReader(fileName: file)
         var result: [(line: Int, cells: [String])] = []
         func collect(_ record: CSVRecordView) {
@@ -465,14 +465,14 @@ package enum PxWebCSV {
     }
 
     /// "2024", "2024M12", "2024K4" or "Folkmängd 2024": the period and the content before it.
-    package static func period(in cell: String) -> (period: StatisticsPeriod, content: String)? {
+    static func period(in cell: String) -> (period: StatisticsPeriod, content: String)? {
         let trimmed = cell.trimmingCharacters(in: .whitespaces)
         let token = trimmed.split(separator: " ").last.map(String.init) ?? ""
         guard let period = StatisticsPeriod(token), (1900...2100).contains(period.year) else { return nil }
         return (period, trimmed.dropLast(token.count).trimmingCharacters(in: .whitespaces))
     }
 
-    package static func read(_ text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
+    static func read(_ text: String, file: String) -> (table: OfficialTable?, errors: [ImportError]) {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         guard let headerIndex = headerLine(in: text) else {
             return (nil, [ImportError(file: file, problem: .pxwebMissingColumn("en rubrikrad med \"region\" och år"))])

@@ -4,16 +4,16 @@ import LagesbildStore
 
 /// Validated rows handed from the parsing thread to the writing thread, with the validation errors found
 /// while they were read, in line order.
-package final class ValidatedBatch: @unchecked Sendable {
-    package let rows: RowBatch
-    package var errors: [ImportError] = []
+final class ValidatedBatch: @unchecked Sendable {
+    let rows: RowBatch
+    var errors: [ImportError] = []
 
     init(columns: Int) { rows = RowBatch(columns: columns) }
 
-    package var count: Int { rows.count }
-    package var isFull: Bool { rows.isFull || errors.count >= Importer.errorLimit }
-    package func append(_ row: [BindValue], line: Int) { rows.append(row, line: line) }
-    package func reset() {
+    var count: Int { rows.count }
+    var isFull: Bool { rows.isFull || errors.count >= Importer.errorLimit }
+    func append(_ row: [BindValue], line: Int) { rows.append(row, line: line) }
+    func reset() {
         rows.reset()
         errors.removeAll(keepingCapacity: true)
     }
@@ -22,8 +22,8 @@ package final class ValidatedBatch: @unchecked Sendable {
 /// Reads, scans and validates a file on a second thread while the caller writes rows into SQLite: on two
 /// cores the import then takes about as long as its database work alone. A bounded queue of batches keeps
 /// memory flat whatever the file's size.
-package final class ParsePipeline: @unchecked Sendable {
-    package enum Message {
+final class ParsePipeline: @unchecked Sendable {
+    enum Message {
         case header(HeaderMapping)
         case batch(ValidatedBatch)
         /// Errors that end the file (a bad header, an unreadable or malformed file).
@@ -42,9 +42,9 @@ package final class ParsePipeline: @unchecked Sendable {
 
     /// Records come from `source`, which calls its argument once per record (header first) and throws
     /// ``ImportError`` for a file it cannot read.
-    package typealias RecordSource = @Sendable (_ emit: (CSVRecordView) throws -> Void) throws -> Void
+    typealias RecordSource = @Sendable (_ emit: (CSVRecordView) throws -> Void) throws -> Void
 
-    package init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope? = nil, source: @escaping RecordSource) {
+    init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope? = nil, source: @escaping RecordSource) {
         let thread = Thread { [self] in
             parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope, source: source)
         }
@@ -53,7 +53,7 @@ package final class ParsePipeline: @unchecked Sendable {
     }
 
     /// A delimited text file.
-    package convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode,
+    convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode,
                              scope: ImportScope? = nil) {
         self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope) { emit in
             var reader = CSVReader(fileName: name)
@@ -65,7 +65,7 @@ package final class ParsePipeline: @unchecked Sendable {
     }
 
     /// The next message, waiting for the parser if needed.
-    package func next() -> Message {
+    func next() -> Message {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty { condition.wait() }
@@ -75,7 +75,7 @@ package final class ParsePipeline: @unchecked Sendable {
     }
 
     /// Gives a handled batch back for reuse.
-    package func recycle(_ batch: ValidatedBatch) {
+    func recycle(_ batch: ValidatedBatch) {
         batch.reset()
         condition.lock()
         spare.append(batch)
@@ -84,7 +84,7 @@ package final class ParsePipeline: @unchecked Sendable {
     }
 
     /// Stops the parser (the writer failed or has seen enough errors) and waits until it has stopped.
-    package func cancel() {
+    func cancel() {
         condition.lock()
         cancelled = true
         queue.removeAll()

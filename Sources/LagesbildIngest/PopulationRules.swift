@@ -8,12 +8,12 @@ import LagesbildStore
 /// never taken for all of it.
 
 /// A time code of SCB's tables: `2024`, `2024M12` (month), `2024K4` (quarter; `2024Q4` in English tables).
-package enum StatisticsPeriod: Equatable {
+enum StatisticsPeriod: Equatable {
     case year(Int)
     case month(year: Int, month: Int)
     case quarter(year: Int, quarter: Int)
 
-    package init?(_ code: String) {
+    init?(_ code: String) {
         let text = code.trimmingCharacters(in: .whitespaces)
         let scalars = Array(text.unicodeScalars)
         guard scalars.count >= 4, scalars.prefix(4).allSatisfy({ ("0"..."9").contains($0) }), let year = Int(String(text.prefix(4))) else { return nil }
@@ -30,14 +30,14 @@ package enum StatisticsPeriod: Equatable {
         }
     }
 
-    package var year: Int {
+    var year: Int {
         switch self {
         case .year(let year), .month(let year, _), .quarter(let year, _): year
         }
     }
 
     /// The value of a stock at the year's end: the yearly value, December's or the fourth quarter's.
-    package var isYearEnd: Bool {
+    var isYearEnd: Bool {
         switch self {
         case .year: true
         case .month(_, let month): month == 12
@@ -47,7 +47,7 @@ package enum StatisticsPeriod: Equatable {
 
     /// For each year, the one period whose value is the year's population: the yearly value when the table
     /// has it, else December's, else the fourth quarter's. Years without any are left out.
-    package static func yearEnds(_ periods: [StatisticsPeriod?]) -> [Int: Int] {
+    static func yearEnds(_ periods: [StatisticsPeriod?]) -> [Int: Int] {
         var chosen: [Int: Int] = [:]
         func rank(_ period: StatisticsPeriod) -> Int {
             switch period {
@@ -66,7 +66,7 @@ package enum StatisticsPeriod: Equatable {
 }
 
 /// How one breakdown dimension of a population table (age, sex, civil status, …) gives the whole population.
-package enum WholePopulation: Equatable {
+enum WholePopulation: Equatable {
     /// Take the category at this index: the table's total.
     case total(Int)
     /// Sum the categories: together they are the whole population.
@@ -77,7 +77,7 @@ package enum WholePopulation: Equatable {
     /// `label` is the dimension's name as the table shows it ("ålder"); `codes` and `labels` its categories;
     /// `eliminationCode` SCB's code for the total, when the file names one; `aggregationAllowed` false when
     /// the table's metadata forbids summing (`aggregallowed: false`).
-    package static func choose(id: String, label: String, codes: [String], labels: [String: String], eliminationCode: String?,
+    static func choose(id: String, label: String, codes: [String], labels: [String: String], eliminationCode: String?,
                        aggregationAllowed: Bool) -> WholePopulation {
         if let eliminationCode, let index = codes.firstIndex(of: eliminationCode) { return .total(index) }
         if let index = codes.firstIndex(where: { JSONStat.isTotal($0, labels[$0]) }) { return .total(index) }
@@ -107,12 +107,12 @@ package enum WholePopulation: Equatable {
 }
 
 /// An age class: "0", "0 år", "5-9", "5–9 år", "100+", "100+ år", "100 år och äldre".
-package struct AgeClass {
-    package let lower: Int
+struct AgeClass {
+    let lower: Int
     /// nil for the open top class.
-    package let upper: Int?
+    let upper: Int?
 
-    package init?(_ text: String) {
+    init?(_ text: String) {
         var rest = Substring(text.lowercased().trimmingCharacters(in: .whitespaces))
         for suffix in [" år och äldre", " år eller äldre", " och äldre", " år", "år"] where rest.hasSuffix(suffix) {
             let open = suffix.contains("äldre")
@@ -138,7 +138,7 @@ package struct AgeClass {
     }
 
     /// True when the classes run from age 0 to an open top class with no gap and no overlap.
-    package static func coverEveryAge(_ classes: [AgeClass?]) -> Bool {
+    static func coverEveryAge(_ classes: [AgeClass?]) -> Bool {
         guard !classes.contains(where: { $0 == nil }) else { return false }
         let sorted = classes.compactMap { $0 }.sorted { $0.lower < $1.lower }
         var next = 0

@@ -3,14 +3,14 @@ import LagesbildModel
 import LagesbildStore
 
 /// Which field of a file's records holds which column of a kind.
-package struct HeaderMapping {
-    package let kind: DataKind
+struct HeaderMapping {
+    let kind: DataKind
     /// For each of `kind.columns`, the field position in the file, or nil when the file lacks it.
-    package let positions: [Int?]
-    package let fieldCount: Int
+    let positions: [Int?]
+    let fieldCount: Int
 
     /// Reads a header row. Unknown, duplicate and missing columns are all reported.
-    package static func resolve(_ headers: [String], file: String, line: Int, forcedKind: DataKind?) -> (mapping: HeaderMapping?, errors: [ImportError]) {
+    static func resolve(_ headers: [String], file: String, line: Int, forcedKind: DataKind?) -> (mapping: HeaderMapping?, errors: [ImportError]) {
         let folded = headers.map { TextKey.fold(TextKey.trimmed($0)) }
         func recognised(by kind: DataKind) -> Int {
             folded.filter { header in kind.columns.contains { $0.matchKeys.contains(header) } }.count
@@ -68,10 +68,10 @@ package struct HeaderMapping {
 
 /// Bytes that stay put for the life of their owner, for binding constant texts (vocabulary codes, the
 /// default municipality) without copying them per row.
-package final class StableBytes {
-    package let buffer: UnsafeMutableBufferPointer<UInt8>
+final class StableBytes {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
 
-    package init(_ text: String) {
+    init(_ text: String) {
         let bytes = Array(text.utf8)
         buffer = .allocate(capacity: max(bytes.count, 1))
         _ = buffer.initialize(from: bytes)
@@ -79,7 +79,7 @@ package final class StableBytes {
     }
 
     private let count: Int
-    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count]) }
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count]) }
 
     deinit { buffer.deallocate() }
 }
@@ -87,17 +87,17 @@ package final class StableBytes {
 /// Remembers how each distinct spelling of a vocabulary value was matched, so that the Unicode folding of
 /// ``TextKey`` runs once per spelling rather than once per row. A file uses a handful of spellings per
 /// column, so a short list compared with `memcmp` beats hashing.
-package final class VocabularyCache {
-    package let vocabulary: Vocabulary
+final class VocabularyCache {
+    let vocabulary: Vocabulary
     private var codes: [StableBytes] = []
     private var codeIndex: [String: Int] = [:]
     /// Spellings seen so far and their code index (-1: not in the list).
     private var spellings: [(bytes: StableBytes, code: Int)] = []
 
-    package init(_ vocabulary: Vocabulary) { self.vocabulary = vocabulary }
+    init(_ vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 
     /// The code's bytes, or nil when the text is not in the list.
-    package func code(for raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+    func code(for raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         for index in spellings.indices {
             let known = spellings[index].bytes.bytes
             if known.count == raw.count && (raw.count == 0 || memcmp(known.baseAddress!, raw.baseAddress!, raw.count) == 0) {
@@ -123,9 +123,9 @@ package final class VocabularyCache {
 
 /// Turns one record into the values of a row, or the errors that stop it. Works on the record's bytes;
 /// Strings are made only for error messages and for vocabulary spellings not seen before.
-package final class RecordValidator {
-    package let mapping: HeaderMapping
-    package let file: String
+final class RecordValidator {
+    let mapping: HeaderMapping
+    let file: String
     private let defaultKommun: StableBytes
     private let empty = StableBytes("")
     /// Per column: the bytes stored for an empty vocabulary value.
@@ -147,7 +147,7 @@ package final class RecordValidator {
     private let scopeKommun: StableBytes?
     private let kommunColumn: Int?
 
-    package init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
+    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
         self.mapping = mapping
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
@@ -174,7 +174,7 @@ package final class RecordValidator {
     }
 
     /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
-    package func validate(_ record: CSVRecordView, into row: inout [BindValue], errors: inout [ImportError]) -> Bool {
+    func validate(_ record: CSVRecordView, into row: inout [BindValue], errors: inout [ImportError]) -> Bool {
         let line = record.line
         guard record.count == mapping.fieldCount else {
             errors.append(ImportError(file: file, line: line, problem: .fieldCount(expected: mapping.fieldCount, found: record.count)))
@@ -348,17 +348,17 @@ package final class RecordValidator {
     /// Texts made for one row (a padded municipality code) live until the next row.
     private var retained: [StableBytes] = []
 
-    package func endRow() { if !retained.isEmpty { retained.removeAll() } }
+    func endRow() { if !retained.isEmpty { retained.removeAll() } }
 }
 
 extension StableBytes {
-    package func bytesRetained(in list: inout [StableBytes]) -> UnsafeBufferPointer<UInt8> {
+    func bytesRetained(in list: inout [StableBytes]) -> UnsafeBufferPointer<UInt8> {
         list.append(self)
         return bytes
     }
 }
 
 extension ColumnType {
-    package var isRequiredLabel: Bool { if case .requiredLabel = self { true } else { false } }
-    package var isPopulationArea: Bool { if case .populationArea = self { true } else { false } }
+    var isRequiredLabel: Bool { if case .requiredLabel = self { true } else { false } }
+    var isPopulationArea: Bool { if case .populationArea = self { true } else { false } }
 }

@@ -2,21 +2,21 @@ import LagesbildModel
 import LagesbildStore
 
 /// Incremental strict UTF-8 validation across chunk boundaries (rejects overlong forms and surrogates).
-package struct UTF8Validator {
-    package private(set) var isValid = true
+struct UTF8Validator {
+    private(set) var isValid = true
     private var remaining = 0
     private var lowerBound: UInt8 = 0x80
     private var upperBound: UInt8 = 0xBF
 
     /// True when the bytes so far end on a character boundary.
-    package var isBetweenCharacters: Bool { remaining == 0 }
+    var isBetweenCharacters: Bool { remaining == 0 }
 
-    package mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
         for byte in bytes { feed(byte) }
     }
 
     @inline(__always)
-    package mutating func feed(_ byte: UInt8) {
+    mutating func feed(_ byte: UInt8) {
         guard isValid else { return }
         if remaining == 0 {
             switch byte {
@@ -38,19 +38,19 @@ package struct UTF8Validator {
         }
     }
 
-    package var isComplete: Bool { isValid && remaining == 0 }
+    var isComplete: Bool { isValid && remaining == 0 }
 }
 
 /// Turns Windows-1252 or UTF-16 into UTF-8, chunk by chunk.
-package struct Transcoder {
-    package let encoding: TextEncoding
+struct Transcoder {
+    let encoding: TextEncoding
     /// A UTF-16 code unit (or surrogate pair half) split across chunks.
     private var pendingByte: UInt8?
     private var pendingHighSurrogate: UInt16?
 
-    package init(encoding: TextEncoding) { self.encoding = encoding }
+    init(encoding: TextEncoding) { self.encoding = encoding }
 
-    package var isComplete: Bool { pendingByte == nil && pendingHighSurrogate == nil }
+    var isComplete: Bool { pendingByte == nil && pendingHighSurrogate == nil }
 
     /// The characters Windows-1252 puts in 0x80–0x9F (0 where it defines none).
     private static let windows1252High: [UInt32] = [
@@ -58,7 +58,7 @@ package struct Transcoder {
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
     ]
 
-    package mutating func transcode(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Bool {
+    mutating func transcode(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Bool {
         switch encoding {
         case .windows1252:
             for byte in bytes {
@@ -105,7 +105,7 @@ package struct Transcoder {
         }
     }
 
-    package static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:
             output.append(UInt8(scalar))

@@ -9,7 +9,7 @@ public enum TextEncoding: Equatable, Sendable {
     case utf16LittleEndian
     case utf16BigEndian
 
-    package var byteOrderMarkLength: Int {
+    var byteOrderMarkLength: Int {
         switch self {
         case .utf8WithByteOrderMark: 3
         case .utf16LittleEndian, .utf16BigEndian: 2

@@ -7,11 +7,11 @@ import LagesbildStore
 /// near the end makes a file Windows-1252), then the text is streamed as UTF-8 while it is parsed, and the
 /// checksum is computed on a second thread. Every pass reads fixed-size chunks, so memory does not grow
 /// with the file.
-package enum TextFile {
-    package static let chunkSize = 1 << 20
+enum TextFile {
+    static let chunkSize = 1 << 20
 
     /// Opens a file for reading, turning the usual mistakes into located errors.
-    package static func open(_ path: String, displayName: String) throws(ImportError) -> FileHandle {
+    static func open(_ path: String, displayName: String) throws(ImportError) -> FileHandle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ImportError(file: displayName, problem: .fileNotFound)
@@ -23,7 +23,7 @@ package enum TextFile {
         return handle
     }
 
-    package static func readChunk(_ handle: FileHandle, displayName: String) throws(ImportError) -> Data {
+    static func readChunk(_ handle: FileHandle, displayName: String) throws(ImportError) -> Data {
         do {
             return try handle.read(upToCount: chunkSize) ?? Data()
         } catch {
@@ -33,7 +33,7 @@ package enum TextFile {
 
     /// First pass: the encoding, and the byte-level errors that make a file unreadable. Pure-ASCII stretches
     /// are skipped eight bytes at a time; line numbers are counted only when there is an error to locate.
-    package static func inspect(_ path: String, displayName: String) throws(ImportError) -> (encoding: TextEncoding, byteCount: Int) {
+    static func inspect(_ path: String, displayName: String) throws(ImportError) -> (encoding: TextEncoding, byteCount: Int) {
         let handle = try open(path, displayName: displayName)
         defer { try? handle.close() }
         var validator = UTF8Validator()
@@ -109,7 +109,7 @@ package enum TextFile {
     }
 
     /// The 1-based line of a byte offset (for locating an error; reads the file up to it).
-    package static func line(at offset: Int, in path: String, displayName: String) throws(ImportError) -> Int {
+    static func line(at offset: Int, in path: String, displayName: String) throws(ImportError) -> Int {
         let handle = try open(path, displayName: displayName)
         defer { try? handle.close() }
         var line = 1, position = 0
@@ -123,7 +123,7 @@ package enum TextFile {
     }
 
     /// The file's SHA-256 as lowercase hex.
-    package static func sha256(_ path: String, displayName: String) throws(ImportError) -> String {
+    static func sha256(_ path: String, displayName: String) throws(ImportError) -> String {
         let handle = try open(path, displayName: displayName)
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -136,7 +136,7 @@ package enum TextFile {
     }
 
     /// Second pass: streams the file's text as UTF-8 chunks.
-    package static func forEachUTF8Chunk(
+    static func forEachUTF8Chunk(
         _ path: String, displayName: String, encoding: TextEncoding,
         _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {

@@ -126,7 +126,7 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
 package struct ColumnSpec: Sendable {
     /// The Swedish header, as shown in messages.
     package let name: String
-    package let aliases: [String]
+    let aliases: [String]
     /// The column in the store.
     package let db: ColumnKey
     package let type: ColumnType
@@ -137,7 +137,7 @@ package struct ColumnSpec: Sendable {
     /// The code stored when a vocabulary column is left empty ("" unless given).
     package let defaultCode: String
 
-    package init(_ name: String, aliases: [String], db: ColumnKey, type: ColumnType, required: Bool = false, isKey: Bool = false,
+    init(_ name: String, aliases: [String], db: ColumnKey, type: ColumnType, required: Bool = false, isKey: Bool = false,
          limit: Int = 200, defaultCode: String = "") {
         self.name = name
         self.aliases = aliases

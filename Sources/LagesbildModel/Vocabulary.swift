@@ -7,7 +7,7 @@ public struct Vocabulary: Sendable {
     private let lookup: [String: String]
     private let allowedDescription: String?
 
-    package init(name: String, entries: [(code: String, label: String, alternatives: [String])], allowedDescription: String? = nil) {
+    init(name: String, entries: [(code: String, label: String, alternatives: [String])], allowedDescription: String? = nil) {
         self.name = name
         self.entries = entries
         self.allowedDescription = allowedDescription

@@ -5,19 +5,19 @@ import LagesbildIndicators
 
 /// The report's section "Uppföljning av aktivitetsplanen": what the municipality did in the year, beside
 /// what the figures show. Activity counts are never masked: they are not events about people.
-package struct ActivityPlanSection {
-    package let activities: [Activity]
-    package let year: Int
+struct ActivityPlanSection {
+    let activities: [Activity]
+    let year: Int
 
-    package static let statuses = Vocabulary.aktivitetsstatus.entries.map(\.code)
+    static let statuses = Vocabulary.aktivitetsstatus.entries.map(\.code)
 
-    package func count(_ status: String, in list: [Activity]? = nil) -> Int {
+    func count(_ status: String, in list: [Activity]? = nil) -> Int {
         (list ?? activities).filter { $0.status == status }.count
     }
 
     /// "12 av 16 aktiviteter genomfördes, 3 pågår och förs över till 2025." Cancelled activities are left
     /// out of the whole, as in MO3-01, and named in a sentence of their own.
-    package var sentence: String {
+    var sentence: String {
         let done = count("genomford"), ongoing = count("pagaende"), notStarted = count("ej-paborjad"), cancelled = count("installd")
         let planned = activities.count - cancelled
         var text: String
@@ -39,7 +39,7 @@ package struct ActivityPlanSection {
         return text
     }
 
-    package func context() -> ActivityPlanContext {
+    func context() -> ActivityPlanContext {
         guard !activities.isEmpty else { return ActivityPlanContext(hasActivities: false, year: year) }
         let statusLabels = Self.statuses.map { Vocabulary.aktivitetsstatus.label(for: $0) }
         let areas = Vocabulary.malomrade.entries.filter { entry in activities.contains { $0.targetArea == entry.code } }

@@ -7,17 +7,17 @@ import LagesbildStore
 /// imported as `omraden`. The figures are the first signal measure's breakdown by område, masked exactly as its table
 /// is; where every mapped område with signals has its population in the store, the map shows signals per 1 000
 /// inhabitants, else counts.
-package struct AreaMapSection {
-    package let report: IndicatorReport
-    package let boundaries: [(name: String, polygons: [GridPolygon])]
+struct AreaMapSection {
+    let report: IndicatorReport
+    let boundaries: [(name: String, polygons: [GridPolygon])]
     /// Inhabitants per område for the year.
-    package let population: [String: Int]
-    package let exact: Bool
-    package let space: String
+    let population: [String: Int]
+    let exact: Bool
+    let space: String
 
-    package var threshold: Int { report.maskThreshold }
+    var threshold: Int { report.maskThreshold }
 
-    package func context() -> ReportContext.AreaMap? {
+    func context() -> ReportContext.AreaMap? {
         guard !boundaries.isEmpty,
               let result = report.indicators.first(where: { result in
                   result.definition.measure.primary.kind == .signaler && result.breakdowns.contains { $0.field.column == .area }

@@ -27,15 +27,15 @@ public enum Charts {
 
     /// Dark blue and vermillion of the Okabe–Ito palette: distinguishable with any colour vision and, by
     /// lightness, in greyscale.
-    package static let barColour = "#0072B2"
-    package static let emphasisColour = "#004B75"
-    package static let horizontalColour = "#0072B2"
-    package static let textColour = "#1A1A1A"
-    package static let gridColour = "#BBBBBB"
+    static let barColour = "#0072B2"
+    static let emphasisColour = "#004B75"
+    static let horizontalColour = "#0072B2"
+    static let textColour = "#1A1A1A"
+    static let gridColour = "#BBBBBB"
 
-    package static func escape(_ text: String) -> String { HTMLText.escape(text) }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
-    package static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         String(format: "%.1f", value)
     }
 
@@ -117,8 +117,8 @@ public enum Charts {
     }
 
     /// Fills for up to four stacked series that stay apart in greyscale: dark, light, hatched, pale grey.
-    package static let stackFills = [emphasisColour, "#56B4E9", "url(#hatch)", "#D9D9D9"]
-    package static let stackText = ["#FFFFFF", textColour, textColour, textColour]
+    static let stackFills = [emphasisColour, "#56B4E9", "url(#hatch)", "#D9D9D9"]
+    static let stackText = ["#FFFFFF", textColour, textColour, textColour]
 
     /// Horizontal stacked bars of counts, one row per bar, each part labelled with its count when it fits, and
     /// a legend whose swatches carry the same fills. Parts differ by lightness and pattern, not by hue alone.
@@ -185,7 +185,7 @@ public enum Charts {
         }
     }
 
-    package static func axisLabel(_ value: Double) -> String {
+    static func axisLabel(_ value: Double) -> String {
         value == value.rounded() ? SwedishFormat.integer(Int(value)) : SwedishFormat.decimal(value, decimals: 1)
     }
 }

@@ -5,40 +5,40 @@ import LagesbildIndicators
 
 /// The report's section "Jämförelse med omvärlden": the municipality beside its county and Sweden, from the
 /// municipalities the store holds and from official reference series. Masked values stay masked.
-package struct ComparisonSection {
-    package let report: IndicatorReport
-    package let exact: Bool
-    package let space: String
+struct ComparisonSection {
+    let report: IndicatorReport
+    let exact: Bool
+    let space: String
 
-    package var threshold: Int { report.maskThreshold }
-    package var shortName: String { RegionRegister.region(report.kommun.rawValue)?.name ?? report.kommunName }
+    var threshold: Int { report.maskThreshold }
+    var shortName: String { RegionRegister.region(report.kommun.rawValue)?.name ?? report.kommunName }
 
-    package var compared: [IndicatorResult] { report.indicators.filter { $0.comparison != nil } }
-    package var references: [ReferenceValue] { report.references.filter { $0.kommun != nil || $0.lan != nil || $0.riket != nil } }
+    var compared: [IndicatorResult] { report.indicators.filter { $0.comparison != nil } }
+    var references: [ReferenceValue] { report.references.filter { $0.kommun != nil || $0.lan != nil || $0.riket != nil } }
 
-    package func text(_ value: Double?, masked: Bool, _ definition: IndicatorDefinition) -> String {
+    func text(_ value: Double?, masked: Bool, _ definition: IndicatorDefinition) -> String {
         FigureText.published(value, suppressed: masked && !exact, definition, threshold: threshold, separator: space)
     }
 
     /// A national figure is printed only where it is one: computed from every municipality of Sweden. (Reference
     /// series for Sweden, from Kolada or SCB, stand in their own table with their source.)
-    package var showsRiket: Bool {
+    var showsRiket: Bool {
         !compared.isEmpty && compared.allSatisfy { $0.comparison!.riket.municipalities == $0.comparison!.riket.of }
     }
 
-    package var riketNote: String? {
+    var riketNote: String? {
         guard !showsRiket, let riket = compared.first?.comparison?.riket else { return nil }
         return "Riket redovisas inte här: databasen har uppgifter från \(riket.municipalities) av \(riket.of) kommuner, och ett värde "
             + "räknat på dem vore inte rikets." + (references.contains { $0.riket != nil } ? " Rikets värden från officiell statistik står i tabellen över referensdata." : "")
     }
 
     /// The county's name, with how many of its municipalities the store holds when it lacks some.
-    package func lanLabel(_ lan: ComparisonArea) -> String {
+    func lanLabel(_ lan: ComparisonArea) -> String {
         lan.municipalities == lan.of ? lan.name : "\(lan.name), \(lan.municipalities) av \(lan.of) kommuner"
     }
 
     /// "högre än övriga kommuner i länet; skillnaden är statistiskt säkerställd" or "kan bero på slumpen".
-    package func sentence(_ result: IndicatorResult, _ comparison: Comparison) -> String {
+    func sentence(_ result: IndicatorResult, _ comparison: Comparison) -> String {
         let definition = result.definition, lan = comparison.lan
         let own = text(result.value, masked: result.suppressed, definition)
         let unit = definition.unit == .antal ? "" : " \(definition.unit.rawValue)"
@@ -55,12 +55,12 @@ package struct ComparisonSection {
         return sentence
     }
 
-    package func pText(_ p: Double?) -> String {
+    func pText(_ p: Double?) -> String {
         guard let p else { return "–" }
         return p < 0.001 ? "<\(space)0,001" : "=\(space)" + SwedishFormat.decimal(p, decimals: 3)
     }
 
-    package func resultText(_ result: LagesbildIndicators.ComparisonResult?) -> String {
+    func resultText(_ result: LagesbildIndicators.ComparisonResult?) -> String {
         switch result {
         case .higher?: "högre, säkerställt"
         case .lower?: "lägre, säkerställt"
@@ -69,7 +69,7 @@ package struct ComparisonSection {
         }
     }
 
-    package func context() -> ComparisonContext {
+    func context() -> ComparisonContext {
         let rows = compared.map { result in
             let comparison = result.comparison!, definition = result.definition
             return ComparisonContext.Row(
@@ -131,7 +131,7 @@ package struct ComparisonSection {
     }
 
     /// The first compared rate whose county holds at least two municipalities in the store, on a map of the county.
-    package func countyMap(lanName: String) -> ComparisonContext.CountyMap? {
+    func countyMap(lanName: String) -> ComparisonContext.CountyMap? {
         guard let result = compared.first(where: { ($0.comparison?.lan.members.count ?? 0) >= 2 }),
               let comparison = result.comparison, case .rate = result.definition.measure else { return nil }
         let definition = result.definition

@@ -3,12 +3,12 @@
 /// browser shows as "-" only where it breaks the line. Written by hand: headless Chromium on Linux has no Swedish
 /// hyphenation dictionary (CSS `hyphens: auto` does nothing there), and a full hyphenator is far more than the labels
 /// need; a word without one of these heads keeps the stylesheet's last resort of breaking where it must.
-package enum Hyphenation {
+enum Hyphenation {
     static let heads = ["förvaltning", "nämnd", "verksamhet", "tjänst", "utbildning", "kontor", "avdelning", "enhet", "skola", "område"]
     static let softHyphen: Character = "\u{00AD}"
 
     /// The text with a soft hyphen before each head that follows at least four letters of the same word.
-    package static func compounds(_ text: String) -> String {
+    static func compounds(_ text: String) -> String {
         guard text.count > 12 else { return text }
         var result = ""
         let characters = Array(text)

@@ -6,7 +6,7 @@ import LagesbildIndicators
 /// The stable JSON contract of `lagesbild indicators --format json` (documented in the README).
 /// Exact values always, with the mask as flags; null where a value does not exist.
 extension IndicatorReport: Encodable {
-    package enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey {
         case kommun, kommunName = "kommun_name", year, baseYear = "base_year", maskThreshold = "mask_threshold", indicators, reference
     }
 
@@ -26,7 +26,7 @@ extension IndicatorReport: Encodable {
     /// Several municipalities' reports as one JSON array.
     public static func jsonData(_ reports: [IndicatorReport]) throws -> Data { try encoder.encode(reports) }
 
-    package static var encoder: JSONEncoder {
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         // Sorted keys: the same data always gives the same bytes, so outputs can be diffed.
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -35,7 +35,7 @@ extension IndicatorReport: Encodable {
 }
 
 extension IndicatorResult: Encodable {
-    package enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey {
         case id, title, unit, targetArea = "target_area", direction, value, suppressed, previous
         case previousSuppressed = "previous_suppressed", changeAbs = "change_abs", changeRel = "change_rel"
         case pValue = "p_value", trend, changeTest = "change_test", series, breakdowns, note, listed, comparison
@@ -72,7 +72,7 @@ extension IndicatorResult: Encodable {
 }
 
 extension SeriesPoint: Encodable {
-    package enum CodingKeys: String, CodingKey { case year, value, suppressed }
+    enum CodingKeys: String, CodingKey { case year, value, suppressed }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -83,7 +83,7 @@ extension SeriesPoint: Encodable {
 }
 
 extension BreakdownCell: Encodable {
-    package enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey {
         case key, label, value, suppressed, previous, previousSuppressed = "previous_suppressed", pValue = "p_value", trend
         case changeTest = "change_test"
     }
@@ -102,12 +102,12 @@ extension BreakdownCell: Encodable {
     }
 }
 
-package struct DynamicKey: CodingKey {
-    package let stringValue: String
-    package init(_ string: String) { stringValue = string }
-    package init?(stringValue: String) { self.stringValue = stringValue }
-    package var intValue: Int? { nil }
-    package init?(intValue: Int) { nil }
+struct DynamicKey: CodingKey {
+    let stringValue: String
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }
 
 /// How figures read in Swedish, for the terminal table and the report.
@@ -231,7 +231,7 @@ public enum IndicatorFormatter {
         return lines.joined(separator: "\n")
     }
 
-    package static let csvHeader = ["id", "mätpunkt", "enhet", "nedbrytning", "nyckel", "etikett", "år", "värde", "maskerat",
+    static let csvHeader = ["id", "mätpunkt", "enhet", "nedbrytning", "nyckel", "etikett", "år", "värde", "maskerat",
                             "jämförelseår", "jämförelsevärde", "jämförelsevärde_maskerat", "förändring", "relativ_förändring",
                             "p_värde", "trend", "anmärkning"]
 
@@ -284,7 +284,7 @@ public enum CSVCell {
 }
 
 extension Comparison: Encodable {
-    package enum CodingKeys: String, CodingKey { case lan, riket }
+    enum CodingKeys: String, CodingKey { case lan, riket }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -307,7 +307,7 @@ extension Comparison: Encodable {
 }
 
 extension ComparisonArea: Encodable {
-    package enum CodingKeys: String, CodingKey { case code, name, value, suppressed, municipalities, of, pValue = "p_value", result }
+    enum CodingKeys: String, CodingKey { case code, name, value, suppressed, municipalities, of, pValue = "p_value", result }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -323,7 +323,7 @@ extension ComparisonArea: Encodable {
 }
 
 extension ReferenceValue: Encodable {
-    package enum CodingKeys: String, CodingKey { case id, title, unit, source, year, kommun, lan, riket }
+    enum CodingKeys: String, CodingKey { case id, title, unit, source, year, kommun, lan, riket }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

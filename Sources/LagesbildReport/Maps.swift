@@ -43,9 +43,9 @@ public enum Maps {
 
     /// Light to dark blue whose lightness alone keeps the classes apart in greyscale (relative luminance about
     /// 0.80, 0.52, 0.25 and 0.08).
-    package static let classFills = ["#DEEBF7", "#9ECAE1", "#4292C6", "#08519C"]
-    package static let missingFill = "#FFFFFF"
-    package static let outline = "#4D4D4D"
+    static let classFills = ["#DEEBF7", "#9ECAE1", "#4292C6", "#08519C"]
+    static let missingFill = "#FFFFFF"
+    static let outline = "#4D4D4D"
 
     /// At most four classes of equal width from 0, the width a round number (1, 2, 2,5 or 5 times a power of ten)
     /// so that the legend reads plainly; the largest value falls in the last class.

@@ -65,7 +65,7 @@ public struct ReportBuilder {
         self.references = references
     }
 
-    package static let recipients = ["Kommunstyrelsen", "Kommunfullmäktige", "Lokala brottsförebyggande rådet (BRÅ)"]
+    static let recipients = ["Kommunstyrelsen", "Kommunfullmäktige", "Lokala brottsförebyggande rådet (BRÅ)"]
 
     public func render(_ options: ReportOptions) throws -> String {
         let kommun = options.kommun ?? store.ownKommun
@@ -109,7 +109,7 @@ public struct ReportBuilder {
         return text
     }
 
-    package static func today() -> String {
+    static func today() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd"
@@ -121,7 +121,7 @@ public struct ReportBuilder {
     /// The report's templates (by name, without ".mustache") and stylesheet: from `--templates`, else from
     /// `Reports/` beside the database if it has `lagesbild.mustache`, else the shipped ones. A folder may
     /// replace some files only; the rest come from the shipped set.
-    package func templates(_ options: ReportOptions) throws -> (templates: [String: String], css: String) {
+    func templates(_ options: ReportOptions) throws -> (templates: [String: String], css: String) {
         var files = EmbeddedFiles.reports
         let folder = options.templateDirectory.map { URL(fileURLWithPath: $0) } ?? besideDatabase.appendingPathComponent("Reports")
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("lagesbild.mustache").path) {
@@ -144,7 +144,7 @@ public struct ReportBuilder {
         return (templates, (files["fonts.css"] ?? "") + (files["lagesbild.css"] ?? ""))
     }
 
-    package func assessmentHTML(_ options: ReportOptions) throws -> (html: String, source: String)? {
+    func assessmentHTML(_ options: ReportOptions) throws -> (html: String, source: String)? {
         let path: String
         if let given = options.assessmentPath {
             guard FileManager.default.fileExists(atPath: given) else {

@@ -1,259 +1,259 @@
 /// What the report's Mustache templates (`Reports/*.mustache`) read: typed, so that a misspelt name is a compile
 /// error in Swift instead of an empty place in the report. swift-mustache reads the properties by name (Mirror);
 /// each property here is a name the templates use. Texts are already formatted in Swedish and masked.
-package struct ReportContext {
-    package var title: String
-    package var documentTitle: String
-    package var kommunName: String
-    package var kommun: String
-    package var year: Int
-    package var baseYear: Int
-    package var date: String
+struct ReportContext {
+    var title: String
+    var documentTitle: String
+    var kommunName: String
+    var kommun: String
+    var year: Int
+    var baseYear: Int
+    var date: String
     /// "lagesbild 0.3.0 (commit …)": the program and version that made the report.
-    package var producer = "lagesbild"
-    package var recipients: String
-    package var hasPageMark: Bool
+    var producer = "lagesbild"
+    var recipients: String
+    var hasPageMark: Bool
     /// Used inside a CSS string in the template's @page rule; text from code, never from data.
-    package var pageMark: String
-    package var demo: Bool
-    package var `internal`: Bool
-    package var summary: [SummaryRow]
+    var pageMark: String
+    var demo: Bool
+    var `internal`: Bool
+    var summary: [SummaryRow]
     /// Page 2 for decision-makers: the three to five most important changes, who reported, the assessment's start.
-    package var highlights: [String] = []
+    var highlights: [String] = []
     /// The områden on a map (when their boundaries are imported).
-    package var areaMap: AreaMap?
-    package struct AreaMap {
-        package struct Row {
-            package var name: String
-            package var count: String
-            package var population: String
-            package var value: String
+    var areaMap: AreaMap?
+    struct AreaMap {
+        struct Row {
+            var name: String
+            var count: String
+            var population: String
+            var value: String
         }
-        package var heading: String
+        var heading: String
         /// Inline SVG.
-        package var map: String
-        package var caption: String
-        package var showsRate: Bool
-        package var valueHeading: String
-        package var rows: [Row]
+        var map: String
+        var caption: String
+        var showsRate: Bool
+        var valueHeading: String
+        var rows: [Row]
     }
-    package var reported: [String] = []
-    package var assessmentLead: String = ""
-    package var targetArea1: [IndicatorBlock]
-    package var targetArea2: [IndicatorBlock]
-    package var targetArea3: [IndicatorBlock]
-    package var activityPlan: ActivityPlanContext
-    package var comparison: ComparisonContext
-    package var hasActivities: Bool
-    package var activitySentence: String
-    package var hasAssessment: Bool
-    package var assessmentHTML: String
-    package var assessmentSource: String
-    package var development: DevelopmentTable
-    package var definitions: [DefinitionRow]
-    package var sources: [SourceRow]
-    package var hasSources: Bool
-    package var threshold: Int
-    package var largestMasked: Int
-    package var maskText: String
-    package var anyMasked: Bool
+    var reported: [String] = []
+    var assessmentLead: String = ""
+    var targetArea1: [IndicatorBlock]
+    var targetArea2: [IndicatorBlock]
+    var targetArea3: [IndicatorBlock]
+    var activityPlan: ActivityPlanContext
+    var comparison: ComparisonContext
+    var hasActivities: Bool
+    var activitySentence: String
+    var hasAssessment: Bool
+    var assessmentHTML: String
+    var assessmentSource: String
+    var development: DevelopmentTable
+    var definitions: [DefinitionRow]
+    var sources: [SourceRow]
+    var hasSources: Bool
+    var threshold: Int
+    var largestMasked: Int
+    var maskText: String
+    var anyMasked: Bool
     /// The mark of a figure hidden by secondary suppression.
-    package var hiddenText = FigureText.hidden
+    var hiddenText = FigureText.hidden
     /// The stylesheet, inlined.
-    package var css = ""
+    var css = ""
 }
 
 /// A line of the summary: one measurement point this year and the year before, with its sentence.
-package struct SummaryRow {
-    package var id: String
-    package var title: String
-    package var value: String
-    package var previous: String
-    package var trend: String
-    package var sentence: String
+struct SummaryRow {
+    var id: String
+    var title: String
+    var value: String
+    var previous: String
+    var trend: String
+    var sentence: String
 }
 
 /// One measurement point's section: its figures, chart, series and breakdown tables.
-package struct IndicatorBlock {
-    package var id: String
-    package var anchor: String
-    package var title: String
-    package var description: String
-    package var unit: String
-    package var unitNote: String
-    package var value: String
-    package var previous: String
-    package var change: String
-    package var trend: String
-    package var pValue: String
-    package var sentence: String
-    package var hasNote: Bool
-    package var note: String
-    package var hasChart: Bool
+struct IndicatorBlock {
+    var id: String
+    var anchor: String
+    var title: String
+    var description: String
+    var unit: String
+    var unitNote: String
+    var value: String
+    var previous: String
+    var change: String
+    var trend: String
+    var pValue: String
+    var sentence: String
+    var hasNote: Bool
+    var note: String
+    var hasChart: Bool
     /// Inline SVG.
-    package var chart: String
-    package var series: [SeriesRow]
-    package var breakdowns: [BreakdownTable]
+    var chart: String
+    var series: [SeriesRow]
+    var breakdowns: [BreakdownTable]
 }
 
-package struct SeriesRow {
-    package var year: String
-    package var value: String
+struct SeriesRow {
+    var year: String
+    var value: String
 }
 
 /// A breakdown of a measurement point (per område, källa, förvaltning …).
-package struct BreakdownTable {
-    package var caption: String
-    package var dimension: String
-    package var rows: [BreakdownRow]
-    package var hasChart: Bool
+struct BreakdownTable {
+    var caption: String
+    var dimension: String
+    var rows: [BreakdownRow]
+    var hasChart: Bool
     /// Inline SVG, for training shares per förvaltning.
-    package var chart: String?
+    var chart: String?
     /// Under a table with a cell hidden by secondary suppression: what its mark means.
-    package var hiddenNote: String?
+    var hiddenNote: String?
 }
 
-package struct BreakdownRow {
-    package var label: String
-    package var value: String
-    package var previous: String
-    package var trend: String
+struct BreakdownRow {
+    var label: String
+    var value: String
+    var previous: String
+    var trend: String
 }
 
 /// "Utveckling över tid": every measurement point for every year.
-package struct DevelopmentTable {
-    package struct Year { package var year: Int }
-    package struct Row {
-        package var id: String
-        package var title: String
-        package var unit: String
-        package var cells: [Cell]
+struct DevelopmentTable {
+    struct Year { var year: Int }
+    struct Row {
+        var id: String
+        var title: String
+        var unit: String
+        var cells: [Cell]
     }
-    package struct Cell { package var value: String }
+    struct Cell { var value: String }
 
-    package var years: [Year]
-    package var caption: String
-    package var rows: [Row]
+    var years: [Year]
+    var caption: String
+    var rows: [Row]
 }
 
 /// A row of the method section's list of measurement points.
-package struct DefinitionRow {
-    package var id: String
-    package var title: String
-    package var description: String
-    package var unit: String
-    package var direction: String
-    package var targetArea: Int
-    package var masked: String
-    package var file: String
+struct DefinitionRow {
+    var id: String
+    var title: String
+    var description: String
+    var unit: String
+    var direction: String
+    var targetArea: Int
+    var masked: String
+    var file: String
 }
 
 /// A row of the list of imports the figures come from.
-package struct SourceRow {
-    package var id: Int64
-    package var date: String
-    package var kind: String
-    package var file: String
-    package var rows: String
-    package var sha: String
+struct SourceRow {
+    var id: Int64
+    var date: String
+    var kind: String
+    var file: String
+    var rows: String
+    var sha: String
 }
 
 /// "Uppföljning av aktivitetsplanen".
-package struct ActivityPlanContext {
-    package struct Header { package var label: String }
-    package struct StatusRow {
-        package struct Cell { package var value: Int }
-        package var label: String
-        package var cells: [Cell]
-        package var total: Int
-        package var isTotal: Bool
+struct ActivityPlanContext {
+    struct Header { var label: String }
+    struct StatusRow {
+        struct Cell { var value: Int }
+        var label: String
+        var cells: [Cell]
+        var total: Int
+        var isTotal: Bool
     }
-    package struct Area {
-        package var heading: String
-        package var caption: String
-        package var activities: [ActivityRow]
+    struct Area {
+        var heading: String
+        var caption: String
+        var activities: [ActivityRow]
     }
-    package struct ActivityRow {
-        package var name: String
-        package var responsible: String
-        package var level: String
-        package var status: String
-        package var comment: String
-        package var carriedOver: Bool
+    struct ActivityRow {
+        var name: String
+        var responsible: String
+        var level: String
+        var status: String
+        var comment: String
+        var carriedOver: Bool
     }
 
-    package var hasActivities: Bool
-    package var year: Int
-    package var previousYear: Int = 0
-    package var sentence: String = ""
+    var hasActivities: Bool
+    var year: Int
+    var previousYear: Int = 0
+    var sentence: String = ""
     /// Inline SVG.
-    package var chart: String = ""
-    package var statusHeaders: [Header] = []
-    package var statusRows: [StatusRow] = []
-    package var hasCarriedOver = false
-    package var areas: [Area] = []
+    var chart: String = ""
+    var statusHeaders: [Header] = []
+    var statusRows: [StatusRow] = []
+    var hasCarriedOver = false
+    var areas: [Area] = []
 }
 
 /// "Jämförelse med omvärlden".
-package struct ComparisonContext {
-    package struct Chart {
-        package var sentence: String
+struct ComparisonContext {
+    struct Chart {
+        var sentence: String
         /// Inline SVG.
-        package var chart: String
-        package var caption: String
+        var chart: String
+        var caption: String
     }
-    package struct Row {
-        package var title: String
-        package var unit: String
-        package var kommun: String
-        package var lan: String
-        package var riket: String
-        package var result: String
+    struct Row {
+        var title: String
+        var unit: String
+        var kommun: String
+        var lan: String
+        var riket: String
+        var result: String
     }
-    package struct ReferenceRow {
-        package var title: String
-        package var unit: String
-        package var source: String
-        package var kommun: String
-        package var lan: String
-        package var riket: String
+    struct ReferenceRow {
+        var title: String
+        var unit: String
+        var source: String
+        var kommun: String
+        var lan: String
+        var riket: String
     }
-    package struct Attribution { package var text: String }
+    struct Attribution { var text: String }
     /// The county's municipalities shaded by a rate, and the same figures as a table.
-    package struct CountyMap {
-        package struct Row {
-            package var name: String
-            package var count: String
-            package var population: String
-            package var value: String
-            package var emphasised: Bool
+    struct CountyMap {
+        struct Row {
+            var name: String
+            var count: String
+            var population: String
+            var value: String
+            var emphasised: Bool
         }
-        package var heading: String
+        var heading: String
         /// Inline SVG.
-        package var map: String
-        package var caption: String
-        package var valueHeading: String
-        package var rows: [Row]
-        package var attribution: String
+        var map: String
+        var caption: String
+        var valueHeading: String
+        var rows: [Row]
+        var attribution: String
     }
 
-    package var hasComparisons: Bool
-    package var hasCharts: Bool
-    package var charts: [Chart]
-    package var rows: [Row]
-    package var kommunName: String
-    package var lanName: String
+    var hasComparisons: Bool
+    var hasCharts: Bool
+    var charts: [Chart]
+    var rows: [Row]
+    var kommunName: String
+    var lanName: String
     /// The county's column heading: its name, and "6 av 8 kommuner" when the store lacks some of them.
-    package var lanHeading: String
+    var lanHeading: String
     /// Whether the computed comparison has a national column: only when the store holds every municipality of
     /// Sweden (a national figure from part of the country is not one).
-    package var showsRiket: Bool
+    var showsRiket: Bool
     /// Why it has none, in a sentence.
-    package var riketNote: String?
-    package var year: Int
-    package var hasReferences: Bool
-    package var references: [ReferenceRow]
-    package var attributions: [Attribution]
-    package var isEmpty: Bool
-    package var countyMap: CountyMap?
+    var riketNote: String?
+    var year: Int
+    var hasReferences: Bool
+    var references: [ReferenceRow]
+    var attributions: [Attribution]
+    var isEmpty: Bool
+    var countyMap: CountyMap?
 }

@@ -5,28 +5,28 @@ import LagesbildIndicators
 
 /// What the report template shows, prepared from the indicator results: every figure already formatted
 /// in Swedish and every mask already applied. The template only places it (and escapes text).
-package struct ReportModel {
-    package let report: IndicatorReport
-    package let definitions: [IndicatorDefinition]
+struct ReportModel {
+    let report: IndicatorReport
+    let definitions: [IndicatorDefinition]
     /// `--internal`: exact values.
-    package let exact: Bool
-    package let demo: Bool
-    package let date: String
-    package let sources: [ImportLogEntry]
-    package let assessment: (html: String, source: String)?
+    let exact: Bool
+    let demo: Bool
+    let date: String
+    let sources: [ImportLogEntry]
+    let assessment: (html: String, source: String)?
     /// The activity plan of the report's year.
-    package let activities: [Activity]
+    let activities: [Activity]
     /// Who reported figures for the year: the signals' källor and the training's förvaltningar.
-    package var reporting: ReportingStatus? = nil
-    package var areaBoundaries: [(name: String, polygons: [GridPolygon])] = []
-    package var areaPopulation: [String: Int] = [:]
+    var reporting: ReportingStatus? = nil
+    var areaBoundaries: [(name: String, polygons: [GridPolygon])] = []
+    var areaPopulation: [String: Int] = [:]
 
     /// A no-break space keeps "1 234" and "45 %" on one line.
-    package static let space = "\u{00A0}"
+    static let space = "\u{00A0}"
 
-    package var threshold: Int { report.maskThreshold }
+    var threshold: Int { report.maskThreshold }
 
-    package func context() -> ReportContext {
+    func context() -> ReportContext {
         let title = "Lägesbild \(report.year) – radikalisering och våldsbejakande extremism"
         var pageMarks: [String] = []
         if demo { pageMarks.append("Fiktiva demodata – inte verkliga uppgifter") }
@@ -76,7 +76,7 @@ package struct ReportModel {
     /// The changes a decision-maker reads first: statistically significant ones first (smallest p-value first), then
     /// the largest relative changes; a change that masking hides is left out. Three to five, the activity plan's
     /// sentence last when there is a plan.
-    package func highlights() -> [String] {
+    func highlights() -> [String] {
         let changed = report.indicators.filter { result in
             result.trend != nil && result.value != nil && result.previous != nil
                 && (exact || !(result.suppressed || result.previousSuppressed))
@@ -97,7 +97,7 @@ package struct ReportModel {
     }
 
     /// "Signaler: 6 källor (Bibliotek, …)." and "Utbildning: 4 förvaltningar (…)." for the year.
-    package func reportedLines() -> [String] {
+    func reportedLines() -> [String] {
         guard let reporting else { return [] }
         var lines: [String] = []
         let sources = reporting.signalSources.map(\.kalla).filter { !$0.isEmpty }
@@ -109,23 +109,23 @@ package struct ReportModel {
     }
 
     /// The assessment's first paragraph, as rendered (already safe HTML).
-    package var assessmentLead: String {
+    var assessmentLead: String {
         guard let html = assessment?.html, let match = html.firstMatch(of: /<p>[\s\S]*?<\/p>/) else { return "" }
         return String(match.0)
     }
 
-    package var activityPlan: ActivityPlanSection { ActivityPlanSection(activities: activities, year: report.year) }
+    var activityPlan: ActivityPlanSection { ActivityPlanSection(activities: activities, year: report.year) }
 
-    package static let recipientsText = ReportBuilder.recipients.joined(separator: ", ")
+    static let recipientsText = ReportBuilder.recipients.joined(separator: ", ")
 
-    package var anyMasked: Bool {
+    var anyMasked: Bool {
         report.indicators.contains { result in
             result.suppressed || result.previousSuppressed || result.series.contains(where: \.suppressed)
                 || result.breakdowns.contains { $0.cells.contains { $0.suppressed || $0.previousSuppressed } }
         }
     }
 
-    package func text(_ value: Double?, masked: Bool, secondary: Bool = false, _ definition: IndicatorDefinition) -> String {
+    func text(_ value: Double?, masked: Bool, secondary: Bool = false, _ definition: IndicatorDefinition) -> String {
         FigureText.published(value, suppressed: masked && !exact, secondary: secondary, definition, threshold: threshold, separator: Self.space)
     }
 
@@ -133,11 +133,11 @@ package struct ReportModel {
     /// or "<5" would tell which way the hidden count went.
     package func hidesChange(_ suppressed: Bool, _ previousSuppressed: Bool) -> Bool { !exact && (suppressed || previousSuppressed) }
 
-    package func sentence(_ result: IndicatorResult) -> String {
+    func sentence(_ result: IndicatorResult) -> String {
         Sentences.summary(result, year: report.year, baseYear: report.baseYear, threshold: threshold, exact: exact, space: Self.space)
     }
 
-    package func summary() -> [SummaryRow] {
+    func summary() -> [SummaryRow] {
         // An indicator whose source the store has never held (no year at all) has nothing to summarise.
         let chosen = report.indicators.filter { $0.definition.inSummary && !$0.series.isEmpty }
         return (chosen.isEmpty ? report.indicators : chosen).map { result in
@@ -152,7 +152,7 @@ package struct ReportModel {
         }
     }
 
-    package func block(_ result: IndicatorResult) -> IndicatorBlock {
+    func block(_ result: IndicatorResult) -> IndicatorBlock {
         let definition = result.definition
         let masked = result.suppressed && !exact, previousMasked = result.previousSuppressed && !exact
         let anchor = "ind-" + definition.id.lowercased().replacingOccurrences(of: " ", with: "-")
@@ -222,7 +222,7 @@ package struct ReportModel {
         return blockContext
     }
 
-    package func development() -> DevelopmentTable {
+    func development() -> DevelopmentTable {
         let years = Array(Set(report.indicators.flatMap { $0.series.map(\.year) })).sorted()
         return DevelopmentTable(
             years: years.map { DevelopmentTable.Year(year: $0) },
@@ -241,7 +241,7 @@ package struct ReportModel {
         )
     }
 
-    package func definitionRow(_ definition: IndicatorDefinition) -> DefinitionRow {
+    func definitionRow(_ definition: IndicatorDefinition) -> DefinitionRow {
         let direction = switch definition.direction {
         case .lower: "lägre är bättre"
         case .higher: "högre är bättre"
@@ -252,7 +252,7 @@ package struct ReportModel {
                              file: definition.file)
     }
 
-    package func sourceRow(_ entry: ImportLogEntry) -> SourceRow {
+    func sourceRow(_ entry: ImportLogEntry) -> SourceRow {
         SourceRow(id: entry.id, date: String(entry.importedAt.prefix(10)), kind: entry.kind.rawValue, file: entry.fileName,
                   rows: SwedishFormat.integer(entry.rowsInserted + entry.rowsReplaced + entry.rowsUnchanged, separator: Self.space),
                   sha: String(entry.sha256.prefix(12)))

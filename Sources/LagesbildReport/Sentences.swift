@@ -3,8 +3,8 @@ import LagesbildStore
 import LagesbildIndicators
 
 /// Plain-language Swedish sentences about a figure and its change, honest about uncertainty.
-package enum Sentences {
-    package static func summary(_ result: IndicatorResult, year: Int, baseYear: Int, threshold: Int, exact: Bool, space: String = " ") -> String {
+enum Sentences {
+    static func summary(_ result: IndicatorResult, year: Int, baseYear: Int, threshold: Int, exact: Bool, space: String = " ") -> String {
         let definition = result.definition
         let title = definition.title
         let masked = result.suppressed && !exact

@@ -18,9 +18,9 @@ package protocol FactWriting: AnyObject {
 /// together with the stored rows in `main`, so that rows, duplicates, earlier imports and ids come out as the
 /// import would have them, earlier files of the same command included. Savepoints cover the temp schema too:
 /// a file whose savepoint is rolled back leaves nothing behind, as in the import.
-package enum DryRun {
+enum DryRun {
     /// The temporary table that holds a dry run's rows of a kind.
-    package static func table(_ kind: DataKind) -> String { "temp.dry_\(kind.table)" }
+    static func table(_ kind: DataKind) -> String { "temp.dry_\(kind.table)" }
 
     fileprivate static func createTables(_ db: Database) throws {
         try db.execute(sql: "CREATE TEMP TABLE dry_import_log (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL)")

@@ -9,7 +9,7 @@ import LagesbildModel
 /// every year); answering them from columns in memory is far cheaper than one SQL scan per question.
 /// Texts are interned per column, so filters and groups compare small integers.
 package final class FactTable {
-    package let kind: DataKind
+    let kind: DataKind
     /// Per column of `kind.columns` (the kommun column is not loaded): integers, with `missing` for NULL.
     package private(set) var integers: [ColumnKey: [Int32]] = [:]
     /// Per text column: each row's interned id, and the texts by id.

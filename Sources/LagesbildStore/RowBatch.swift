@@ -12,17 +12,17 @@ package enum BindValue {
 package final class RowBatch: @unchecked Sendable {
     package static let capacity = 2048
 
-    package enum StoredValue {
+    enum StoredValue {
         case null
         case integer(Int64)
         case real(Double)
         case text(offset: Int, count: Int)
     }
 
-    package let columns: Int
-    package private(set) var arena: [UInt8] = []
-    package private(set) var values: [StoredValue] = []
-    package private(set) var lines: [Int] = []
+    let columns: Int
+    private(set) var arena: [UInt8] = []
+    private(set) var values: [StoredValue] = []
+    private(set) var lines: [Int] = []
 
     package init(columns: Int) {
         self.columns = columns
@@ -56,7 +56,7 @@ package final class RowBatch: @unchecked Sendable {
 
     /// Calls `body` with the row count and accessors for each row's values (texts pointing into the arena)
     /// and line.
-    package func withRows<T>(_ body: (_ count: Int, _ value: (Int, Int) -> BindValue, _ line: (Int) -> Int) throws -> T) rethrows -> T {
+    func withRows<T>(_ body: (_ count: Int, _ value: (Int, Int) -> BindValue, _ line: (Int) -> Int) throws -> T) rethrows -> T {
         try arena.withUnsafeBufferPointer { arenaBytes in
             let columns = self.columns
             let values = self.values, lines = self.lines

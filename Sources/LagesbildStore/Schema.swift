@@ -7,8 +7,8 @@ import LagesbildModel
 /// Every migration is literal SQL that never changes once shipped (GRDB's guide: a migration does not depend on
 /// application types, so a change to `DataKind` can never change what an old step did). A new column or table is
 /// a new migration at the end. `Tests/Fixtures/schema.sql` holds the schema a fresh database gets; a test compares.
-package enum Schema {
-    package static var migrator: DatabaseMigrator {
+enum Schema {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-store") { db in
             // Fact tables are keyed by their natural key (WITHOUT ROWID: the key is the row's storage order).

@@ -5,7 +5,7 @@ import LagesbildModel
 /// One stored row of a kind, as the workspace lists it for editing: each column's value by key, and the import
 /// that wrote it.
 public struct StoredRow: Sendable, Equatable {
-    package let values: [ColumnKey: DatabaseValue]
+    let values: [ColumnKey: DatabaseValue]
     public let importID: Int64
 
     public func text(_ column: ColumnKey) -> String { String.fromDatabaseValue(values[column] ?? .null) ?? "" }

@@ -8,13 +8,13 @@ import LagesbildStore
 /// A filled-in template imports as it is; its unused sheets (header only) and its instruction and list
 /// sheets are skipped.
 public enum Template {
-    package static let sheetNames: [(kind: DataKind, name: String)] = [
+    static let sheetNames: [(kind: DataKind, name: String)] = [
         (.signaler, "Signaler"), (.utbildning, "Utbildning"), (.befolkning, "Befolkning"), (.samverkan, "Samverkan"),
         (.aktiviteter, "Aktiviteter"),
     ]
 
     /// Columns left out of the template: the municipality is the database's own.
-    package static func columns(of kind: DataKind) -> [ColumnSpec] { kind.columns.filter { $0.db != .kommun } }
+    static func columns(of kind: DataKind) -> [ColumnSpec] { kind.columns.filter { $0.db != .kommun } }
 
     /// Writes the template. `year` narrows the year column to that year; the store (when given) adds its
     /// områden and förvaltningar as suggestions.
@@ -100,7 +100,7 @@ public enum Template {
         try WorkbookWriter.write(WorkbookWriter.parts(sheets, title: "Underlag till lägesbild"), to: url)
     }
 
-    package static func instructions(year: Int?, kommunName: String) -> WorkbookWriter.Sheet {
+    static func instructions(year: Int?, kommunName: String) -> WorkbookWriter.Sheet {
         var sheet = WorkbookWriter.Sheet(name: "Instruktioner", hasHeader: false)
         sheet.columns = [WorkbookWriter.Column(header: "", width: 110)]
         let forWhom = kommunName.isEmpty ? "" : " för \(kommunName)"

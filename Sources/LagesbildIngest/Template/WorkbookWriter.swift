@@ -6,15 +6,15 @@ import LagesbildStore
 /// Writes a minimal, valid Office Open XML workbook: the package parts Excel and LibreOffice expect
 /// (content types, relationships, workbook, styles, document properties) around the sheets given.
 /// The XML is written by hand because no Swift package in reach writes spreadsheets; ZIPFoundation packs it.
-package struct WorkbookWriter {
-    package struct Column {
+struct WorkbookWriter {
+    struct Column {
         let header: String
         /// Width in characters.
         let width: Double
     }
 
     /// A data validation on a column of a sheet, from row 2 down.
-    package struct Validation {
+    struct Validation {
         enum Rule {
             /// A drop-down from a range of the list sheet; `strict: false` lets other values through (suggestions).
             case list(range: String, strict: Bool)
@@ -27,7 +27,7 @@ package struct WorkbookWriter {
         let error: String
     }
 
-    package struct Sheet {
+    struct Sheet {
         let name: String
         var columns: [Column] = []
         var validations: [Validation] = []
@@ -40,17 +40,17 @@ package struct WorkbookWriter {
         var boldRows: Set<Int> = []
     }
 
-    package static let lastDataRow = 10_000
+    static let lastDataRow = 10_000
 
     /// Text into XML content and attribute values: the report's escaping serves (`&#39;` is valid XML too).
-    package static func escape(_ text: String) -> String { HTMLText.escape(text) }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
-    package static func cell(_ column: Int, _ row: Int, _ text: String, bold: Bool) -> String {
+    static func cell(_ column: Int, _ row: Int, _ text: String, bold: Bool) -> String {
         let reference = SheetReader.columnName(column) + String(row)
         return "<c r=\"\(reference)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
     }
 
-    package static func sheetXML(_ sheet: Sheet) -> String {
+    static func sheetXML(_ sheet: Sheet) -> String {
         var xml = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
@@ -105,7 +105,7 @@ package struct WorkbookWriter {
     }
 
     /// The whole package, part by part.
-    package static func parts(_ sheets: [Sheet], title: String) -> [(path: String, xml: String)] {
+    static func parts(_ sheets: [Sheet], title: String) -> [(path: String, xml: String)] {
         var parts: [(String, String)] = []
         let sheetOverrides = sheets.indices.map {
             "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
@@ -151,7 +151,7 @@ package struct WorkbookWriter {
     }
 
     /// Packs parts into a zip at `url` (replacing a file there).
-    package static func write(_ parts: [(path: String, xml: String)], to url: URL) throws {
+    static func write(_ parts: [(path: String, xml: String)], to url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)
         for (path, xml) in parts {

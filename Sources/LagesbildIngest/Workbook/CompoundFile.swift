@@ -6,11 +6,11 @@ import LagesbildStore
 /// the container of old .xls workbooks, and of .xlsx workbooks encrypted with a password. Only the directory
 /// is read, to tell the two apart and give the right advice; no library reads just that, and the walk is
 /// short: the header, the FAT sectors it lists, and the directory's sector chain.
-package enum CompoundFile {
-    package static let magic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+enum CompoundFile {
+    static let magic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
     /// The directory entries' names, or nil when the file is not a readable compound file.
-    package static func streamNames(path: String) -> [String]? {
+    static func streamNames(path: String) -> [String]? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let header = try? handle.read(upToCount: 512), header.count == 512, Array(header.prefix(8)) == magic else { return nil }
@@ -54,7 +54,7 @@ package enum CompoundFile {
     }
 
     /// What a compound file holds, as a problem for the import.
-    package static func problem(path: String) -> ImportProblem {
+    static func problem(path: String) -> ImportProblem {
         let names = streamNames(path: path) ?? []
         if names.contains("EncryptedPackage") || names.contains("EncryptionInfo") { return .encryptedWorkbook }
         if names.contains("Workbook") || names.contains("Book") { return .oldExcelWorkbook }

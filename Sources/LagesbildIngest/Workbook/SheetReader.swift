@@ -12,7 +12,7 @@ import LagesbildStore
 /// booleans (`t="b"`) and errors (`t="e"`). Empty cells are left out; the reference tells the column.
 /// What a sheet's cells refer to outside the sheet: the workbook's shared strings, date formats and date
 /// system (a protocol so the fuzzer can drive the reader without a zip).
-package protocol SheetContext: AnyObject {
+protocol SheetContext: AnyObject {
     var file: String { get }
     var stringBytes: [UInt8] { get }
     var stringRanges: [Range<Int>] { get }
@@ -20,20 +20,20 @@ package protocol SheetContext: AnyObject {
     var date1904: Bool { get }
 }
 
-package final class SheetReader: XMLStreamHandler {
+final class SheetReader: XMLStreamHandler {
     /// Excel's last column, XFD.
-    package static let columnLimit = 16_384
-    package static let cellLimit = 200_000_000
+    static let columnLimit = 16_384
+    static let cellLimit = 200_000_000
 
     /// How a data cell's number is to be read, per field of the record (set once the header is known).
-    package enum NumberUse { case text, year, month }
+    enum NumberUse { case text, year, month }
 
-    package let workbook: SheetContext
-    package let sheet: String
+    let workbook: SheetContext
+    let sheet: String
     /// Where records go; cleared when the parse is over (the caller's closure must not outlive it).
-    package var emit: ((CSVRecordView) throws -> Void)?
+    var emit: ((CSVRecordView) throws -> Void)?
     /// Called with the header's fields so the caller can say how numbers in each column are used.
-    package let numberUses: ([String]) -> [NumberUse]
+    let numberUses: ([String]) -> [NumberUse]
 
     // The row being read.
     @exclusivity(unchecked) private var rowNumber = 0
@@ -59,7 +59,7 @@ package final class SheetReader: XMLStreamHandler {
     @exclusivity(unchecked) private var uses: [NumberUse] = []
     @exclusivity(unchecked) private var fieldRanges: [CSVScanner.FieldRange] = []
 
-    package init(workbook: SheetContext, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
+    init(workbook: SheetContext, sheet: String, numberUses: @escaping ([String]) -> [NumberUse], emit: @escaping (CSVRecordView) throws -> Void) {
         self.workbook = workbook
         self.sheet = sheet
         self.numberUses = numberUses
@@ -69,7 +69,7 @@ package final class SheetReader: XMLStreamHandler {
     }
 
     /// "A", "Z", "AA" … for a zero-based column.
-    package static func columnName(_ index: Int) -> String {
+    static func columnName(_ index: Int) -> String {
         var name = "", number = index + 1
         while number > 0 {
             let remainder = (number - 1) % 26
@@ -80,19 +80,19 @@ package final class SheetReader: XMLStreamHandler {
     }
 
     /// The place of a cell for messages: `blad "Signaler", cell G57`.
-    package func place(column: Int, row: Int) -> String { "blad \"\(sheet)\", cell \(Self.columnName(column))\(row)" }
+    func place(column: Int, row: Int) -> String { "blad \"\(sheet)\", cell \(Self.columnName(column))\(row)" }
 
     /// The header's texts, by field position.
-    package private(set) var headers: [String] = []
+    private(set) var headers: [String] = []
 
     /// The field position of the column whose header matches a kind's column name (as the validator names it).
-    package func fieldPosition(ofHeader columnName: String) -> Int? {
+    func fieldPosition(ofHeader columnName: String) -> Int? {
         let wanted = DataKind.allCases.lazy.flatMap(\.columns).first { $0.name == columnName }?.matchKeys ?? [TextKey.fold(columnName)]
         return headers.firstIndex { wanted.contains(TextKey.fold(TextKey.trimmed($0))) }
     }
 
     /// The column of the field at `position` of this sheet's records.
-    package func column(ofField position: Int) -> Int { max(headerStart, 0) + position }
+    func column(ofField position: Int) -> Int { max(headerStart, 0) + position }
 
     private func fail(_ problem: ImportProblem, column: Int) {
         var error = ImportError(file: workbook.file, problem: problem)
@@ -100,7 +100,7 @@ package final class SheetReader: XMLStreamHandler {
         failure = error
     }
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "c" {
             inCell = true
             value.removeAll(keepingCapacity: true)
@@ -160,11 +160,11 @@ package final class SheetReader: XMLStreamHandler {
         }
     }
 
-    package override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         if inValue || inText { value.append(contentsOf: bytes) }
     }
 
-    package override func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "v" {
             inValue = false
         } else if name == "t" {
@@ -318,7 +318,7 @@ package final class SheetReader: XMLStreamHandler {
         }
     }
 
-    package static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var result = 0
         for byte in bytes where byte >= 48 && byte <= 57 {
             result = result &* 10 &+ Int(byte - 48)

@@ -6,44 +6,44 @@ import LagesbildStore
 /// An .xlsx workbook opened for reading: its sheets, shared strings and date styles. A workbook is a zip of
 /// XML written by whoever sent it, so every part is read with limits: no part may inflate beyond
 /// ``entryLimit`` (a zip bomb), the shared strings are capped, and sheets are streamed, never held.
-package final class Workbook: SheetContext, @unchecked Sendable {
-    package struct Sheet {
+final class Workbook: SheetContext, @unchecked Sendable {
+    struct Sheet {
         let name: String
         let hidden: Bool
         /// The part's path inside the zip, e.g. `xl/worksheets/sheet1.xml`.
         let path: String
     }
 
-    package static let entryLimit: UInt64 = 1 << 30
+    static let entryLimit: UInt64 = 1 << 30
     /// Inflating more than this many times the compressed size is a zip bomb, not a spreadsheet (XML of a
     /// sheet compresses 10–30 times, a sheet of one repeated cell a few hundred times).
-    package static let ratioLimit: UInt64 = 1000
+    static let ratioLimit: UInt64 = 1000
     /// All the parts of one workbook together: each part within its own limits, but not ten of them at 1 GiB.
-    package static let workbookLimit: UInt64 = 2 * entryLimit
+    static let workbookLimit: UInt64 = 2 * entryLimit
     /// All the workbooks of one import (a command's files, an upload's) together.
-    package static let importLimit: UInt64 = 4 * entryLimit
-    package static let sharedStringLimit = 5_000_000
-    package static let sharedStringBytesLimit = 256 << 20
+    static let importLimit: UInt64 = 4 * entryLimit
+    static let sharedStringLimit = 5_000_000
+    static let sharedStringBytesLimit = 256 << 20
 
-    package let file: String
-    package let archive: Archive
+    let file: String
+    let archive: Archive
     /// The bytes inflated from this workbook's parts, and from every workbook of its import.
     private let workbookInflated: InflationBudget
     private let importInflated: InflationBudget
     private let partsReadLock = NSLock()
     private var partsRead: Set<String> = []
-    package private(set) var sheets: [Sheet] = []
+    private(set) var sheets: [Sheet] = []
     /// Whether serial dates count from 1904 (old Mac Excel) rather than 1900.
-    package private(set) var date1904 = false
+    private(set) var date1904 = false
     /// Shared strings, as one arena of UTF-8 with each string's range.
-    @exclusivity(unchecked) package private(set) var stringBytes: [UInt8] = []
-    @exclusivity(unchecked) package private(set) var stringRanges: [Range<Int>] = []
+    @exclusivity(unchecked) private(set) var stringBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var stringRanges: [Range<Int>] = []
     /// Per cell style (`s` attribute): whether its number format shows a date.
-    @exclusivity(unchecked) package private(set) var dateStyles: [Bool] = []
+    @exclusivity(unchecked) private(set) var dateStyles: [Bool] = []
 
     /// Opens and checks a workbook; the error says in Swedish what is wrong with the file. `importBudget` counts
     /// the bytes inflated by all the workbooks of one import; `limit` is this workbook's.
-    package init(path: String, file: String, importBudget: InflationBudget = InflationBudget(limit: Workbook.importLimit),
+    init(path: String, file: String, importBudget: InflationBudget = InflationBudget(limit: Workbook.importLimit),
                  limit: UInt64 = Workbook.workbookLimit) throws(ImportError) {
         self.file = file
         workbookInflated = InflationBudget(limit: limit)
@@ -82,7 +82,7 @@ package final class Workbook: SheetContext, @unchecked Sendable {
     }
 
     /// Streams one zip entry through `body`, refusing sizes that only a zip bomb has.
-    package func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func stream(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let entry = archive[path] else { throw ImportError(file: file, problem: .notAWorkbook("delen \(path) saknas")) }
         // Every part is read once (a sheet that shares its part with another is refused when the workbook is opened).
         guard partsReadLock.withLock({ partsRead.insert(path).inserted }) else {
@@ -123,7 +123,7 @@ package final class Workbook: SheetContext, @unchecked Sendable {
     }
 
     /// Parses a part with a handler, inflating it on another thread.
-    package func parse(_ path: String, with handler: XMLStreamHandler) throws {
+    func parse(_ path: String, with handler: XMLStreamHandler) throws {
         do {
             try XMLStream.parse(handler: handler) { [self] queue in
                 try stream(path) { try queue.put(Data($0)) }
@@ -192,10 +192,10 @@ package final class Workbook: SheetContext, @unchecked Sendable {
 
 /// `[Content_Types].xml`: where the workbook part is and whether it carries macros.
 private final class ContentTypes: XMLStreamHandler {
-    package var workbookPath: String?
-    package var macroEnabled = false
+    var workbookPath: String?
+    var macroEnabled = false
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         guard name == "Override", let type = attributes.string("ContentType") else { return }
         if type.contains("macroEnabled") || type.contains("vbaProject") { macroEnabled = true }
         if type.hasSuffix(".sheet.main+xml") || type.hasSuffix(".main+xml") && type.contains("spreadsheetml"), workbookPath == nil {
@@ -206,10 +206,10 @@ private final class ContentTypes: XMLStreamHandler {
 
 /// `xl/workbook.xml`: the sheets in tab order, and the date system.
 private final class WorkbookPart: XMLStreamHandler {
-    package var sheets: [(name: String, hidden: Bool, relation: String)] = []
-    package var date1904 = false
+    var sheets: [(name: String, hidden: Bool, relation: String)] = []
+    var date1904 = false
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "sheet", let sheetName = attributes.string("name"), let relation = attributes.string("id") {
             let state = attributes.string("state") ?? "visible"
             sheets.append((sheetName, state != "visible", relation))
@@ -221,11 +221,11 @@ private final class WorkbookPart: XMLStreamHandler {
 
 /// A part's relationships: id to target, and the workbook's shared strings and styles.
 private final class Relations: XMLStreamHandler {
-    package var targets: [String: String] = [:]
-    package var sharedStrings: String?
-    package var styles: String?
+    var targets: [String: String] = [:]
+    var sharedStrings: String?
+    var styles: String?
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         guard name == "Relationship", let id = attributes.string("Id"), let target = attributes.string("Target") else { return }
         targets[id] = target
         let type = attributes.string("Type") ?? ""
@@ -237,16 +237,16 @@ private final class Relations: XMLStreamHandler {
 /// `xl/sharedStrings.xml`: each `<si>` is one string, its text the `<t>` of the item or of its rich-text runs
 /// (`<r>`); phonetic hints (`<rPh>`) are not part of it.
 private final class SharedStrings: XMLStreamHandler {
-    package let file: String
-    package var bytes: [UInt8] = []
-    package var ranges: [Range<Int>] = []
+    let file: String
+    var bytes: [UInt8] = []
+    var ranges: [Range<Int>] = []
     private var start = 0
     private var inText = false
     private var phonetic = 0
 
-    package init(file: String) { self.file = file }
+    init(file: String) { self.file = file }
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "si" {
             start = bytes.count
         } else if name == "t" && phonetic == 0 {
@@ -256,7 +256,7 @@ private final class SharedStrings: XMLStreamHandler {
         }
     }
 
-    package override func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "si" {
             ranges.append(start..<bytes.count)
             if ranges.count > Workbook.sharedStringLimit || bytes.count > Workbook.sharedStringBytesLimit {
@@ -270,18 +270,18 @@ private final class SharedStrings: XMLStreamHandler {
     }
 
 
-    package override func characters(_ text: UnsafeBufferPointer<UInt8>) {
+    override func characters(_ text: UnsafeBufferPointer<UInt8>) {
         if inText { bytes.append(contentsOf: text) }
     }
 }
 
 /// `xl/styles.xml`: which cell formats show dates, so that a year typed as a date can be read as a year.
-package final class Styles: XMLStreamHandler {
-    package var customFormats: [Int: String] = [:]
-    package var cellFormats: [Int] = []
+final class Styles: XMLStreamHandler {
+    var customFormats: [Int: String] = [:]
+    var cellFormats: [Int] = []
     private var inCellFormats = false
 
-    package override func start(_ name: XMLName, _ attributes: XMLAttributes) {
+    override func start(_ name: XMLName, _ attributes: XMLAttributes) {
         if name == "numFmt", let id = attributes.string("numFmtId").flatMap(Int.init), let code = attributes.string("formatCode") {
             customFormats[id] = code
         } else if name == "cellXfs" {
@@ -291,13 +291,13 @@ package final class Styles: XMLStreamHandler {
         }
     }
 
-    package override func end(_ name: XMLName) {
+    override func end(_ name: XMLName) {
         if name == "cellXfs" { inCellFormats = false }
     }
 
 
     /// Excel's built-in date formats (14–22, 45–47) and custom codes with a date or time code.
-    package func isDateFormat(_ id: Int) -> Bool {
+    func isDateFormat(_ id: Int) -> Bool {
         if (14...22).contains(id) || (45...47).contains(id) { return true }
         guard let code = customFormats[id] else { return false }
         return Self.isDateFormatCode(code)
@@ -306,7 +306,7 @@ package final class Styles: XMLStreamHandler {
     /// True when a number format code shows a date or a time: a day, month, year, hour or second code (d, m,
     /// y, h, s) outside quoted text (`0" mån"`), escapes (`\m`), the character after `_` (a space as wide as
     /// it) or `*` (a fill), and brackets (`[Red]`, `[$-41D]`), except an elapsed time such as `[h]` or `[mm]`.
-    package static func isDateFormatCode(_ code: String) -> Bool {
+    static func isDateFormatCode(_ code: String) -> Bool {
         let characters = Array(code.lowercased())
         var index = 0
         while index < characters.count {

@@ -7,17 +7,17 @@ import LagesbildStore
 /// millions of elements, and making a String or a dictionary for each (as Foundation's XMLParser does)
 /// would cost more than reading the file. A class rather than a protocol: libxml2 calls back for every
 /// element, and a class reached through an unretained pointer costs no reference counting per call.
-package class XMLStreamHandler {
+class XMLStreamHandler {
     /// Set to stop the parse with this error.
-    @exclusivity(unchecked) package var failure: Error?
+    @exclusivity(unchecked) var failure: Error?
     fileprivate var context: xmlParserCtxtPtr?
 
-    package func start(_ name: XMLName, _ attributes: XMLAttributes) {}
-    package func end(_ name: XMLName) {}
-    package func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {}
+    func end(_ name: XMLName) {}
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {}
 
     /// Stops the parse at once (from a callback).
-    package final func stop(_ error: Error) {
+    final func stop(_ error: Error) {
         failure = error
         if let context { xmlStopParser(context) }
     }
@@ -25,18 +25,18 @@ package class XMLStreamHandler {
 
 /// An element's local name (without prefix), valid during the callback. Compared without measuring it first:
 /// most comparisons fail on the first byte.
-package struct XMLName {
-    package let pointer: UnsafePointer<xmlChar>?
+struct XMLName {
+    let pointer: UnsafePointer<xmlChar>?
 
-    package init(_ pointer: UnsafePointer<xmlChar>?) { self.pointer = pointer }
+    init(_ pointer: UnsafePointer<xmlChar>?) { self.pointer = pointer }
 
-    package var bytes: UnsafeBufferPointer<UInt8> {
+    var bytes: UnsafeBufferPointer<UInt8> {
         guard let pointer else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: pointer, count: strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)))
     }
 
     @inline(__always)
-    package static func == (name: XMLName, text: StaticString) -> Bool {
+    static func == (name: XMLName, text: StaticString) -> Bool {
         guard let pointer = name.pointer else { return text.utf8CodeUnitCount == 0 }
         let expected = text.utf8Start
         for index in 0..<text.utf8CodeUnitCount where pointer[index] != expected[index] { return false }
@@ -46,20 +46,20 @@ package struct XMLName {
 
 /// An element's attributes as libxml2's SAX2 hands them over: five pointers each (local name, prefix, URI,
 /// value start, value end).
-package struct XMLAttributes {
-    package let pointer: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
-    package let count: Int
+struct XMLAttributes {
+    let pointer: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    let count: Int
 
     /// The local name and value of attribute `index`, valid during the callback.
     @inline(__always)
-    package func attribute(_ index: Int) -> (name: XMLName, value: UnsafeBufferPointer<UInt8>) {
+    func attribute(_ index: Int) -> (name: XMLName, value: UnsafeBufferPointer<UInt8>) {
         let base = pointer! + index * 5
         guard let start = base[3], let end = base[4] else { return (XMLName(base[0]), UnsafeBufferPointer(start: nil, count: 0)) }
         return (XMLName(base[0]), UnsafeBufferPointer(start: start, count: end - start))
     }
 
     /// The value of the attribute with this local name (any prefix), valid during the callback.
-    package func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
+    func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
         guard let pointer else { return nil }
         for index in 0..<count {
             let base = pointer + index * 5
@@ -70,20 +70,20 @@ package struct XMLAttributes {
         return nil
     }
 
-    package func string(_ name: StaticString) -> String? { value(name).map { String(decoding: $0, as: UTF8.self) } }
+    func string(_ name: StaticString) -> String? { value(name).map { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// Why a part of a workbook could not be read.
-package struct XMLStreamError: Error {
-    package let message: String
+struct XMLStreamError: Error {
+    let message: String
 }
 
 /// Thrown to the inflating thread when the parse has stopped listening.
-package struct WorkbookStop: Error {}
+struct WorkbookStop: Error {}
 
 /// Chunks of a part handed from the thread that inflates it to the thread that parses it, through a short
 /// queue: the two run side by side on two cores, and memory stays bounded.
-package final class ChunkQueue: @unchecked Sendable {
+final class ChunkQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var chunks: [Data] = []
     private var finished = false
@@ -94,7 +94,7 @@ package final class ChunkQueue: @unchecked Sendable {
     private static let depth = 8
 
     /// Producer: adds a chunk, waiting while the queue is full. Throws when the consumer has stopped.
-    package func put(_ data: Data) throws {
+    func put(_ data: Data) throws {
         condition.lock()
         defer { condition.unlock() }
         while chunks.count >= Self.depth && !cancelled { condition.wait() }
@@ -104,7 +104,7 @@ package final class ChunkQueue: @unchecked Sendable {
     }
 
     /// Producer: no more chunks (with the error that ended them, if any).
-    package func finish(_ error: Error?) {
+    func finish(_ error: Error?) {
         condition.lock()
         finished = true
         failure = error
@@ -113,7 +113,7 @@ package final class ChunkQueue: @unchecked Sendable {
     }
 
     /// Consumer: stop the producer.
-    package func cancel() {
+    func cancel() {
         condition.lock()
         cancelled = true
         chunks.removeAll()
@@ -122,7 +122,7 @@ package final class ChunkQueue: @unchecked Sendable {
     }
 
     /// Consumer: copies up to `buffer.count` bytes; 0 at the end.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         if offset >= current.count {
             condition.lock()
             while chunks.isEmpty && !finished { condition.wait() }
@@ -144,7 +144,7 @@ package final class ChunkQueue: @unchecked Sendable {
     }
 
     /// The producer's error, once the consumer has read everything.
-    package var producerError: Error? {
+    var producerError: Error? {
         condition.lock()
         defer { condition.unlock() }
         return failure
@@ -157,9 +157,9 @@ package final class ChunkQueue: @unchecked Sendable {
 /// The parser never loads a DTD, never substitutes entities and never touches the network; a document
 /// with a DOCTYPE at all is refused (an Office Open XML part has none, and a DTD is what entity-expansion
 /// attacks need).
-package enum XMLStream {
+enum XMLStream {
     /// Parses what `produce` writes into the queue (on another thread) with `handler`.
-    package static func parse(handler: XMLStreamHandler, produce: @escaping @Sendable (ChunkQueue) throws -> Void) throws {
+    static func parse(handler: XMLStreamHandler, produce: @escaping @Sendable (ChunkQueue) throws -> Void) throws {
         let queue = ChunkQueue()
         let producer = Thread {
             do {
