@@ -64,13 +64,13 @@ def wrk(url, cookie, duration, connections):
                 errors=int(errors.group(1)) if errors else 0, socket=socket_errors.group(1) if socket_errors else "none")
 
 
-def server_maximum(log_path, since):
-    """The slowest request in the server's access log after byte `since`: (milliseconds, the line)."""
+def server_maximum(log_path, since, path):
+    """The slowest GET of `path` in the server's access log after byte `since`: (milliseconds, the line)."""
     slowest = (0, "")
     with open(log_path, encoding="utf-8", errors="replace") as log:
         log.seek(since)
         for line in log:
-            match = re.search(r" (\d+) (\d+) ms ", line)
+            match = re.search(r" GET " + re.escape(path) + r" (\d+) (\d+) ms ", line)
             if match and int(match.group(2)) > slowest[0]:
                 slowest = (int(match.group(2)), line.strip())
     return slowest
@@ -183,10 +183,10 @@ def main():
             result = wrk(base + path, cookie, args.duration, args.connections)
             stop.set()
             thread.join()
-            slowest, line = server_maximum(work / "server.log", since)
+            slowest, line = server_maximum(work / "server.log", since, path)
             print(f"{label}: {result['requests']:.0f} förfrågningar/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
                   f"max {result['max']:.0f} ms, timeouts {result['timeouts']}, fel {result['errors']} (socket: {result['socket']}); "
-                  f"långsammast i serverns logg {slowest} ms ({line}); {uploads['done']} uppladdningar om 100 000 rader under tiden")
+                  f"långsammast i serverns logg {slowest} ms; {uploads['done']} uppladdningar om 100 000 rader under tiden")
 
         # A login while the 10-sheet workbook is previewed (the preview must not hold the database's writer).
         logins = []

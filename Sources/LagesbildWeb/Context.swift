@@ -14,6 +14,8 @@ public struct WorkspaceContext: RequestContext {
     var user: WebUser?
     /// The `application/x-www-form-urlencoded` body of a POST whose CSRF token matched.
     var formBody = ""
+    /// The state of the data, read with the session's user in the same snapshot (one database read per request).
+    var dataVersion: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -21,8 +21,11 @@ struct Figures: Sendable {
         self.sources = sources
     }
 
-    /// The state of the data now.
-    func version() async throws -> String { try await store.asyncRead { db in try db.dataVersion() } }
+    /// The state of the data now (as the session middleware read it with the user, when it did).
+    func version(_ context: WorkspaceContext? = nil) async throws -> String {
+        if let known = context?.dataVersion { return known }
+        return try await store.asyncRead { db in try db.dataVersion() }
+    }
 
     /// The latest year with data, else the current year.
     func defaultYear(version: String) async throws -> Int {

@@ -58,7 +58,7 @@ struct OverviewController {
 
     @Sendable func overview(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let figures = shared.figures
-        let version = try await figures.version()
+        let version = try await figures.version(context)
         let year = try await LagesbildWeb.year(request, fallback: try await figures.defaultYear(version: version))
         let content = try await figures.page("oversikt", year: year, version: version) { [shared] in
             try await Self.overviewContent(shared, year: year, version: version)
@@ -99,7 +99,7 @@ struct OverviewController {
 
     @Sendable func indicatorsPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
-        let version = try await shared.figures.version()
+        let version = try await shared.figures.version(context)
         let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: version))
         let report = try await shared.figures.published(year: year, version: version)
         return shared.views.page(.matpunkter, IndicatorsPage(chrome: Chrome(title: "Mätpunkter \(year)", context: context, current: "/matpunkter"),
@@ -113,7 +113,7 @@ struct OverviewController {
     /// the published view, in which every masked value (and every change, p-value and trend computed from one) is null.
     @Sendable func indicatorsJSON(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
-        let version = try await shared.figures.version()
+        let version = try await shared.figures.version(context)
         let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: version))
         let report = user.role == .samordnare ? try await shared.figures.exact(year: year, version: version)
             : try await shared.figures.published(year: year, version: version)

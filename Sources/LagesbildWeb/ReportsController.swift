@@ -48,7 +48,7 @@ struct ReportsController {
 
     @Sendable func preview(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let internalReport = request.query("intern") != nil
-        let version = try await shared.figures.version()
+        let version = try await shared.figures.version(context)
         let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: version))
         do {
             return reportResponse(try await shared.service.render(year: year, internal: internalReport, sources: shared.figures.sources))

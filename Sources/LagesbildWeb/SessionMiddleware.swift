@@ -16,7 +16,10 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let id = request.cookies[Self.cookieName]?.value, let session = await sessions.session(id) {
-            if let user = try await service.user(id: session.userID), !user.disabled, constantTimeEqual(user.passwordHash, session.credential) {
+            // The user and the state of the data in one read: every page with figures needs both.
+            let (user, version) = try await service.store.asyncRead { db in (try db.user(id: session.userID), try db.dataVersion()) }
+            context.dataVersion = version
+            if let user, !user.disabled, constantTimeEqual(user.passwordHash, session.credential) {
                 context.session = session
                 context.user = user
             } else {

@@ -31,6 +31,32 @@ import Testing
         #expect(figures.computations == 2)
     }
 
+    /// While the new state is computed, a request is served the previous state at once; the request that started the
+    /// computation gets the new one, and so does every request after it.
+    @Test func duringAComputationThePreviousStateIsServed() async throws {
+        let cache = StateCache<Int>()
+        #expect(try await cache.value("a", version: "1") { 1 } == 1)
+        let gate = AsyncStream<Void>.makeStream()
+        async let starter = cache.value("a", version: "2") {
+            for await _ in gate.stream { break }
+            return 2
+        }
+        // Until the gate opens the computation of version 2 runs: others get version 1, without starting another.
+        var served: Int?
+        for _ in 0..<400 where served == nil {
+            if cache.computations == 2 {
+                served = try await cache.value("a", version: "2") { Issue.record("a second computation"); return -1 }
+            } else {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        #expect(served == 1 && cache.computations == 2)
+        gate.continuation.yield()
+        #expect(try await starter == 2)
+        #expect(try await cache.value("a", version: "2") { -1 } == 2)
+        #expect(cache.computations == 2)
+    }
+
     @Test func aFailedComputationIsNotKept() async throws {
         let cache = StateCache<Int>()
         struct Failure: Error {}
