@@ -164,9 +164,9 @@ import Testing
 
     /// Sends a request's head, reads what comes within `firstWait` seconds, then sends the body (if any) and reads until
     /// the final answer has come (at most 10 s more).
-    static func exchange(port: Int, head: String, body: String?, firstWait: Double) throws -> String {
+    /// A TCP socket connected to the server on loopback (the caller closes it).
+    static func connected(port: Int) throws -> Int32 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -174,7 +174,16 @@ import Testing
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard connected == 0 else {
+            close(socket)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        return socket
+    }
+
+    static func exchange(port: Int, head: String, body: String?, firstWait: Double) throws -> String {
+        let socket = try connected(port: port)
+        defer { close(socket) }
         func wait(_ seconds: Double) {
             var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
