@@ -109,7 +109,7 @@ extension FileLoad {
         case .headerOnly:
             try log.report(ImportError(file: name, problem: .headerOnly))
             return nil
-        case .failed, .notAKind, .blank:
+        case .failed, .notAKind, .blank, .unchanged:
             return nil
         }
     }

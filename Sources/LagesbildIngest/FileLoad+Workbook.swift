@@ -56,6 +56,7 @@ extension FileLoad {
                                               format: "xlsx", inserted: counts.inserted, replaced: counts.replaced,
                                               unchanged: counts.unchanged, alreadyImportedAs: nil, importID: importID)
                 result.sheet = sheet.name
+                result.notices += zeroReportNotices()
                 results.append(result)
             case .headerOnly:
                 if named {
@@ -70,7 +71,7 @@ extension FileLoad {
                 skipped.append("\"\(sheet.name)\" (ingen filtyp)")
             case .blank:
                 skipped.append("\"\(sheet.name)\" (tomt)")
-            case .alreadyImported, .failed:
+            case .alreadyImported, .unchanged, .failed:
                 break
             }
         }

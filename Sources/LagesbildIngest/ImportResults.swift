@@ -20,6 +20,8 @@ public struct FileImportResult: Sendable, Equatable {
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
+    /// Set when the content held what was stored already (a month report saved unchanged); nothing was changed.
+    public var changedNothing = false
     /// Set when this exact content was imported before; nothing was changed.
     public let alreadyImportedAs: Int64?
     public let importID: Int64?
@@ -53,7 +55,9 @@ extension ImportReport {
     public var lines: [String] {
         var lines: [String] = []
         for file in files {
-            if let earlier = file.alreadyImportedAs {
+            if file.changedNothing {
+                lines.append("\(file.displayName): samma uppgifter som redan finns; inget ändrades.")
+            } else if let earlier = file.alreadyImportedAs {
                 lines.append("\(file.displayName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
             } else {
                 let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")

@@ -31,7 +31,8 @@ public struct Importer {
     /// `names`: how messages and the import log name each file (an upload's original name); the paths by default.
     /// `scope`: what a rapportör may report (rows of other källor or förvaltningar, and other kinds, are refused).
     public func importFiles(_ paths: [String], names: [String]? = nil, kind forcedKind: DataKind? = nil, sheets: [String] = [],
-                            dryRun: Bool = false, scope: ImportScope? = nil, progress: ImportProgress? = nil) throws -> ImportReport {
+                            dryRun: Bool = false, scope: ImportScope? = nil, progress: ImportProgress? = nil,
+                            replacingMonth: SourceMonth? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
         var results: [FileImportResult] = []
@@ -46,6 +47,7 @@ public struct Importer {
                                         rowsBefore: rowsSoFar, progress: progress, dryRun: dryRun)
                     load.sheets = sheets
                     load.scope = scope
+                    load.replacingMonth = replacingMonth
                     load.inflation = inflation
                     load.workbookInflationLimit = workbookInflationLimit
                     if let names, index < names.count { load.name = names[index] }

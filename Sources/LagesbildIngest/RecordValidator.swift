@@ -146,6 +146,13 @@ final class RecordValidator {
     private let scopeDefault: StableBytes?
     private let scopeKommun: StableBytes?
     private let kommunColumn: Int?
+    /// For signals: the kategori column, whose empty value makes the row a zero report (``ZeroReport``), and the
+    /// positions of the columns the zero report's rule checks.
+    private let zeroReportMarker: Int?
+    private let zeroReportEmpty: [Int]
+    private let zeroReportZero: [Int]
+    private let zeroReportZeroOrEmpty: [Int]
+    private let zeroReportSource: Int?
 
     init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
         self.mapping = mapping
@@ -171,6 +178,12 @@ final class RecordValidator {
         scopeRegistered = registered
         scopeDefault = column.flatMap { mapping.positions[$0] == nil ? StableBytes(allowed[0]) : nil }
         scopeKommun = scope?.kommun.map { StableBytes($0.rawValue) }
+        let zeroReports = mapping.kind == .signaler
+        zeroReportMarker = zeroReports ? names.firstIndex(of: ZeroReport.marker) : nil
+        zeroReportEmpty = zeroReports ? ZeroReport.emptyColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportZero = zeroReports ? ZeroReport.zeroColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportZeroOrEmpty = zeroReports ? ZeroReport.zeroOrEmptyColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportSource = zeroReports ? names.firstIndex(of: ZeroReport.sourceColumn) : nil
     }
 
     /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
@@ -181,6 +194,7 @@ final class RecordValidator {
             return false
         }
         let errorCount = errors.count
+        var isZeroReport = false
         for index in rules.indices {
             let rule = rules[index]
             let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
@@ -237,7 +251,10 @@ final class RecordValidator {
                 default: fail(.monthOutOfRange(text.text))
                 }
             case .vocabulary:
-                if text.isEmpty {
+                if text.isEmpty && index == zeroReportMarker {
+                    row[index] = .text(empty.bytes)
+                    isZeroReport = true
+                } else if text.isEmpty {
                     if rule.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
                 } else if let code = caches[index]!.code(for: text) {
                     row[index] = .text(code)
@@ -291,6 +308,10 @@ final class RecordValidator {
                                       problem: .kommunOutsideScope(bytes.text, own: scopeKommun.bytes.text)))
         }
         guard errors.count == errorCount else { return false }
+        if isZeroReport, let problem = zeroReportProblem(row) {
+            errors.append(ImportError(file: file, line: line, column: columns[problem.column].name, problem: problem.problem))
+            return false
+        }
         for rule in partWhole {
             if case .integer(let part) = row[rule.part], case .integer(let whole) = row[rule.whole], part > whole {
                 let partName = columns[rule.part].name, wholeName = columns[rule.whole].name
@@ -299,6 +320,21 @@ final class RecordValidator {
             }
         }
         return errors.count == errorCount
+    }
+
+    /// What makes a row without a kategori something other than a zero report, on which column.
+    private func zeroReportProblem(_ row: [BindValue]) -> (column: Int, problem: ImportProblem)? {
+        for index in zeroReportZero {
+            if case .integer(let count) = row[index], count != 0 { return (zeroReportMarker!, .zeroReportWithCount(Int(count))) }
+        }
+        for index in zeroReportEmpty {
+            if case .text(let bytes) = row[index], !bytes.isEmpty { return (index, .zeroReportWithValue(columns[index].name)) }
+        }
+        for index in zeroReportZeroOrEmpty {
+            if case .integer(let count) = row[index], count != 0 { return (index, .zeroReportWithValue(columns[index].name)) }
+        }
+        if let index = zeroReportSource, case .text(let bytes) = row[index], bytes.isEmpty { return (index, .zeroReportWithoutSource) }
+        return nil
     }
 
     /// A column's check, with no payload: trivially copied in the loop over a row's fields.

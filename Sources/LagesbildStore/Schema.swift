@@ -385,6 +385,11 @@ enum Schema {
                 CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
                 """)
         }
+        // Zero reports (a signal row without a kategori: a källa's "no signals this month") are looked up by källa and
+        // month whenever signals are imported; a partial index holds only them.
+        migrator.registerMigration("v9-zero-reports") { db in
+            try db.execute(sql: "CREATE INDEX signal_zero_report ON signal(kommun, ar, manad, kalla) WHERE kategori = ''")
+        }
         return migrator
     }
 }

@@ -127,8 +127,9 @@ extension OverviewController.OverviewPage.Month: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "label": label
-        case "reported": reported
+        case "mark": mark
         case "text": text
+        case "style": style
         default: nil
         }
     }

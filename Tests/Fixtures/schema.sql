@@ -22,6 +22,9 @@ CREATE INDEX samverkan_history_replaced ON samverkan_history(replaced_by);
 -- index signal_history_replaced
 CREATE INDEX signal_history_replaced ON signal_history(replaced_by);
 
+-- index signal_zero_report
+CREATE INDEX signal_zero_report ON signal(kommun, ar, manad, kalla) WHERE kategori = '';
+
 -- index utbildning_history_replaced
 CREATE INDEX utbildning_history_replaced ON utbildning_history(replaced_by);
 
