@@ -4,7 +4,7 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case anvandare, fel, formular, importer, inloggning, logg, matpunkter, rapporter, sida, uppgifter
+    case anvandare, fel, formular, importer, inloggning, logg, manad, matpunkter, rapporter, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval

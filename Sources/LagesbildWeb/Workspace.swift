@@ -86,6 +86,7 @@ public enum Workspace {
                                                      figures: reporting)
         UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)))
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
+        MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         // The samordnare alone: the import log and undo, accounts, the audit log.
         let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
         ImportsController(shared: shared).addRoutes(to: samordnare)
