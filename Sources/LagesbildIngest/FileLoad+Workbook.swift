@@ -47,7 +47,7 @@ extension FileLoad {
                 continue
             }
             let reader = SheetRecords(workbook: workbook, sheet: sheet)
-            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, source: reader.source)
+            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, registers: registers, source: reader.source)
             let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
                                    mapError: reader.place, reportsUnknownKind: named, checksEarlierImports: false)
             switch outcome {

@@ -36,6 +36,8 @@ final class FileLoad {
     lazy var name: String = path
     /// What a rapportör may report, when the import is one of theirs.
     var scope: ImportScope?
+    /// The registers the names of the rows must be in (the import's, shared by its files).
+    var registers: RegisterBook?
     var fileIsClean: Bool { log.errors.count == errorsBefore }
 
     /// A month report (the workspace's month form): the file stands for this källa's whole month, whose stored rows
@@ -87,7 +89,7 @@ final class FileLoad {
             return try runOfficial(format, encoding: encoding, timestamp: timestamp)
         }
         let checksum = Checksum(path: path, displayName: name)
-        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope)
+        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, registers: registers)
         let outcome = try load(pipeline, logName: URL(fileURLWithPath: name).lastPathComponent, encodingName: encoding.swedishName,
                                sha256: { try checksum.wait() }, mapError: { $0 })
         switch outcome {
@@ -146,6 +148,8 @@ final class FileLoad {
               mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true,
               checksEarlierImports: Bool = true) throws -> LoadOutcome {
         var outcome: LoadOutcome = .failed
+        // Names this source added are forgotten unless it is kept.
+        defer { registers?.discardPending() }
         try db.inSavepoint {
             var kind: DataKind?
             var importID: Int64 = 0
@@ -246,10 +250,24 @@ final class FileLoad {
                 outcome = .unchanged(sha256: sha256 ?? "")
                 return .rollback
             }
+            try keepAddedNames(importID: importID)
             try ImportLog.finish(db, id: importID, counts: counts, sha256: sha256 ?? "", dryRun: dryRun)
             outcome = .loaded(kind, importID: importID, counts: counts, sha256: sha256 ?? "")
             return .commit
         }
         return outcome
+    }
+}
+
+extension FileLoad {
+    /// Writes the names the kept source added to the registers, as added by its import (none in a dry run).
+    func keepAddedNames(importID: Int64) throws {
+        guard let registers else { return }
+        let added = registers.keepPending()
+        guard !dryRun else { return }
+        for register in NameRegister.allCases {
+            let names = added.filter { $0.register == register }.map(\.name)
+            if !names.isEmpty { try db.addRegisterNames(names, to: register, importID: importID) }
+        }
     }
 }

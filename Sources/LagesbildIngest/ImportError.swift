@@ -102,6 +102,8 @@ public enum ImportProblem: Equatable, Sendable {
     case valueOutsideScope(String, allowed: [String])
     /// A rapportör's row for another municipality than their own.
     case kommunOutsideScope(String, own: String)
+    /// A name not in its register (källor, förvaltningar, områden, samverkansaktörer), with the nearest registered names.
+    case unknownName(NameRegister, String, suggestions: [String], registerIsEmpty: Bool)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -280,10 +282,15 @@ extension ImportProblem {
             "filen är av typen \(kind.rawValue), som ditt konto inte rapporterar; samordnaren läser in den"
         case .kommunOutsideScope(let value, let own):
             "\"\(value)\" är inte din kommun; ditt konto rapporterar bara för kommun \(own)"
+        case .unknownName(let register, let name, let suggestions, let empty):
+            register.refusal(of: name, suggestions: suggestions, registerIsEmpty: empty)
         case .valueOutsideScope(let value, let allowed):
             "\"\(value)\" är inte din; ditt konto rapporterar bara för \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))"
         }
     }
 }
 
-extension ImportError: UserFacingError {}
+extension ImportError: UserFacingError {
+    /// A name refused because it is not in its register.
+    public var isUnknownName: Bool { if case .unknownName = problem { true } else { false } }
+}

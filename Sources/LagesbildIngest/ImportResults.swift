@@ -31,6 +31,14 @@ public struct FileImportResult: Sendable, Equatable {
 public struct ImportReport: Sendable, Equatable {
     public let files: [FileImportResult]
     public let dryRun: Bool
+    /// Names the import added to the registers (the samordnare's choice to add new names), in the order met.
+    public var addedNames: [AddedName] = []
+}
+
+/// A name an import added to a register.
+public struct AddedName: Sendable, Equatable {
+    public let register: NameRegister
+    public let name: String
 }
 
 /// An import refused: every error found (up to the limit). Nothing was written.
@@ -72,6 +80,10 @@ extension ImportReport {
                 lines.append("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
             }
             for notice in file.notices { lines.append("\(file.displayName): obs: \(notice)") }
+        }
+        for register in NameRegister.allCases {
+            let names = addedNames.filter { $0.register == register }.map { "\"\($0.name)\"" }
+            if !names.isEmpty { lines.append("Nya namn i \(register.registerInSwedish): \(names.joined(separator: ", ")).") }
         }
         return lines
     }

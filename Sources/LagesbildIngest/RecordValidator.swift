@@ -154,7 +154,19 @@ final class RecordValidator {
     private let zeroReportZeroOrEmpty: [Int]
     private let zeroReportSource: Int?
 
-    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
+    /// The columns that name entries of a register, and whether a name unknown there is added (the områden's
+    /// boundaries add their names) rather than refused; per column, the spellings seen and their registered names.
+    private let registerColumns: [(index: Int, register: NameRegister, adds: Bool)]
+    private var registeredSpellings: [[(spelling: StableBytes, registered: StableBytes)]]
+    private let registers: RegisterBook?
+
+    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil, registers: RegisterBook? = nil) {
+        self.registers = registers
+        registerColumns = registers == nil ? [] : mapping.kind.columns.indices.compactMap { index in
+            NameRegister.register(of: mapping.kind, column: mapping.kind.columns[index].db)
+                .map { (index, $0, mapping.kind == .omraden) }
+        }
+        registeredSpellings = Array(repeating: [], count: registerColumns.count)
         self.mapping = mapping
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
@@ -195,10 +207,13 @@ final class RecordValidator {
         }
         let errorCount = errors.count
         var isZeroReport = false
+        // Columns that failed: their slot in `row` still holds the previous record's value.
+        var failed: UInt64 = 0
         for index in rules.indices {
             let rule = rules[index]
             let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
             func fail(_ problem: ImportProblem) {
+                failed |= 1 << UInt64(index)
                 errors.append(ImportError(file: file, line: line, column: columns[index].name, problem: problem))
             }
             // A boundary is digits lagesbild wrote itself from a GeoJSON file's coordinates, checked below instead.
@@ -291,6 +306,9 @@ final class RecordValidator {
                 }
             }
         }
+        for slot in registerColumns.indices where failed & (1 << UInt64(registerColumns[slot].index)) == 0 {
+            checkRegistered(slot, row: &row, line: line, errors: &errors)
+        }
         if let scopeColumn {
             if let scopeDefault {
                 row[scopeColumn] = .text(scopeDefault.bytes)
@@ -335,6 +353,33 @@ final class RecordValidator {
         }
         if let index = zeroReportSource, case .text(let bytes) = row[index], bytes.isEmpty { return (index, .zeroReportWithoutSource) }
         return nil
+    }
+
+    /// Replaces a name by its registered spelling, or reports it unknown with the nearest registered names. An empty
+    /// name is "not given" and never checked. The spellings seen are remembered (a file uses few), so the folding of
+    /// ``TextKey`` runs once per spelling, not per row.
+    private func checkRegistered(_ slot: Int, row: inout [BindValue], line: Int, errors: inout [ImportError]) {
+        let column = registerColumns[slot]
+        guard let registers, case .text(let bytes) = row[column.index], !bytes.isEmpty else { return }
+        for known in registeredSpellings[slot] where known.spelling.bytes.count == bytes.count {
+            if memcmp(known.spelling.bytes.baseAddress!, bytes.baseAddress!, bytes.count) == 0 {
+                row[column.index] = .text(known.registered.bytes)
+                return
+            }
+        }
+        switch registers.look(up: bytes.text, in: column.register, adds: column.adds) {
+        case .registered(let name):
+            let registered = StableBytes(name)
+            if registeredSpellings[slot].count < 256 {
+                registeredSpellings[slot].append((StableBytes(bytes.text), registered))
+            } else {
+                retained.append(registered)
+            }
+            row[column.index] = .text(registered.bytes)
+        case .unknown(let suggestions, let empty):
+            errors.append(ImportError(file: file, line: line, column: columns[column.index].name,
+                                      problem: .unknownName(column.register, bytes.text, suggestions: suggestions, registerIsEmpty: empty)))
+        }
     }
 
     /// A column's check, with no payload: trivially copied in the loop over a row's fields.

@@ -15,6 +15,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case userCreated = "användare skapad"
     case userDisabled = "användare avstängd"
     case passwordChanged = "lösenord bytt"
+    case registerAdd = "register: nytt namn"
+    case registerRename = "register: namnbyte"
+    case registerMerge = "register: sammanslagning"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -33,6 +36,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .userCreated: "Konto skapat"
         case .userDisabled: "Konto avstängt"
         case .passwordChanged: "Lösenord bytt"
+        case .registerAdd: "Namn tillagt i ett register"
+        case .registerRename: "Namn bytt i ett register"
+        case .registerMerge: "Namn sammanslagna i ett register"
         }
     }
 }

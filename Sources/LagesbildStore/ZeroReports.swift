@@ -109,25 +109,7 @@ extension Database {
     }
 }
 
-/// Names the workspace's month form offers as choices.
 extension Database {
-    /// Every källa of the municipality's signals and of the accounts' scopes, in Swedish order.
-    package func sourceNames(kommun: KommunCode) throws -> [String] {
-        var names = Set(try String.fetchAll(self, sql: "SELECT DISTINCT kalla FROM signal WHERE kommun = ? AND kalla <> ''", arguments: [kommun.rawValue]))
-        for scope in try String.fetchAll(self, sql: "SELECT kallor FROM web_user WHERE disabled = 0") {
-            names.formUnion(scope.split(separator: "\n").map(String.init))
-        }
-        return names.sorted { $0.compare($1, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
-    }
-
-    /// Every område of the municipality's signals, population and boundaries, in Swedish order.
-    package func areaChoices(kommun: KommunCode) throws -> [String] {
-        try String.fetchAll(self, sql: """
-            SELECT omrade FROM signal WHERE kommun = ?1 AND omrade <> '' UNION SELECT omrade FROM befolkning WHERE kommun = ?1 AND omrade <> ''
-            UNION SELECT omrade FROM omrade_grans WHERE kommun = ?1
-            """, arguments: [kommun.rawValue]).sorted { $0.compare($1, locale: Locale(identifier: "sv_SE")) == .orderedAscending }
-    }
-
     /// Whether `id` is an import (not undone) of `kind` in the import log.
     package func importEntryExists(_ id: Int64, kind: DataKind) throws -> Bool {
         try Bool.fetchOne(self, sql: """

@@ -116,11 +116,10 @@ struct MonthController {
 
     static func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 
-    /// The källor a user may choose: a rapportör's own; for the samordnare every källa stored or in an account's scope.
+    /// The källor a user may choose: a rapportör's own; for the samordnare every källa of the register.
     func sourceChoices(for user: WebUser) async throws -> [String] {
         if user.role != .samordnare { return user.kallor }
-        let kommun = shared.store.ownKommun
-        return try await shared.store.asyncRead { db in try db.sourceNames(kommun: kommun) }
+        return try await shared.service.registerNames(.kallor)
     }
 }
 

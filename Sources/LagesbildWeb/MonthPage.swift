@@ -51,9 +51,8 @@ extension MonthController {
               noSignals: Bool, version: String, lines: [String] = [], errors: [String] = [],
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let kommun = shared.store.ownKommun
-        let (areas, status_) = try await shared.store.asyncRead { db in
-            (try db.areaChoices(kommun: kommun), try db.reportingStatus(kommun: kommun, year: year))
-        }
+        let areas = try await shared.service.registerNames(.omraden)
+        let status_ = try await shared.store.asyncRead { db in try db.reportingStatus(kommun: kommun, year: year) }
         // The months at a glance: a rapportör's källor, or the källa the samordnare chose.
         let shown = user.role == .samordnare ? (source.isEmpty ? [] : [source]) : sources
         let calendar = shown.map { name in

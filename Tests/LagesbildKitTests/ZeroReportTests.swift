@@ -25,7 +25,7 @@ import Testing
         return path
     }
 
-    func importSignals(_ text: String) throws -> ImportReport { try Importer(store: store).importFiles([file(text)]) }
+    func importSignals(_ text: String) throws -> ImportReport { try Importer(store: store).importFiles([file(text)], addingNames: true) }
 
     func refusal(_ text: String) throws -> [String] {
         let before = try store.importLog().count
@@ -130,11 +130,11 @@ import Testing
 
     @Test func aDryRunSaysWhatTheImportWould() throws {
         _ = try importSignals("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")
-        let dry = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;klotter;Skola;2\n")], dryRun: true)
+        let dry = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;klotter;Skola;2\n")], dryRun: true, addingNames: true)
         #expect(dry.files.first?.notices == ["1 tidigare nollrapport (inga signaler) ersattes av signaler för samma källa och månad"])
         #expect(try status()["Skola"]?.state(of: 4) == .zero)
         do {
-            _ = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;klotter;Skola;2\n2025;4;;Skola;0\n")], dryRun: true)
+            _ = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;klotter;Skola;2\n2025;4;;Skola;0\n")], dryRun: true, addingNames: true)
             Issue.record("dry run accepted a zero report beside signals")
         } catch let failure as ImportFailure {
             #expect(failure.errors.map(\.line) == [3])
@@ -145,7 +145,7 @@ import Testing
         _ = try importSignals("år;månad;kategori;källa;antal\n2025;4;klotter;Skola;2\n2025;4;flygblad;Skola;1\n2025;4;klotter;Fritid;5\n")
         let month = SourceMonth(kommun: "2313", year: 2025, month: 4, source: "Skola")
         // "No signals" for the month: Skola's two rows go to history under one entry; Fritid's stay.
-        let zero = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler,
+        let zero = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler, addingNames: true,
                                                           replacingMonth: month)
         let entry = try #require(zero.files.first?.importID)
         #expect(try status()["Skola"]?.state(of: 4) == .zero)
@@ -153,7 +153,7 @@ import Testing
         #expect(try store.importLog().first { $0.id == entry }?.rowsDeleted == 2)
         // The same again changes nothing and writes nothing.
         let before = try store.importLog().count
-        let again = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler,
+        let again = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler, addingNames: true,
                                                            replacingMonth: month)
         #expect(again.files.first?.changedNothing == true && again.files.first?.importID == nil)
         #expect(try store.importLog().count == before)
