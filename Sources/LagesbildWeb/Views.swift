@@ -4,7 +4,7 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case anvandare, fel, formular, importer, inloggning, logg, manad, matpunkter, rapporter, sida, uppgifter
+    case anvandare, fel, formular, importer, inloggning, logg, manad, matpunkter, rapporter, register, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval
@@ -66,6 +66,7 @@ struct Chrome {
     let onReports: Bool
     let onUsers: Bool
     let onLog: Bool
+    let onRegister: Bool
 
     init(title: String, context: WorkspaceContext, current: String) {
         self.title = title
@@ -82,6 +83,7 @@ struct Chrome {
         onReports = current == "/rapporter"
         onUsers = current == "/anvandare"
         onLog = current == "/logg"
+        onRegister = current == "/register"
     }
 }
 
@@ -118,6 +120,7 @@ extension Chrome: MustacheParent {
         case "onReports": onReports
         case "onUsers": onUsers
         case "onLog": onLog
+        case "onRegister": onRegister
         default: nil
         }
     }

@@ -91,6 +91,7 @@ public enum Workspace {
         let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
         ImportsController(shared: shared).addRoutes(to: samordnare)
         UsersController(shared: shared).addRoutes(to: samordnare)
+        RegisterController(shared: shared).addRoutes(to: samordnare)
         AuditController(shared: shared).addRoutes(to: samordnare)
         return router
     }
