@@ -165,7 +165,7 @@ extension ImportProblem {
         case .tooManyFields(let limit): "raden har fler än \(limit) fält"
         case .recordTooLong(let limit): "raden är längre än \(limit) byte"
         case .unknownKind(let headers):
-            "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade rubriker för \(DataKind.listInSwedish) (se README), eller ange --kind"
+            "kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\(headers.map { "\"\($0)\"" }.joined(separator: ", "))); förväntade minst rubrikerna för en filtyp: \(DataKind.requiredHeadersInSwedish)"
         case .kindMismatch(let expected, let detected):
             if let detected {
                 "rubrikerna ser ut som \(detected.rawValue), inte \(expected.rawValue) som angavs med --kind"
@@ -277,6 +277,7 @@ extension ImportProblem {
             "arbetsboken har inget blad \"\(name)\"; bladen är \(available.map { "\"\($0)\"" }.joined(separator: ", "))"
         case .workbookWithoutData(let skipped):
             "arbetsboken har inget blad med data att läsa in" + (skipped.isEmpty ? "" : " (hoppade över \(skipped.joined(separator: ", ")))")
+                + ". Ett blad läses in när dess första rad har rubrikerna för en filtyp, minst: \(DataKind.requiredHeadersInSwedish)"
         case .sheetNotAKind(let name): "bladet \"\(name)\" har ingen rubrikrad som lagesbild känner igen (se README för kolumnerna)"
         case .kindOutsideScope(let kind):
             "filen är av typen \(kind.rawValue), som ditt konto inte rapporterar; samordnaren läser in den"

@@ -34,6 +34,9 @@ public struct ImportScope: Sendable, Equatable {
         }
     }
 
+    /// Whether the scope lets its rapportör report this kind.
+    public func allows(_ kind: DataKind) -> Bool { binding(for: kind) != nil }
+
     /// The kinds this scope allows, in Swedish, for messages.
     package var allowedInSwedish: String {
         var parts: [String] = []

@@ -98,6 +98,14 @@ public enum DataKind: String, CaseIterable, Sendable, Codable {
     /// The kinds a table's header names (the områden's boundaries come from GeoJSON only).
     public static var listInSwedish: String { listInSwedish(allCases.filter { $0 != .omraden }) }
 
+    /// "signaler (år, kategori, antal), utbildning (…) …": the headers each kind's sheet or file must have, for the
+    /// refusal of a sheet or file that is none of them.
+    public static var requiredHeadersInSwedish: String {
+        allCases.filter { $0 != .omraden && $0 != .referens }
+            .map { kind in "\(kind.rawValue) (\(kind.columns.filter(\.required).map(\.name).joined(separator: ", ")))" }
+            .joined(separator: "; ")
+    }
+
     package static func listInSwedish(_ kinds: [DataKind]) -> String {
         let names = kinds.map(\.rawValue)
         return names.dropLast().joined(separator: ", ") + " eller " + names.last!

@@ -4,6 +4,7 @@ import LagesbildIngest
 import LagesbildModel
 import LagesbildService
 import LagesbildStore
+import NIOPosix
 
 /// Uploads: the page, the preview (as `import --dry-run`) and saving it. The upload is the one route that takes
 /// `multipart/form-data`; it checks the session's token as the body's first field, before any file is written.
@@ -13,13 +14,18 @@ struct UploadController {
     func addRoutes(upload uploadGroup: RouterGroup<WorkspaceContext>, forms: RouterGroup<WorkspaceContext>) {
         uploadGroup.post("/uppgifter/fil", use: upload)
         forms.get("/uppgifter", use: dataPage)
+        forms.get("/uppgifter/mall", use: template)
         forms.post("/uppgifter/spara", use: save)
         forms.post("/uppgifter/avbryt", use: cancel)
     }
 
     struct DataPage {
         struct Submission { let at: String; let detail: String }
+        /// A kind the user may upload and its columns, the required ones marked.
+        struct KindColumns { let kind: String; let columns: String }
         let chrome: Chrome
+        let kinds: [KindColumns]
+        let year: Int
         let scope: String?
         let maxUpload: String
         let submissions: [Submission]
@@ -36,7 +42,13 @@ struct UploadController {
                   uploadID: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = try context.requireUser()
         let submissions = try await shared.service.submissions(of: user.name).map { DataPage.Submission(at: minute($0.at), detail: $0.detail) }
-        let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"),
+        let scope = shared.service.scope(of: user)
+        let kinds = DataKind.allCases.filter { $0 != .omraden && (scope == nil || scope!.allows($0)) }.map { kind in
+            DataPage.KindColumns(kind: kind.rawValue, columns: kind.columns.filter { $0.db != .kommun || scope == nil }
+                .map { $0.required ? "\($0.name) (obligatorisk)" : $0.name }.joined(separator: ", "))
+        }
+        let year = try await shared.figures.defaultYear(version: try await shared.figures.version())
+        let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"), kinds: kinds, year: year,
                             scope: shared.service.scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
                             maxUpload: maxUploadText, submissions: submissions, hasSubmissions: !submissions.isEmpty, heading: heading, lines: lines,
                             errors: errors, hasErrors: !errors.isEmpty, uploadID: uploadID)
@@ -44,6 +56,24 @@ struct UploadController {
     }
 
     @Sendable func dataPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await dataPage(context) }
+
+    /// The Excel template for a year (`lagesbild mall`), for this user: a rapportör's sheets only, with their own källor
+    /// and förvaltningar as the only choices, and the registers' names as lists.
+    @Sendable func template(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let user = try context.requireUser()
+        let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: try await shared.figures.version()))
+        let store = shared.store, scope = shared.service.scope(of: user)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-mall-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let data = try await NIOThreadPool.singleton.runIfActive {
+            try LagesbildIngest.Template.write(to: url, year: year, store: store, audience: .workspace(scope: scope))
+            return try Data(contentsOf: url)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            .contentDisposition: "attachment; filename=\"lagesbild-mall-\(year).xlsx\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 
     /// The upload limit as the pages state it: "50 MB", "1,5 MB", "500 kB".
     var maxUploadText: String {

@@ -131,6 +131,7 @@ struct Browser {
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
             ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden]),
             ("GET", "/uppgifter/manad?ar=2024&manad=3", [.login, .ok, .ok, .forbidden]),
+            ("GET", "/uppgifter/mall?ar=2024", [.login, .ok, .ok, .forbidden]),
             ("POST", "/uppgifter/manad", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
             ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
             ("POST", "/uppgifter/signal/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
