@@ -11,7 +11,10 @@ import NIOPosix
 struct UploadController {
     let shared: Shared
 
-    func addRoutes(upload uploadGroup: RouterGroup<WorkspaceContext>, forms: RouterGroup<WorkspaceContext>) {
+    func addRoutes(upload uploadGroup: RouterGroup<WorkspaceContext>, forms: RouterGroup<WorkspaceContext>,
+                   samordnare: RouterGroup<WorkspaceContext>) {
+        // Adding names to the registers is the samordnare's alone.
+        samordnare.post("/uppgifter/nya-namn", use: addNames)
         uploadGroup.post("/uppgifter/fil", use: upload)
         forms.get("/uppgifter", use: dataPage)
         forms.get("/uppgifter/mall", use: template)
@@ -36,10 +39,13 @@ struct UploadController {
         let errors: [String]
         let hasErrors: Bool
         let uploadID: String?
+        /// A samordnare's upload refused only for names not in the registers: it is kept, to be previewed again with
+        /// the names added.
+        let unknownNamesUploadID: String?
     }
 
     func dataPage(_ context: WorkspaceContext, heading: String? = nil, lines: [String] = [], errors: [String] = [],
-                  uploadID: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+                  uploadID: String? = nil, unknownNamesUploadID: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = try context.requireUser()
         let submissions = try await shared.service.submissions(of: user.name).map { DataPage.Submission(at: minute($0.at), detail: $0.detail) }
         let scope = shared.service.scope(of: user)
@@ -51,7 +57,7 @@ struct UploadController {
         let page = DataPage(chrome: Chrome(title: "Uppgifter", context: context, current: "/uppgifter"), kinds: kinds, year: year,
                             scope: shared.service.scope(of: user).map { "Ditt konto rapporterar \($0.allowedInSwedish)." },
                             maxUpload: maxUploadText, submissions: submissions, hasSubmissions: !submissions.isEmpty, heading: heading, lines: lines,
-                            errors: errors, hasErrors: !errors.isEmpty, uploadID: uploadID)
+                            errors: errors, hasErrors: !errors.isEmpty, uploadID: uploadID, unknownNamesUploadID: unknownNamesUploadID)
         return shared.views.page(.uppgifter, page, status: status)
     }
 
@@ -121,8 +127,38 @@ struct UploadController {
             try await shared.service.audit(.preview, by: context.actor, detail: files)
             return try await dataPage(context, heading: "Förhandsgranskning: så här skulle filerna läsas in", lines: report.lines, uploadID: id)
         } catch let failure as ImportFailure {
-            await uploads.discard(folder)
             try await shared.service.audit(.preview, by: context.actor, detail: "\(files): \(failure.errors.count) fel")
+            var kept: String?
+            if user.role == .samordnare, !failure.truncated, failure.errors.allSatisfy(\.isUnknownName) {
+                let id = Random.hex(bytes: 16)
+                await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
+                kept = id
+            } else {
+                await uploads.discard(folder)
+            }
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+                                      unknownNamesUploadID: kept, status: .unprocessableContent)
+        }
+    }
+
+    /// The samordnare's choice after a preview refused only for unknown names: the same files previewed again with the
+    /// names added to the registers (the preview lists them), kept for Spara with that choice.
+    @Sendable func addNames(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        guard let session = context.session, let id = try context.form(UploadForm.self).uppladdning,
+              let upload = await shared.uploads.take(id, sessionID: session.id) else {
+            return try await dataPage(context, heading: "Inget sparades", errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
+                                      status: .gone)
+        }
+        let store = shared.store
+        let paths = upload.paths, names = upload.names
+        do {
+            let report = try await background { try Importer(store: store).importFiles(paths, names: names, dryRun: true, addingNames: true) }
+            let newID = Random.hex(bytes: 16)
+            await shared.uploads.keep(.init(id: newID, sessionID: session.id, folder: upload.folder, paths: paths, names: names, created: Date(),
+                                            addingNames: true))
+            return try await dataPage(context, heading: "Förhandsgranskning med de nya namnen i registren", lines: report.lines, uploadID: newID)
+        } catch let failure as ImportFailure {
+            await shared.uploads.discard(upload.folder)
             return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
                                       status: .unprocessableContent)
         }
@@ -143,7 +179,11 @@ struct UploadController {
         do {
             let scope = shared.service.scope(of: user)
             let store = shared.store
-            let report = try await background { try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope) }
+            // Names are added only on the samordnare's explicit choice in the preview; a rapportör never adds any.
+            let adding = upload.addingNames && user.role == .samordnare
+            let report = try await background {
+                try Importer(store: store).importFiles(upload.paths, names: upload.names, scope: scope, addingNames: adding)
+            }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try await shared.service.audit(.save, by: context.actor, detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
             return try await dataPage(context, heading: "Sparat", lines: report.lines)

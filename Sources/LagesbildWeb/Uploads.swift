@@ -16,6 +16,8 @@ actor UploadStore {
         let paths: [String]
         let names: [String]
         let created: Date
+        /// The samordnare chose to add the files' unknown names to the registers (the preview said which).
+        var addingNames = false
     }
 
     static let lifetime: TimeInterval = 60 * 60

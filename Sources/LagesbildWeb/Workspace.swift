@@ -84,11 +84,12 @@ public enum Workspace {
         let reporting = router.group().add(middleware: RequireRole(.samordnare, .rapportor))
         OverviewController(shared: shared).addRoutes(overview: router.group().add(middleware: RequireRole(.samordnare, .rapportor, elsewhere: [.lasare: "/rapporter"])),
                                                      figures: reporting)
-        UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)))
+        // The samordnare alone: the import log and undo, accounts, registers, the audit log, names added in an upload.
+        let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
+        UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)),
+                                                   samordnare: samordnare)
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
-        // The samordnare alone: the import log and undo, accounts, the audit log.
-        let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
         ImportsController(shared: shared).addRoutes(to: samordnare)
         UsersController(shared: shared).addRoutes(to: samordnare)
         RegisterController(shared: shared).addRoutes(to: samordnare)

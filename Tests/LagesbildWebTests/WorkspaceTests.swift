@@ -138,6 +138,7 @@ struct Browser {
             ("POST", "/uppgifter/utbildning/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
             ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
             ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
+            ("POST", "/uppgifter/nya-namn", [.login, .redirect("status 410"), .forbidden, .forbidden]),
             ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
             ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden]),
             ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
