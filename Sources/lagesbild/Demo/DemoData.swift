@@ -110,9 +110,14 @@ public enum DemoData {
             let (count, concern, police) = cells[key]!
             rows.append(key.split(separator: "|", omittingEmptySubsequences: false).map(String.init) + [String(count), String(concern), String(police)])
         }
-        // Sources that saw nothing report zero, so they count as reporting.
-        for source in sources where !order.contains(where: { $0.hasSuffix("|\(source)") }) {
-            rows.append([String(year), "", "Övrigt", "", "", source, "0", "0", "0"])
+        // A source that saw nothing in a month says so with a zero report (no kategori, antal 0), so that the month
+        // counts as reported. The last source has not yet reported November and December 2025: the overview shows them
+        // missing.
+        for source in sources {
+            let reported = Set(order.filter { $0.hasSuffix("|\(source)") }.compactMap { Int($0.split(separator: "|", omittingEmptySubsequences: false)[1]) })
+            for month in 1...12 where !reported.contains(month) && !(year == 2025 && source == sources.last && month >= 11) {
+                rows.append([String(year), String(month), "", "", "", source, "0", "", ""])
+            }
         }
         return rows
     }
