@@ -138,7 +138,7 @@ extension ImportProblem {
     }
 
     /// The Swedish sentence a coordinator reads.
-    var sentence: String {
+    package var sentence: String {
         switch self {
         case .fileNotFound: "filen finns inte"
         case .isDirectory: "är en mapp, inte en fil"

@@ -14,6 +14,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case userCreated = "användare skapad"
     case userDisabled = "användare avstängd"
     case passwordChanged = "lösenord bytt"
+    case ownPasswordChanged = "eget lösenord bytt"
+    case passwordChangeRefused = "lösenordsbyte nekat"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -30,7 +32,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .publish: "Rapport publicerad"
         case .userCreated: "Konto skapat"
         case .userDisabled: "Konto avstängt"
-        case .passwordChanged: "Lösenord bytt"
+        case .passwordChanged: "Lösenord bytt av samordnaren eller på servern"
+        case .ownPasswordChanged: "Eget lösenord bytt"
+        case .passwordChangeRefused: "Byte av eget lösenord nekat: fel nuvarande lösenord"
         }
     }
 }

@@ -67,7 +67,7 @@ struct ReportsController {
         guard let year = form.ar.flatMap({ Int($0) }), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
         do {
             let id = try await shared.service.publish(year: year, internal: form.intern != nil, sources: shared.figures.sources, by: context.actor)
-            return .redirect(to: "/rapporter/\(id)", type: .found)
+            return await shared.seeOther("/rapporter/\(id)", context: context)
         } catch let error as ReportError {
             return errorPage(error, context: context)
         }
