@@ -140,7 +140,7 @@ import Testing
             var pages = [("inloggning", login)]
             let samordnare = try await Browser.login(client, as: "samordnare")
             for path in ["/", "/uppgifter", "/uppgifter/formular", "/matpunkter", "/importer", "/rapporter", "/anvandare", "/logg", "/konto", "/hjalp",
-                         "/importer/999"] {
+                         "/importer/999", "/rapporter/forhandsvisning?ar=1995"] {
                 pages.append((path, String(buffer: try await samordnare.get(client, path).body)))
             }
             let skola = try await Browser.login(client, as: "skola")
