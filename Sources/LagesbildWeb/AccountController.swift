@@ -110,13 +110,11 @@ struct HelpController {
         let isRapportor: Bool
         let isSamordnare: Bool
         let isLasare: Bool
-        let year: Int
     }
 
     @Sendable func helpPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
-        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         return shared.views.page(.hjalp, HelpPage(chrome: Chrome(title: "Hjälp", context: context, current: "/hjalp"), isRapportor: user.role == .rapportor,
-                                                  isSamordnare: user.role == .samordnare, isLasare: user.role == .lasare, year: year))
+                                                  isSamordnare: user.role == .samordnare, isLasare: user.role == .lasare))
     }
 }
