@@ -158,6 +158,25 @@ import Testing
         }
     }
 
+    /// A save's message waits for the page it was meant for (the stylesheet or another page does not take it), is
+    /// shown there once, and belongs to the session that saved.
+    @Test func aSavesMessageIsShownOnceOnItsOwnPage() async throws {
+        let fixture = try WorkspaceFixture()
+        let last = try #require(try fixture.store.importLog().last)
+        try await fixture.application().test(.router) { client in
+            let browser = try await Browser.login(client, as: "samordnare")
+            let other = try await Browser.login(client, as: "samordnare")
+            let undone = try await browser.post(client, "/importer/\(last.id)/angra", [])
+            #expect(undone.status == .seeOther && undone.headers[.location] == "/importer")
+            _ = try await browser.get(client, "/stil.css")
+            #expect(!String(buffer: try await browser.get(client, "/uppgifter").body).contains("Ångrade import"))
+            #expect(!String(buffer: try await other.get(client, "/importer").body).contains("Ångrade import"))
+            let shown = String(buffer: try await browser.get(client, "/importer").body)
+            #expect(shown.contains("<div role=\"status\" class=\"flash\"><p class=\"done\">Ångrade import \(last.id):"))
+            #expect(!String(buffer: try await browser.get(client, "/importer").body).contains("Ångrade import"))
+        }
+    }
+
     /// Times as Swedish local time, summer time included; the log's days are local days.
     @Test func timesAreSwedishLocalTimeAndTheLogsDaysAreLocalDays() async throws {
         let fixture = try WorkspaceFixture()
