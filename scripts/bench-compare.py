@@ -61,7 +61,7 @@ def main():
                 db = work / f"{name}.sqlite"
                 fresh(db)
                 subprocess.run([binary, "init", "--kommun", "2313", "--db", db], check=True, stdout=subprocess.DEVNULL)
-                seconds, memory = run([binary, "import", "--db", db, source])
+                seconds, memory = run([binary, "import", "--nya-namn", "--db", db, source])
                 results[name].append((seconds, memory))
                 print(f"  {label} round {round_} {name}: {seconds:6.2f} s {args.rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
                 fresh(db)

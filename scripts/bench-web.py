@@ -224,11 +224,11 @@ def main():
             answer = curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{big}", base + "/uppgifter/fil")
             preview = time.perf_counter() - start
             upload_id = re.search(r'name="uppladdning" value="([0-9a-f]+)"', answer).group(1)
-            dry, dry_memory = timed([binary, "import", "--db", copy, "--dry-run", big])
+            dry, dry_memory = timed([binary, "import", "--nya-namn", "--db", copy, "--dry-run", big])
             start = time.perf_counter()
             curl("-b", jar, "--data", f"csrf={csrf}&uppladdning={upload_id}", base + "/uppgifter/spara")
             save = time.perf_counter() - start
-            real, real_memory = timed([binary, "import", "--db", copy, big])
+            real, real_memory = timed([binary, "import", "--nya-namn", "--db", copy, big])
             copy.unlink()
             rounds.append(dict(transfer=transfer, preview=preview, dry=dry, save=save, real=real, memory=max(dry_memory, real_memory)))
             print(f"1 000 000 rader, omgång {round + 1}: överföring {transfer:.2f} s; förhandsgranskning {preview:.2f} s, "

@@ -85,7 +85,7 @@ def main():
             db = work / f"lagesbild-{rows}.sqlite"
             fresh(db)
             subprocess.run([BINARY, "init", "--kommun", "2313", "--db", db], check=True, stdout=subprocess.DEVNULL)
-            seconds, memory = peak_and_time([BINARY, "import", "--db", db, csv])
+            seconds, memory = peak_and_time([BINARY, "import", "--nya-namn", "--db", db, csv])
             ours.append((seconds, memory))
             print(f"  round {round_} lagesbild: {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
             shell_db = work / f"sqlite3-{rows}.sqlite"
@@ -107,7 +107,7 @@ def main():
                     db = work / f"lagesbild-{label.strip()}-{rows}.sqlite"
                     fresh(db)
                     subprocess.run([BINARY, "init", "--kommun", "2313", "--db", db], check=True, stdout=subprocess.DEVNULL)
-                    seconds, memory = peak_and_time([BINARY, "import", "--db", db, source])
+                    seconds, memory = peak_and_time([BINARY, "import", "--nya-namn", "--db", db, source])
                     times.append((seconds, memory))
                     print(f"  round {round_} lagesbild {label}: {seconds:6.2f} s {rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
                     fresh(db)

@@ -280,9 +280,14 @@ final class Query {
         let values = selection.field.flatMap { table.integers[$0.column] }
         let textValues = selection.field.flatMap { table.texts[$0.column] }
         let emptyID = selection.field.flatMap { table.id(of: "", in: $0.column) }
+        // A zero report (``ZeroReport``) has no kategori, miljö or område: breakdowns by them leave it out (its källa
+        // counts as reporting, and by källa it shows as 0).
+        let markers = group != nil && group?.column != ZeroReport.sourceColumn ? table.texts[ZeroReport.marker] : nil
+        let zeroReportID = markers.flatMap { _ in table.id(of: ZeroReport.markerValue, in: ZeroReport.marker) }
         for index in 0..<table.count {
             let yearIndex = Int(yearColumn[index]) - firstYear
             guard wantedYear[yearIndex], passes(index) else { continue }
+            if let markers, let zeroReportID, markers[index] == zeroReportID { continue }
             let cell = groupOf(index) * yearSpan + yearIndex
             if distinct {
                 guard let textValues, textValues[index] != emptyID else { continue }

@@ -64,7 +64,7 @@ extension FileLoad {
         // The records are rows like any file's: the same header mapping, validator and writer, in the same savepoint,
         // with the import log, history and idempotency. Their errors are placed where the file has them.
         let records = table.records, header = table.header
-        let pipeline = ParsePipeline(name: name, forcedKind: table.kind, defaultKommun: store.ownKommun, scope: scope) { emit in
+        let pipeline = ParsePipeline(name: name, forcedKind: table.kind, defaultKommun: store.ownKommun, scope: scope, registers: registers) { emit in
             try CSVRecordView.withRecord(line: 0, texts: header) { try emit($0) }
             for (index, record) in records.enumerated() {
                 try CSVRecordView.withRecord(line: index + 1, texts: record.fields) { try emit($0) }
@@ -109,7 +109,7 @@ extension FileLoad {
         case .headerOnly:
             try log.report(ImportError(file: name, problem: .headerOnly))
             return nil
-        case .failed, .notAKind, .blank:
+        case .failed, .notAKind, .blank, .unchanged:
             return nil
         }
     }

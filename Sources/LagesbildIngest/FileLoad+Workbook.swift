@@ -47,7 +47,7 @@ extension FileLoad {
                 continue
             }
             let reader = SheetRecords(workbook: workbook, sheet: sheet)
-            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, source: reader.source)
+            let pipeline = ParsePipeline(name: name, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, registers: registers, source: reader.source)
             let outcome = try load(pipeline, logName: "\(baseName) [\(sheet.name)]", encodingName: "xlsx", sha256: { sha256 },
                                    mapError: reader.place, reportsUnknownKind: named, checksEarlierImports: false)
             switch outcome {
@@ -56,6 +56,7 @@ extension FileLoad {
                                               format: "xlsx", inserted: counts.inserted, replaced: counts.replaced,
                                               unchanged: counts.unchanged, alreadyImportedAs: nil, importID: importID)
                 result.sheet = sheet.name
+                result.notices += zeroReportNotices()
                 results.append(result)
             case .headerOnly:
                 if named {
@@ -70,7 +71,7 @@ extension FileLoad {
                 skipped.append("\"\(sheet.name)\" (ingen filtyp)")
             case .blank:
                 skipped.append("\"\(sheet.name)\" (tomt)")
-            case .alreadyImported, .failed:
+            case .alreadyImported, .unchanged, .failed:
                 break
             }
         }

@@ -36,7 +36,16 @@ final class FileLoad {
     lazy var name: String = path
     /// What a rapportör may report, when the import is one of theirs.
     var scope: ImportScope?
+    /// The registers the names of the rows must be in (the import's, shared by its files).
+    var registers: RegisterBook?
     var fileIsClean: Bool { log.errors.count == errorsBefore }
+
+    /// A month report (the workspace's month form): the file stands for this källa's whole month, whose stored rows
+    /// it replaces; a file that changes nothing is left out like content imported before.
+    var replacingMonth: SourceMonth?
+
+    /// Earlier zero reports the last source's signals replaced (``ZeroReport``), for the result's notice.
+    var replacedZeroReports = 0
 
     /// Sheets asked for by name (`--sheet`).
     var sheets: [String] = []
@@ -80,21 +89,35 @@ final class FileLoad {
             return try runOfficial(format, encoding: encoding, timestamp: timestamp)
         }
         let checksum = Checksum(path: path, displayName: name)
-        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope)
+        let pipeline = ParsePipeline(path: path, name: name, encoding: encoding, forcedKind: forcedKind, defaultKommun: store.ownKommun, scope: scope, registers: registers)
         let outcome = try load(pipeline, logName: URL(fileURLWithPath: name).lastPathComponent, encodingName: encoding.swedishName,
                                sha256: { try checksum.wait() }, mapError: { $0 })
         switch outcome {
         case .loaded(let kind, let importID, let counts, let sha256):
-            return FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
-                                    inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
-                                    alreadyImportedAs: nil, importID: importID)
+            var result = FileImportResult(fileName: name, kind: kind, sha256: sha256, encoding: encoding,
+                                          inserted: counts.inserted, replaced: counts.replaced, unchanged: counts.unchanged,
+                                          alreadyImportedAs: nil, importID: importID)
+            result.notices += zeroReportNotices()
+            return result
         case .alreadyImported(let earlier, let sha256):
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
+        case .unchanged(let sha256):
+            var result = FileImportResult(fileName: name, kind: .signaler, sha256: sha256, encoding: encoding,
+                                          inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: nil, importID: nil)
+            result.changedNothing = true
+            return result
         case .failed, .headerOnly, .notAKind, .blank:
             if case .headerOnly = outcome { try log.report(ImportError(file: name, problem: .headerOnly)) }
             return nil
         }
+    }
+
+    /// "2 nollrapporter ersattes av signaler …", when the last source's signals replaced earlier zero reports.
+    func zeroReportNotices() -> [String] {
+        guard replacedZeroReports > 0 else { return [] }
+        let count = replacedZeroReports
+        return ["\(count) \(count == 1 ? "tidigare nollrapport" : "tidigare nollrapporter") (inga signaler) ersattes av signaler för samma källa och månad"]
     }
 
     /// The first import (not undone) of content with this checksum, other than `other`.
@@ -105,6 +128,8 @@ final class FileLoad {
     enum LoadOutcome {
         case loaded(DataKind, importID: Int64, counts: WriteCounts, sha256: String)
         case alreadyImported(Int64, sha256: String)
+        /// A month report (``replacingMonth``) that holds what was stored: nothing was kept.
+        case unchanged(sha256: String)
         /// Errors were reported; nothing of this source was kept.
         case failed
         /// A header and no data rows.
@@ -123,6 +148,8 @@ final class FileLoad {
               mapError: @escaping (ImportError) -> ImportError, reportsUnknownKind: Bool = true,
               checksEarlierImports: Bool = true) throws -> LoadOutcome {
         var outcome: LoadOutcome = .failed
+        // Names this source added are forgotten unless it is kept.
+        defer { registers?.discardPending() }
         try db.inSavepoint {
             var kind: DataKind?
             var importID: Int64 = 0
@@ -130,6 +157,12 @@ final class FileLoad {
             var counts = WriteCounts()
             var dataRows = 0
             var failed = false
+            // The source's zero reports (signal rows without a kategori), settled against its signals at the end.
+            var zeroReports: [(line: Int, key: SourceMonth)] = []
+            let zeroReportColumns = [ColumnKey.kommun, .year, .month, .source].map { key in
+                DataKind.signaler.columns.firstIndex { $0.db == key }!
+            }
+            let markerColumn = DataKind.signaler.columns.firstIndex { $0.db == ZeroReport.marker }!
             do {
                 receiving: while true {
                     switch pipeline.next() {
@@ -138,6 +171,10 @@ final class FileLoad {
                         importID = try ImportLog.begin(db, at: timestamp, kind: mapping.kind, fileName: logName, encoding: encodingName, dryRun: dryRun)
                         writer = dryRun ? try DryRunFactWriter(db: db, kind: mapping.kind, importID: importID)
                             : try FactWriter(db: db, kind: mapping.kind, importID: importID)
+                        // The caller of a month report forces the kind signaler.
+                        if let replacingMonth, !dryRun, mapping.kind == .signaler {
+                            _ = try db.archiveSignalMonth(replacingMonth, importID: importID)
+                        }
                     case .batch(let batch):
                         var duplicates: [ImportError] = []
                         // Rows are written even after an error (the transaction is rolled back then), so that
@@ -145,6 +182,13 @@ final class FileLoad {
                         try writer!.write(batch.rows) { result, line in
                             if let firstLine = counts.record(result) {
                                 duplicates.append(ImportError(file: name, line: line, problem: .duplicateKey(firstLine: firstLine)))
+                            }
+                        }
+                        if kind == .signaler {
+                            for row in batch.rows.rows(withEmptyTextIn: markerColumn, reading: zeroReportColumns) {
+                                let values = row.values
+                                zeroReports.append((row.line, SourceMonth(kommun: values[0], year: Int(values[1]) ?? 0,
+                                                                            month: Int(values[2]) ?? 0, source: values[3])))
                             }
                         }
                         let errors = duplicates.isEmpty ? batch.errors : (batch.errors + duplicates).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
@@ -187,15 +231,43 @@ final class FileLoad {
                 return .rollback
             }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if checksEarlierImports, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
+            if checksEarlierImports, replacingMonth == nil, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
                 outcome = .alreadyImported(earlier, sha256: sha256)
                 return .rollback
             }
             guard fileIsClean, let kind else { return .rollback }
+            if kind == .signaler {
+                let settled = try db.settleZeroReports(importID: importID, reports: zeroReports, dryRun: dryRun)
+                for conflict in settled.conflicts {
+                    try log.report(mapError(ImportError(file: name, line: conflict.line, column: "kategori", problem: .zeroReportBesideSignals(
+                        source: conflict.key.source, month: SwedishFormat.monthAndYear(conflict.key.month, conflict.key.year),
+                        line: conflict.signalLine, rows: conflict.storedRows))))
+                }
+                if !settled.conflicts.isEmpty { return .rollback }
+                replacedZeroReports = settled.replaced
+            }
+            if let replacingMonth, !dryRun, try db.monthUnchanged(replacingMonth, importID: importID) {
+                outcome = .unchanged(sha256: sha256 ?? "")
+                return .rollback
+            }
+            try keepAddedNames(importID: importID)
             try ImportLog.finish(db, id: importID, counts: counts, sha256: sha256 ?? "", dryRun: dryRun)
             outcome = .loaded(kind, importID: importID, counts: counts, sha256: sha256 ?? "")
             return .commit
         }
         return outcome
+    }
+}
+
+extension FileLoad {
+    /// Writes the names the kept source added to the registers, as added by its import (none in a dry run).
+    func keepAddedNames(importID: Int64) throws {
+        guard let registers else { return }
+        let added = registers.keepPending()
+        guard !dryRun else { return }
+        for register in NameRegister.allCases {
+            let names = added.filter { $0.register == register }.map(\.name)
+            if !names.isEmpty { try db.addRegisterNames(names, to: register, importID: importID) }
+        }
     }
 }

@@ -41,6 +41,12 @@ public enum ImportProblem: Equatable, Sendable {
     /// U+2066–U+2069) or a C0 control other than tab and line ends.
     case controlCharacter(UInt32)
     case duplicateKey(firstLine: Int)
+    /// A signal row without a kategori (a zero report: ``ZeroReport``) that has signals, or a value a zero report cannot have.
+    case zeroReportWithCount(Int)
+    case zeroReportWithValue(String)
+    case zeroReportWithoutSource
+    /// A zero report for a month the same källa has signals for: in the same import (`line`), or stored (`rows`).
+    case zeroReportBesideSignals(source: String, month: String, line: Int?, rows: Int)
     // Official statistics (JSON-stat, Kolada, PxWeb CSV).
     case invalidJSON(String)
     case unknownJSON
@@ -96,6 +102,8 @@ public enum ImportProblem: Equatable, Sendable {
     case valueOutsideScope(String, allowed: [String])
     /// A rapportör's row for another municipality than their own.
     case kommunOutsideScope(String, own: String)
+    /// A name not in its register (källor, förvaltningar, områden, samverkansaktörer), with the nearest registered names.
+    case unknownName(NameRegister, String, suggestions: [String], registerIsEmpty: Bool)
 }
 
 /// An input problem located in a file (and where known, a line and a column).
@@ -190,6 +198,20 @@ extension ImportProblem {
         case .controlCharacter(let scalar):
             "texten innehåller ett styrtecken (U+\(String(format: "%04X", scalar))), som inte syns men kan ändra hur texten visas; ta bort det"
         case .duplicateKey(let firstLine): "samma rad (samma nyckel) finns redan på rad \(firstLine) i filen"
+        case .zeroReportWithCount(let count):
+            "kategori saknas men antal är \(count): en rad med signaler ska ha en kategori (en rad utan kategori är en nollrapport, "
+                + "inga signaler den månaden, och har antal 0)"
+        case .zeroReportWithValue(let column):
+            "en rad utan kategori är en nollrapport (inga signaler den månaden) och har ingen \(column); lämna \(column) tom eller ange kategorin"
+        case .zeroReportWithoutSource:
+            "en rad utan kategori är en nollrapport (inga signaler den månaden) och ska ange källan som inte hade några signaler"
+        case .zeroReportBesideSignals(let source, let month, let line, let rows):
+            if let line {
+                "nollrapport för källan \"\(source)\" \(month), men rad \(line) har signaler för samma källa och månad"
+            } else {
+                "nollrapport för källan \"\(source)\" \(month), men det finns redan \(rows) \(rows == 1 ? "signalrad" : "signalrader") "
+                    + "för samma källa och månad; ta bort dem först (en nollrapport ersätter inga signaler)"
+            }
         case .invalidJSON(let reason): "filen är inte giltig JSON (\(reason))"
         case .geoJSON(let text): text
         case .unknownJSON:
@@ -260,10 +282,15 @@ extension ImportProblem {
             "filen är av typen \(kind.rawValue), som ditt konto inte rapporterar; samordnaren läser in den"
         case .kommunOutsideScope(let value, let own):
             "\"\(value)\" är inte din kommun; ditt konto rapporterar bara för kommun \(own)"
+        case .unknownName(let register, let name, let suggestions, let empty):
+            register.refusal(of: name, suggestions: suggestions, registerIsEmpty: empty)
         case .valueOutsideScope(let value, let allowed):
             "\"\(value)\" är inte din; ditt konto rapporterar bara för \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))"
         }
     }
 }
 
-extension ImportError: UserFacingError {}
+extension ImportError: UserFacingError {
+    /// A name refused because it is not in its register.
+    public var isUnknownName: Bool { if case .unknownName = problem { true } else { false } }
+}

@@ -20,6 +20,8 @@ public struct FileImportResult: Sendable, Equatable {
     public let inserted: Int
     public let replaced: Int
     public let unchanged: Int
+    /// Set when the content held what was stored already (a month report saved unchanged); nothing was changed.
+    public var changedNothing = false
     /// Set when this exact content was imported before; nothing was changed.
     public let alreadyImportedAs: Int64?
     public let importID: Int64?
@@ -29,6 +31,14 @@ public struct FileImportResult: Sendable, Equatable {
 public struct ImportReport: Sendable, Equatable {
     public let files: [FileImportResult]
     public let dryRun: Bool
+    /// Names the import added to the registers (the samordnare's choice to add new names), in the order met.
+    public var addedNames: [AddedName] = []
+}
+
+/// A name an import added to a register.
+public struct AddedName: Sendable, Equatable {
+    public let register: NameRegister
+    public let name: String
 }
 
 /// An import refused: every error found (up to the limit). Nothing was written.
@@ -53,7 +63,9 @@ extension ImportReport {
     public var lines: [String] {
         var lines: [String] = []
         for file in files {
-            if let earlier = file.alreadyImportedAs {
+            if file.changedNothing {
+                lines.append("\(file.displayName): samma uppgifter som redan finns; inget ändrades.")
+            } else if let earlier = file.alreadyImportedAs {
                 lines.append("\(file.displayName): samma innehåll lästes redan in (import \(earlier)); inget ändrades.")
             } else {
                 let encoding = [file.format, file.encoding?.swedishName].compactMap { $0 }.joined(separator: ", ")
@@ -68,6 +80,10 @@ extension ImportReport {
                 lines.append("\(file.fileName): hoppade över bladen \(file.skippedSheets.joined(separator: ", ")).")
             }
             for notice in file.notices { lines.append("\(file.displayName): obs: \(notice)") }
+        }
+        for register in NameRegister.allCases {
+            let names = addedNames.filter { $0.register == register }.map { "\"\($0.name)\"" }
+            if !names.isEmpty { lines.append("Nya namn i \(register.registerInSwedish): \(names.joined(separator: ", ")).") }
         }
         return lines
     }

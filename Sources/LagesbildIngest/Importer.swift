@@ -30,15 +30,22 @@ public struct Importer {
     /// `sheets`: for workbooks, only these sheets (each must exist and hold a kind); empty is every visible sheet.
     /// `names`: how messages and the import log name each file (an upload's original name); the paths by default.
     /// `scope`: what a rapportör may report (rows of other källor or förvaltningar, and other kinds, are refused).
+    /// Every källa, förvaltning, område and aktör must be in its register (folded to its registered spelling, which is
+    /// stored); an unknown one is refused with the nearest registered names, unless `addingNames` (the samordnare's
+    /// choice, never a rapportör's) adds it to its register in the same transaction.
     public func importFiles(_ paths: [String], names: [String]? = nil, kind forcedKind: DataKind? = nil, sheets: [String] = [],
-                            dryRun: Bool = false, scope: ImportScope? = nil, progress: ImportProgress? = nil) throws -> ImportReport {
+                            dryRun: Bool = false, scope: ImportScope? = nil, addingNames: Bool = false,
+                            progress: ImportProgress? = nil, replacingMonth: SourceMonth? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
         var results: [FileImportResult] = []
         let timestamp = Store.timestamp(clock())
         let inflation = InflationBudget(limit: importInflationLimit)
 
+        var book: RegisterBook?
         func loadFiles(_ db: Database) throws {
+            let registers = RegisterBook(names: try db.allRegisterNames(), addsNames: addingNames && scope == nil)
+            book = registers
             var rowsSoFar = 0
             for (index, path) in paths.enumerated() {
                 do {
@@ -46,6 +53,8 @@ public struct Importer {
                                         rowsBefore: rowsSoFar, progress: progress, dryRun: dryRun)
                     load.sheets = sheets
                     load.scope = scope
+                    load.replacingMonth = replacingMonth
+                    load.registers = registers
                     load.inflation = inflation
                     load.workbookInflationLimit = workbookInflationLimit
                     if let names, index < names.count { load.name = names[index] }
@@ -70,6 +79,8 @@ public struct Importer {
             }
         }
         if !log.errors.isEmpty { throw ImportFailure(errors: log.errors, truncated: truncated) }
-        return ImportReport(files: results, dryRun: dryRun)
+        var report = ImportReport(files: results, dryRun: dryRun)
+        report.addedNames = (book?.added ?? []).map { AddedName(register: $0.register, name: $0.name) }
+        return report
     }
 }

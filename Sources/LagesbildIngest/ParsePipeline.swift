@@ -44,9 +44,10 @@ final class ParsePipeline: @unchecked Sendable {
     /// ``ImportError`` for a file it cannot read.
     typealias RecordSource = @Sendable (_ emit: (CSVRecordView) throws -> Void) throws -> Void
 
-    init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope? = nil, source: @escaping RecordSource) {
+    init(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope? = nil, registers: RegisterBook? = nil,
+         source: @escaping RecordSource) {
         let thread = Thread { [self] in
-            parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope, source: source)
+            parse(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope, registers: registers, source: source)
         }
         thread.stackSize = 1 << 20
         thread.start()
@@ -54,8 +55,8 @@ final class ParsePipeline: @unchecked Sendable {
 
     /// A delimited text file.
     convenience init(path: String, name: String, encoding: TextEncoding, forcedKind: DataKind?, defaultKommun: KommunCode,
-                             scope: ImportScope? = nil) {
-        self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope) { emit in
+                             scope: ImportScope? = nil, registers: RegisterBook? = nil) {
+        self.init(name: name, forcedKind: forcedKind, defaultKommun: defaultKommun, scope: scope, registers: registers) { emit in
             var reader = CSVReader(fileName: name)
             try TextFile.forEachUTF8Chunk(path, displayName: name, encoding: encoding) { chunk in
                 try reader.feed(chunk, emit: emit)
@@ -108,7 +109,8 @@ final class ParsePipeline: @unchecked Sendable {
         return spare.popLast() ?? ValidatedBatch(columns: columns)
     }
 
-    private func parse(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope?, source: RecordSource) {
+    private func parse(name: String, forcedKind: DataKind?, defaultKommun: KommunCode, scope: ImportScope?, registers: RegisterBook?,
+                       source: RecordSource) {
         defer {
             condition.lock()
             done = true
@@ -133,7 +135,7 @@ final class ParsePipeline: @unchecked Sendable {
                     try send(.failed([ImportError(file: name, line: record.line, problem: .kindOutsideScope(mapping.kind))]))
                     throw Cancelled()
                 }
-                validator = RecordValidator(mapping: mapping, file: name, defaultKommun: defaultKommun, scope: scope)
+                validator = RecordValidator(mapping: mapping, file: name, defaultKommun: defaultKommun, scope: scope, registers: registers)
                 row = Array(repeating: .null, count: mapping.kind.columns.count)
                 batch = emptyBatch(columns: row.count)
                 try send(.header(mapping))

@@ -146,8 +146,27 @@ final class RecordValidator {
     private let scopeDefault: StableBytes?
     private let scopeKommun: StableBytes?
     private let kommunColumn: Int?
+    /// For signals: the kategori column, whose empty value makes the row a zero report (``ZeroReport``), and the
+    /// positions of the columns the zero report's rule checks.
+    private let zeroReportMarker: Int?
+    private let zeroReportEmpty: [Int]
+    private let zeroReportZero: [Int]
+    private let zeroReportZeroOrEmpty: [Int]
+    private let zeroReportSource: Int?
 
-    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil) {
+    /// The columns that name entries of a register, and whether a name unknown there is added (the områden's
+    /// boundaries add their names) rather than refused; per column, the spellings seen and their registered names.
+    private let registerColumns: [(index: Int, register: NameRegister, adds: Bool)]
+    private var registeredSpellings: [[(spelling: StableBytes, registered: StableBytes)]]
+    private let registers: RegisterBook?
+
+    init(mapping: HeaderMapping, file: String, defaultKommun: KommunCode, scope: ImportScope? = nil, registers: RegisterBook? = nil) {
+        self.registers = registers
+        registerColumns = registers == nil ? [] : mapping.kind.columns.indices.compactMap { index in
+            NameRegister.register(of: mapping.kind, column: mapping.kind.columns[index].db)
+                .map { (index, $0, mapping.kind == .omraden) }
+        }
+        registeredSpellings = Array(repeating: [], count: registerColumns.count)
         self.mapping = mapping
         self.file = file
         self.defaultKommun = StableBytes(defaultKommun.rawValue)
@@ -171,6 +190,12 @@ final class RecordValidator {
         scopeRegistered = registered
         scopeDefault = column.flatMap { mapping.positions[$0] == nil ? StableBytes(allowed[0]) : nil }
         scopeKommun = scope?.kommun.map { StableBytes($0.rawValue) }
+        let zeroReports = mapping.kind == .signaler
+        zeroReportMarker = zeroReports ? names.firstIndex(of: ZeroReport.marker) : nil
+        zeroReportEmpty = zeroReports ? ZeroReport.emptyColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportZero = zeroReports ? ZeroReport.zeroColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportZeroOrEmpty = zeroReports ? ZeroReport.zeroOrEmptyColumns.compactMap { names.firstIndex(of: $0) } : []
+        zeroReportSource = zeroReports ? names.firstIndex(of: ZeroReport.sourceColumn) : nil
     }
 
     /// Fills `row` (one value per column of the kind) and returns true, or appends errors and returns false.
@@ -181,10 +206,14 @@ final class RecordValidator {
             return false
         }
         let errorCount = errors.count
+        var isZeroReport = false
+        // Columns that failed: their slot in `row` still holds the previous record's value.
+        var failed: UInt64 = 0
         for index in rules.indices {
             let rule = rules[index]
             let text = mapping.positions[index].map { record.field($0).trimmed() } ?? empty.bytes
             func fail(_ problem: ImportProblem) {
+                failed |= 1 << UInt64(index)
                 errors.append(ImportError(file: file, line: line, column: columns[index].name, problem: problem))
             }
             // A boundary is digits lagesbild wrote itself from a GeoJSON file's coordinates, checked below instead.
@@ -237,7 +266,10 @@ final class RecordValidator {
                 default: fail(.monthOutOfRange(text.text))
                 }
             case .vocabulary:
-                if text.isEmpty {
+                if text.isEmpty && index == zeroReportMarker {
+                    row[index] = .text(empty.bytes)
+                    isZeroReport = true
+                } else if text.isEmpty {
                     if rule.required { fail(.emptyRequiredValue) } else { row[index] = .text(defaults[index].bytes) }
                 } else if let code = caches[index]!.code(for: text) {
                     row[index] = .text(code)
@@ -274,6 +306,9 @@ final class RecordValidator {
                 }
             }
         }
+        for slot in registerColumns.indices where failed & (1 << UInt64(registerColumns[slot].index)) == 0 {
+            checkRegistered(slot, row: &row, line: line, errors: &errors)
+        }
         if let scopeColumn {
             if let scopeDefault {
                 row[scopeColumn] = .text(scopeDefault.bytes)
@@ -291,6 +326,10 @@ final class RecordValidator {
                                       problem: .kommunOutsideScope(bytes.text, own: scopeKommun.bytes.text)))
         }
         guard errors.count == errorCount else { return false }
+        if isZeroReport, let problem = zeroReportProblem(row) {
+            errors.append(ImportError(file: file, line: line, column: columns[problem.column].name, problem: problem.problem))
+            return false
+        }
         for rule in partWhole {
             if case .integer(let part) = row[rule.part], case .integer(let whole) = row[rule.whole], part > whole {
                 let partName = columns[rule.part].name, wholeName = columns[rule.whole].name
@@ -299,6 +338,48 @@ final class RecordValidator {
             }
         }
         return errors.count == errorCount
+    }
+
+    /// What makes a row without a kategori something other than a zero report, on which column.
+    private func zeroReportProblem(_ row: [BindValue]) -> (column: Int, problem: ImportProblem)? {
+        for index in zeroReportZero {
+            if case .integer(let count) = row[index], count != 0 { return (zeroReportMarker!, .zeroReportWithCount(Int(count))) }
+        }
+        for index in zeroReportEmpty {
+            if case .text(let bytes) = row[index], !bytes.isEmpty { return (index, .zeroReportWithValue(columns[index].name)) }
+        }
+        for index in zeroReportZeroOrEmpty {
+            if case .integer(let count) = row[index], count != 0 { return (index, .zeroReportWithValue(columns[index].name)) }
+        }
+        if let index = zeroReportSource, case .text(let bytes) = row[index], bytes.isEmpty { return (index, .zeroReportWithoutSource) }
+        return nil
+    }
+
+    /// Replaces a name by its registered spelling, or reports it unknown with the nearest registered names. An empty
+    /// name is "not given" and never checked. The spellings seen are remembered (a file uses few), so the folding of
+    /// ``TextKey`` runs once per spelling, not per row.
+    private func checkRegistered(_ slot: Int, row: inout [BindValue], line: Int, errors: inout [ImportError]) {
+        let column = registerColumns[slot]
+        guard let registers, case .text(let bytes) = row[column.index], !bytes.isEmpty else { return }
+        for known in registeredSpellings[slot] where known.spelling.bytes.count == bytes.count {
+            if memcmp(known.spelling.bytes.baseAddress!, bytes.baseAddress!, bytes.count) == 0 {
+                row[column.index] = .text(known.registered.bytes)
+                return
+            }
+        }
+        switch registers.look(up: bytes.text, in: column.register, adds: column.adds) {
+        case .registered(let name):
+            let registered = StableBytes(name)
+            if registeredSpellings[slot].count < 256 {
+                registeredSpellings[slot].append((StableBytes(bytes.text), registered))
+            } else {
+                retained.append(registered)
+            }
+            row[column.index] = .text(registered.bytes)
+        case .unknown(let suggestions, let empty):
+            errors.append(ImportError(file: file, line: line, column: columns[column.index].name,
+                                      problem: .unknownName(column.register, bytes.text, suggestions: suggestions, registerIsEmpty: empty)))
+        }
     }
 
     /// A column's check, with no payload: trivially copied in the loop over a row's fields.

@@ -174,3 +174,23 @@ package enum ColumnType: Sendable {
     /// An area's boundary, written by lagesbild itself from GeoJSON (never typed by a person).
     case geometry
 }
+
+/// A zero report: a source's statement that it saw no signals in a month (or a whole year). A unit that had nothing
+/// to report says so, so that a quiet month can be told from a month nobody reported.
+///
+/// It is a signal row without a kategori: `antal` 0, empty miljö and område, orosanmälningar and polisanmälningar
+/// empty or 0, and a källa. Stored in the signal table like every row (history, undo, the import log), its sums are
+/// zero, it counts its källa as reporting (MO1-07), and breakdowns by kategori, miljö and område leave it out.
+package enum ZeroReport {
+    /// The column whose empty value marks a zero report.
+    package static let marker = ColumnKey.category
+    /// The value stored in `marker`.
+    package static let markerValue = ""
+    /// Columns that must be empty.
+    package static let emptyColumns: [ColumnKey] = [.environment, .area]
+    /// Columns that must be 0 (`count`) or may also be left empty (the two report counts).
+    package static let zeroColumns: [ColumnKey] = [.count]
+    package static let zeroOrEmptyColumns: [ColumnKey] = [.concernReports, .policeReports]
+    /// The column that must name who reports.
+    package static let sourceColumn = ColumnKey.source
+}

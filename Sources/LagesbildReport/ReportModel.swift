@@ -100,9 +100,18 @@ struct ReportModel {
     func reportedLines() -> [String] {
         guard let reporting else { return [] }
         var lines: [String] = []
-        let sources = reporting.signalSources.map(\.kalla).filter { !$0.isEmpty }
-        lines.append(sources.isEmpty ? "Signaler: ingen källa har rapporterat för \(report.year)."
-                     : "Signaler: \(sources.count) \(sources.count == 1 ? "källa" : "källor") (\(sources.joined(separator: ", "))).")
+        let sources = reporting.signalSources.filter { !$0.kalla.isEmpty }
+        let names = sources.map(\.kalla)
+        var signalLine = names.isEmpty ? "Signaler: ingen källa har rapporterat för \(report.year)."
+            : "Signaler: \(names.count) \(names.count == 1 ? "källa" : "källor") (\(names.joined(separator: ", ")))."
+        // A källa that reported "no signals" for a month has reported: say which, so that a quiet month reads as one.
+        let zeroReporters = sources.filter { !$0.zeroMonths.isEmpty }
+        if !zeroReporters.isEmpty {
+            let months = zeroReporters.reduce(0) { $0 + ($1.zeroMonths.contains(0) ? 12 : $1.zeroMonths.count) }
+            signalLine += " \(zeroReporters.count == names.count ? (names.count == 1 ? "Den" : "Alla") : "\(zeroReporters.count) av dem")"
+                + " rapporterade också månader utan signaler (nollrapport, sammanlagt \(months) \(months == 1 ? "månad" : "månader"))."
+        }
+        lines.append(signalLine)
         lines.append(reporting.departments.isEmpty ? "Utbildning: ingen förvaltning har rapporterat för \(report.year)."
                      : "Utbildning: \(reporting.departments.count) \(reporting.departments.count == 1 ? "förvaltning" : "förvaltningar") (\(reporting.departments.joined(separator: ", "))).")
         return lines

@@ -9,6 +9,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case save = "spara"
     case form = "formulär"
     case formRemoval = "formulär: borttagning"
+    case monthReport = "månadsrapport"
     case undo = "ångra"
     case publish = "publicering"
     case userCreated = "användare skapad"
@@ -16,6 +17,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case passwordChanged = "lösenord bytt"
     case ownPasswordChanged = "eget lösenord bytt"
     case passwordChangeRefused = "lösenordsbyte nekat"
+    case registerAdd = "register: nytt namn"
+    case registerRename = "register: namnbyte"
+    case registerMerge = "register: sammanslagning"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -28,6 +32,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .save: "Uppladdade filer sparade"
         case .form: "Rad sparad i formulär"
         case .formRemoval: "Rad borttagen i formulär"
+        case .monthReport: "Månadens signaler sparade"
         case .undo: "Import ångrad"
         case .publish: "Rapport publicerad"
         case .userCreated: "Konto skapat"
@@ -35,6 +40,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .passwordChanged: "Lösenord bytt av samordnaren eller på servern"
         case .ownPasswordChanged: "Eget lösenord bytt"
         case .passwordChangeRefused: "Byte av eget lösenord nekat: fel nuvarande lösenord"
+        case .registerAdd: "Namn tillagt i ett register"
+        case .registerRename: "Namn bytt i ett register"
+        case .registerMerge: "Namn sammanslagna i ett register"
         }
     }
 }

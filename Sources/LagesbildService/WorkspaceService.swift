@@ -70,8 +70,21 @@ public struct WorkspaceService: Sendable {
         return Passwords.problem(with: password).map(AccountError.password)
     }
 
+    /// The account with its källor and förvaltningar as registered (folded to the register's spelling), or
+    /// ``RegisterError/unknownName(_:_:suggestions:registerIsEmpty:)`` for a name not in its register: a scope names
+    /// register entries, so a spelling can never make a new source.
+    public func withRegisteredScope(_ account: NewAccount) async throws -> NewAccount {
+        try await store.asyncRead { [account] db in
+            var registered = account
+            registered.kallor = try account.kallor.map { try db.requireRegisteredName($0, in: .kallor) }.uniqued()
+            registered.forvaltningar = try account.forvaltningar.map { try db.requireRegisteredName($0, in: .forvaltningar) }.uniqued()
+            return registered
+        }
+    }
+
     public func addUser(_ account: NewAccount, by actor: Actor) async throws -> WebUser {
         if let problem = Self.problem(with: account) { throw problem }
+        let account = try await withRegisteredScope(account)
         let name = account.name
         guard try await store.asyncRead({ db in try db.user(named: name) }) == nil else { throw WorkspaceError.userExists(name) }
         let hash = try await Self.hash(account.password)
@@ -211,5 +224,13 @@ public enum AccountError: Error, Equatable, UserFacingError {
         case .ownAccount: "du kan inte stänga av ditt eget konto"
         case .wrongCurrentPassword: "det nuvarande lösenordet stämmer inte"
         }
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -31,6 +31,12 @@ extension Store {
             var rules: [(String, String)] = [
                 ("signal", "orosanmalningar > antal"), ("signal", "polisanmalningar > antal"),
                 ("utbildning", "genomfort > malgrupp"),
+                // A zero report (no kategori) says "no signals": nothing counted, and no signals beside it that month.
+                ("signal", "kategori = '' AND (antal <> 0 OR miljo <> '' OR omrade <> '' OR kalla = '')"),
+                ("signal", """
+                    kategori = '' AND EXISTS (SELECT 1 FROM signal s WHERE s.kommun = signal.kommun AND s.ar = signal.ar
+                    AND s.manad = signal.manad AND s.kalla = signal.kalla AND s.kategori <> '')
+                    """),
             ]
             for kind in DataKind.allCases {
                 let lengths = kind.columns.contains { if case .region = $0.type { true } else { false } } ? "(2, 4)" : "(4)"
@@ -42,7 +48,7 @@ extension Store {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0
                 if count > 0 { problems.append("\(count) rader i \(table) där \(condition)") }
             }
-            checked.append("lagesbilds regler: orosanmälningar och polisanmälningar högst antal, genomfört högst målgrupp, kommunkoder, år, importlogg")
+            checked.append("lagesbilds regler: orosanmälningar och polisanmälningar högst antal, genomfört högst målgrupp, nollrapporter utan signaler, kommunkoder, år, importlogg")
 
             // Every undone import has left nothing behind.
             for kind in DataKind.allCases {

@@ -71,3 +71,24 @@ package final class RowBatch: @unchecked Sendable {
         }
     }
 }
+
+extension RowBatch {
+    /// The rows whose text in `column` is empty, with their line and the values of `columns` (texts and integers as
+    /// text). The import's pass for zero reports (``ZeroReport``): one comparison per row.
+    package func rows(withEmptyTextIn column: Int, reading wanted: [Int]) -> [(line: Int, values: [String])] {
+        var result: [(line: Int, values: [String])] = []
+        for row in 0..<count {
+            guard case .text(_, 0) = values[row * columns + column] else { continue }
+            let texts = wanted.map { index -> String in
+                switch values[row * columns + index] {
+                case .null: ""
+                case .integer(let integer): String(integer)
+                case .real(let real): String(real)
+                case .text(let offset, let count): String(decoding: arena[offset..<(offset + count)], as: UTF8.self)
+                }
+            }
+            result.append((lines[row], texts))
+        }
+        return result
+    }
+}

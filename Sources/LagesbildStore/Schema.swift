@@ -385,6 +385,66 @@ enum Schema {
                 CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
                 """)
         }
+        // Zero reports (a signal row without a kategori: a källa's "no signals this month") are looked up by källa and
+        // month whenever signals are imported; a partial index holds only them.
+        migrator.registerMigration("v9-zero-reports") { db in
+            try db.execute(sql: "CREATE INDEX signal_zero_report ON signal(kommun, ar, manad, kalla) WHERE kategori = ''")
+        }
+        // Registers instead of free text: the källor, förvaltningar, områden and samverkansaktörer rows and accounts may
+        // name, seeded from every name stored so far (rows, their history, the accounts' scopes, the boundaries), so that
+        // nothing stored is outside its register. An entry points at the import-log entry that added it (NULL: seeded or
+        // added by hand); a rename or merge is an entry of the import log (`register` says which register) whose
+        // replaced names go to `register_history` and replaced scopes to `web_user_scope_history`, so undo restores them.
+        // Import looks a register up by kind (the key's prefix).
+        migrator.registerMigration("v10-register") { db in
+            try db.execute(sql: """
+                CREATE TABLE register (
+                  kind TEXT NOT NULL CHECK (kind IN ('kallor', 'forvaltningar', 'omraden', 'aktorer')),
+                  name TEXT NOT NULL CHECK (name <> ''),
+                  import_id INTEGER REFERENCES import_log(id),
+                  PRIMARY KEY (kind, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE register_history (
+                  id INTEGER PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  import_id INTEGER REFERENCES import_log(id),
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                CREATE INDEX register_history_replaced ON register_history(replaced_by);
+                CREATE TABLE web_user_scope_history (
+                  id INTEGER PRIMARY KEY,
+                  user_id INTEGER NOT NULL REFERENCES web_user(id),
+                  kallor TEXT NOT NULL,
+                  forvaltningar TEXT NOT NULL,
+                  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+                );
+                CREATE INDEX web_user_scope_history_replaced ON web_user_scope_history(replaced_by);
+                ALTER TABLE import_log ADD COLUMN register TEXT CHECK (register IN ('kallor', 'forvaltningar', 'omraden', 'aktorer'));
+                """)
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO register (kind, name)
+                SELECT 'kallor', kalla FROM signal WHERE kalla <> '' UNION SELECT 'kallor', kalla FROM signal_history WHERE kalla <> ''
+                UNION SELECT 'forvaltningar', forvaltning FROM utbildning WHERE forvaltning <> ''
+                UNION SELECT 'forvaltningar', forvaltning FROM utbildning_history WHERE forvaltning <> ''
+                UNION SELECT 'omraden', omrade FROM signal WHERE omrade <> '' UNION SELECT 'omraden', omrade FROM signal_history WHERE omrade <> ''
+                UNION SELECT 'omraden', omrade FROM befolkning WHERE omrade <> ''
+                UNION SELECT 'omraden', omrade FROM befolkning_history WHERE omrade <> ''
+                UNION SELECT 'omraden', omrade FROM omrade_grans WHERE omrade <> ''
+                UNION SELECT 'omraden', omrade FROM omrade_grans_history WHERE omrade <> ''
+                UNION SELECT 'aktorer', aktor FROM samverkan WHERE aktor <> '' UNION SELECT 'aktorer', aktor FROM samverkan_history WHERE aktor <> ''
+                """)
+            // The accounts' scopes: one name per line.
+            try db.execute(sql: """
+                WITH RECURSIVE scope(kind, rest, name) AS (
+                  SELECT 'kallor', kallor || char(10), '' FROM web_user
+                  UNION ALL SELECT 'forvaltningar', forvaltningar || char(10), '' FROM web_user
+                  UNION ALL SELECT kind, substr(rest, instr(rest, char(10)) + 1), substr(rest, 1, instr(rest, char(10)) - 1)
+                  FROM scope WHERE rest <> ''
+                )
+                INSERT OR IGNORE INTO register (kind, name) SELECT kind, name FROM scope WHERE name <> ''
+                """)
+        }
         return migrator
     }
 }

@@ -40,9 +40,11 @@ public struct ImportLogEntry: Sendable, Equatable, Codable, FetchableRecord {
     /// For an undo: the import it reversed. For an import: the undo that reversed it, if any.
     public let undoes: Int64?
     public let undoneBy: Int64?
+    /// For a rename or merge of register names: the register.
+    public let register: NameRegister?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, sha256, encoding, action, undoes
+        case id, kind, sha256, encoding, action, undoes, register
         case importedAt = "imported_at", fileName = "file_name", rowsInserted = "rows_inserted", rowsReplaced = "rows_replaced"
         case rowsUnchanged = "rows_unchanged", rowsDeleted = "rows_deleted", undoneBy = "undone_by"
     }

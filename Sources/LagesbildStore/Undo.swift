@@ -9,6 +9,8 @@ public enum UndoError: Error, Equatable, UserFacingError {
     case notAnImport(Int64)
     /// Later imports replaced values this import wrote; they must be undone first.
     case blocked(Int64, by: [(id: Int64, file: String)])
+    /// A rename or merge whose new name later rows or accounts use.
+    case nameInUse(Int64, name: String, uses: [String])
 
     public static func == (lhs: UndoError, rhs: UndoError) -> Bool { lhs.description == rhs.description }
 
@@ -20,6 +22,8 @@ public enum UndoError: Error, Equatable, UserFacingError {
         case .blocked(let id, let by):
             "import \(id) kan inte ångras: senare import ändrade samma rader: "
                 + by.map { "\($0.id) (\($0.file))" }.joined(separator: ", ") + ". Ångra den eller dem först."
+        case .nameInUse(let id, let name, let uses):
+            "\(id) kan inte ångras: namnet \"\(name)\" används sedan dess av \(uses.prefix(6).joined(separator: ", ")); ändra dem först"
         }
     }
 }
@@ -41,7 +45,7 @@ extension Store {
         try queue.writeWithoutTransaction { db in
             var outcome: UndoResult?
             try db.inTransaction(.immediate) {
-                guard let entry = try Row.fetchOne(db, sql: "SELECT kind, file_name, action, rows_deleted FROM import_log WHERE id = ?",
+                guard let entry = try Row.fetchOne(db, sql: "SELECT kind, file_name, action, rows_deleted, register FROM import_log WHERE id = ?",
                                                    arguments: [importID]) else {
                     throw UndoError.unknownImport(importID)
                 }
@@ -50,6 +54,12 @@ extension Store {
                     throw UndoError.alreadyUndone(importID, by: undo)
                 }
                 guard let kind = DataKind(rawValue: entry["kind"]) else { throw UndoError.notAnImport(importID) }
+                if let register = entry["register"] as NameRegister? {
+                    let (removed, restored) = try db.undoRegisterChange(importID, register: register)
+                    outcome = UndoResult(undoneImport: importID, logEntry: try Self.logUndo(db, of: importID, kind: kind, name: entry["file_name"], at: date),
+                                         removed: removed, restored: restored)
+                    return .commit
+                }
                 let table = kind.table
                 let blockers = try Row.fetchAll(db, sql: """
                     SELECT DISTINCT h.replaced_by, l.file_name FROM \(table)_history h JOIN import_log l ON l.id = h.replaced_by
@@ -69,11 +79,8 @@ extension Store {
                     // Titles have no history: a title the import wrote goes; the one it replaced is not restored.
                     try db.execute(sql: "DELETE FROM referens_titel WHERE import_id = ?", arguments: [importID])
                 }
-                try db.execute(sql: """
-                    INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding, rows_inserted, rows_replaced, rows_unchanged, action, undoes)
-                    VALUES (?, ?, ?, '', '', 0, 0, 0, 'undo', ?)
-                    """, arguments: [Store.timestamp(date), kind.rawValue, entry["file_name"] as String, importID])
-                let logEntry = db.lastInsertedRowID
+                try db.removeUnusedNames(addedBy: importID)
+                let logEntry = try Self.logUndo(db, of: importID, kind: kind, name: entry["file_name"], at: date)
                 // `touched` counts the rows the import added and those it replaced; rows it deleted come back without
                 // having been touched.
                 let deleted: Int = entry["rows_deleted"]
@@ -82,5 +89,14 @@ extension Store {
             }
             return outcome!
         }
+    }
+
+    /// The import log's entry of an undo.
+    private static func logUndo(_ db: Database, of importID: Int64, kind: DataKind, name: String, at date: Date) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO import_log (imported_at, kind, file_name, sha256, encoding, rows_inserted, rows_replaced, rows_unchanged, action, undoes)
+            VALUES (?, ?, ?, '', '', 0, 0, 0, 'undo', ?)
+            """, arguments: [Store.timestamp(date), kind.rawValue, name, importID])
+        return db.lastInsertedRowID
     }
 }

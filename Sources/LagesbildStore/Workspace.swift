@@ -223,10 +223,27 @@ extension Database {
     }
 }
 
-/// Who has reported what for a year: the workspace's overview.
+/// Who has reported what for a year: the workspace's overview and the report's "Vilka som rapporterade".
 public struct ReportingStatus: Sendable {
-    /// Per källa of the signals: the months reported (0 = a row for the whole year).
-    public let signalSources: [(kalla: String, months: Set<Int>)]
+    /// One källa of the signals: the months it reported signals for and the months it reported none (a zero report,
+    /// ``ZeroReport``); 0 is a row for the whole year.
+    public struct Source: Sendable, Equatable {
+        public let kalla: String
+        public let signalMonths: Set<Int>
+        public let zeroMonths: Set<Int>
+
+        /// What the källa said about a month (1–12): a row for the whole year speaks for every month.
+        public func state(of month: Int) -> MonthState {
+            if signalMonths.contains(month) || signalMonths.contains(0) { return .signals }
+            if zeroMonths.contains(month) || zeroMonths.contains(0) { return .zero }
+            return .missing
+        }
+    }
+
+    public enum MonthState: Sendable, Equatable { case signals, zero, missing }
+
+    /// Per källa, in order of name.
+    public let signalSources: [Source]
     /// The förvaltningar that have reported training.
     public let departments: [String]
 }
@@ -248,13 +265,18 @@ extension Store {
 
 extension Database {
     package func reportingStatus(kommun: KommunCode, year: Int) throws -> ReportingStatus {
-        var sources: [String: Set<Int>] = [:]
-        for row in try Row.fetchAll(self, sql: "SELECT DISTINCT kalla, manad FROM signal WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) {
-            sources[row[0], default: []].insert(row[1])
+        var signals: [String: Set<Int>] = [:], zeros: [String: Set<Int>] = [:]
+        for row in try Row.fetchAll(self, sql: """
+            SELECT DISTINCT kalla, manad, kategori = '' FROM signal WHERE kommun = ? AND ar = ?
+            """, arguments: [kommun.rawValue, year]) {
+            if row[2] as Bool { zeros[row[0], default: []].insert(row[1]) } else { signals[row[0], default: []].insert(row[1]) }
         }
         let departments = try String.fetchAll(self, sql: "SELECT DISTINCT forvaltning FROM utbildning WHERE kommun = ? AND ar = ? ORDER BY 1",
                                               arguments: [kommun.rawValue, year])
-        return ReportingStatus(signalSources: sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, departments: departments)
+        let sources = Set(signals.keys).union(zeros.keys).sorted().map { name in
+            ReportingStatus.Source(kalla: name, signalMonths: signals[name] ?? [], zeroMonths: zeros[name] ?? [])
+        }
+        return ReportingStatus(signalSources: sources, departments: departments)
     }
 
     package func latestYear(kommun: KommunCode) throws -> Int? {

@@ -38,7 +38,22 @@ struct OverviewController {
 
     struct OverviewPage {
         struct Source { let name: String; let months: [Month] }
-        struct Month { let label: String; let reported: Bool; let text: String }
+        /// A month's cell: "●" signals reported, "0" a zero report (no signals), "–" nothing reported.
+        struct Month {
+            let label: String
+            let mark: String
+            let text: String
+            let style: String
+
+            init(label: String, state: ReportingStatus.MonthState) {
+                self.label = label
+                (mark, text, style) = switch state {
+                case .signals: ("●", "signaler rapporterade", "yes")
+                case .zero: ("0", "inga signaler (nollrapport)", "zero")
+                case .missing: ("–", "saknas", "no")
+                }
+            }
+        }
         struct LastImport { let kind: String; let file: String; let at: String }
         let year: Int
         let kommunName: String
@@ -74,8 +89,7 @@ struct OverviewController {
         }
         let sources = status.signalSources.map { source in
             OverviewPage.Source(name: source.kalla.isEmpty ? "(ingen källa angiven)" : source.kalla, months: (1...12).map { month in
-                let reported = source.months.contains(month) || source.months.contains(0)
-                return OverviewPage.Month(label: monthNames[month - 1], reported: reported, text: reported ? "rapporterat" : "saknas")
+                OverviewPage.Month(label: monthNames[month - 1], state: source.state(of: month))
             })
         }
         let report = try await shared.figures.published(year: year, version: version)

@@ -4,7 +4,7 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, matpunkter, rapporter, sida, uppgifter
+    case anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande
@@ -70,6 +70,7 @@ struct Chrome {
     let onAccount: Bool
     /// The message a save left for this page (post-redirect-get), shown once by `{{> meddelande}}`.
     let flash: Flash?
+    let onRegister: Bool
 
     init(title: String, context: WorkspaceContext, current: String) {
         self.title = title
@@ -89,6 +90,7 @@ struct Chrome {
         onHelp = current == "/hjalp"
         onAccount = current == "/konto"
         flash = context.flash
+        onRegister = current == "/register"
     }
 }
 
@@ -128,6 +130,7 @@ extension Chrome: MustacheParent {
         case "onHelp": onHelp
         case "onAccount": onAccount
         case "flash": flash
+        case "onRegister": onRegister
         default: nil
         }
     }
@@ -137,8 +140,9 @@ extension OverviewController.OverviewPage.Month: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "label": label
-        case "reported": reported
+        case "mark": mark
         case "text": text
+        case "style": style
         default: nil
         }
     }

@@ -88,10 +88,12 @@ public enum Workspace {
                                                      figures: reporting)
         UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)))
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
+        MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         // The samordnare alone: the import log and undo, accounts, the audit log.
         let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
         ImportsController(shared: shared).addRoutes(to: samordnare)
         UsersController(shared: shared).addRoutes(to: samordnare)
+        RegisterController(shared: shared).addRoutes(to: samordnare)
         AuditController(shared: shared).addRoutes(to: samordnare)
         // Every role: the own account and the help; the samordnare also sets another account's password.
         let everyone = router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session))

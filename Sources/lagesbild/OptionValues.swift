@@ -66,6 +66,11 @@ extension OptionValue {
         default: throw ValidationError("\"\(text)\" är ingen roll; välj samordnare, rapportor eller lasare")
         }
     }
+
+    static func register(_ text: String) throws -> NameRegister {
+        if let register = NameRegister(rawValue: TextKey.fold(text)) { return register }
+        throw ValidationError("\"\(text)\" är inget register; välj \(NameRegister.listInSwedish)")
+    }
 }
 
 /// A command's own failure (a file it cannot write, a folder it will not use), in Swedish.

@@ -63,6 +63,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Kontrollera filerna och visa vad som skulle ändras, utan att skriva något.")
     var dryRun = false
 
+    @Flag(name: .customLong("nya-namn"), help: "Lägg till okända källor, förvaltningar, områden och aktörer i registren i stället för att vägra filen.")
+    var addingNames = false
+
     func validate() throws {
         if let kind, DataKind(rawValue: kind) == nil {
             throw ValidationError("--kind: \"\(kind)\" är ingen filtyp; välj \(DataKind.listInSwedish)")
@@ -74,8 +77,16 @@ struct ImportCommand: ParsableCommand {
             let store = try database.open()
             let progress = ProgressLine()
             let callback: ImportProgress? = Terminal.stderrIsTerminal ? { progress.update($0) } : nil
-            let report = try Importer(store: store).importFiles(
-                files, kind: kind.flatMap(DataKind.init(rawValue:)), sheets: sheets, dryRun: dryRun, progress: callback)
+            let report: ImportReport
+            do {
+                report = try Importer(store: store).importFiles(
+                    files, kind: kind.flatMap(DataKind.init(rawValue:)), sheets: sheets, dryRun: dryRun, addingNames: addingNames, progress: callback)
+            } catch let failure as ImportFailure where failure.errors.contains(where: \.isUnknownName) {
+                progress.finish()
+                Terminal.error(failure.description)
+                FileHandle.standardError.write(Data("Namn som inte finns i registren läggs till med --nya-namn eller lagesbild register add.\n".utf8))
+                throw ExitCode.failure
+            }
             progress.finish()
             for line in report.lines { print(line) }
             if report.dryRun {

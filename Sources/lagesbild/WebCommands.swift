@@ -65,6 +65,7 @@ struct UserCommand: ParsableCommand {
                 var account = WorkspaceService.NewAccount(name: name, role: role, password: "", kallor: kallor, forvaltningar: forvaltningar)
                 if let problem = WorkspaceService.problemBesidesPassword(account) { throw problem }
                 if try await service.user(named: name) != nil { throw WorkspaceError.userExists(name) }
+                account = try await service.withRegisteredScope(account)
                 account.password = try PasswordPrompt.read()
                 let user = try await service.addUser(account, by: .commandLine)
                 print("Skapade användaren \(user.name) (\(user.role.swedishName)).")

@@ -16,14 +16,23 @@ CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
 -- index referens_history_replaced
 CREATE INDEX referens_history_replaced ON referens_history(replaced_by);
 
+-- index register_history_replaced
+CREATE INDEX register_history_replaced ON register_history(replaced_by);
+
 -- index samverkan_history_replaced
 CREATE INDEX samverkan_history_replaced ON samverkan_history(replaced_by);
 
 -- index signal_history_replaced
 CREATE INDEX signal_history_replaced ON signal_history(replaced_by);
 
+-- index signal_zero_report
+CREATE INDEX signal_zero_report ON signal(kommun, ar, manad, kalla) WHERE kategori = '';
+
 -- index utbildning_history_replaced
 CREATE INDEX utbildning_history_replaced ON utbildning_history(replaced_by);
+
+-- index web_user_scope_history_replaced
+CREATE INDEX web_user_scope_history_replaced ON web_user_scope_history(replaced_by);
 
 -- table aktivitet
 CREATE TABLE aktivitet (
@@ -103,7 +112,7 @@ CREATE TABLE import_log (
     rows_inserted INTEGER NOT NULL DEFAULT 0,
     rows_replaced INTEGER NOT NULL DEFAULT 0,
     rows_unchanged INTEGER NOT NULL DEFAULT 0
-, action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo')), undoes INTEGER REFERENCES import_log(id), rows_deleted INTEGER NOT NULL DEFAULT 0);
+, action TEXT NOT NULL DEFAULT 'import' CHECK (action IN ('import', 'undo')), undoes INTEGER REFERENCES import_log(id), rows_deleted INTEGER NOT NULL DEFAULT 0, register TEXT CHECK (register IN ('kallor', 'forvaltningar', 'omraden', 'aktorer')));
 
 -- table kommun
 CREATE TABLE kommun (
@@ -179,6 +188,23 @@ CREATE TABLE referens_titel (
     import_id INTEGER NOT NULL REFERENCES import_log(id),
     PRIMARY KEY (kalla, matt)
 ) WITHOUT ROWID;
+
+-- table register
+CREATE TABLE register (
+  kind TEXT NOT NULL CHECK (kind IN ('kallor', 'forvaltningar', 'omraden', 'aktorer')),
+  name TEXT NOT NULL CHECK (name <> ''),
+  import_id INTEGER REFERENCES import_log(id),
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+
+-- table register_history
+CREATE TABLE register_history (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  import_id INTEGER REFERENCES import_log(id),
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
+);
 
 -- table samverkan
 CREATE TABLE samverkan (
@@ -283,6 +309,15 @@ CREATE TABLE web_user (
     forvaltningar TEXT NOT NULL DEFAULT '',
     disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at TEXT NOT NULL
+);
+
+-- table web_user_scope_history
+CREATE TABLE web_user_scope_history (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES web_user(id),
+  kallor TEXT NOT NULL,
+  forvaltningar TEXT NOT NULL,
+  replaced_by INTEGER NOT NULL REFERENCES import_log(id)
 );
 
 -- trigger published_report_kept

@@ -21,12 +21,12 @@ import Testing
     func loaded() throws -> CLI {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("indicators/signaler.csv"), cli.fixture("indicators/befolkning.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("indicators/signaler.csv"), cli.fixture("indicators/befolkning.csv")])
         let areas = Self.collection([("Centrum", "Polygon", Self.square(15.55, 63.85)), ("Hammerdal", "Polygon", Self.square(15.35, 63.6)),
                                      ("Gäddede", "MultiPolygon", "[" + Self.square(14.15, 64.5) + "]"), ("Backe", "Polygon", Self.square(16.4, 63.8)),
                                      ("Ström", "Polygon", Self.square(15.0, 64.0))])
         let path = try cli.write("omraden.geojson", Array(areas.utf8))
-        let output = try cli.succeed(["import", path])
+        let output = try cli.succeed(["import", "--nya-namn", path])
         #expect(output.stdout.contains("omraden.geojson: omraden (GeoJSON, UTF-8) – 5 nya, 0 ersatta, 0 oförändrade rader."))
         #expect(output.stdout.contains("omraden.geojson: obs: området \"Ström\" finns inte bland signalernas områden; kontrollera stavningen"))
         return cli
@@ -64,7 +64,7 @@ import Testing
     @Test func withTheAreasPopulationItShowsSignalsPerThousand() throws {
         let cli = try loaded()
         let population = try cli.write("befolkning-omraden.csv", Array("år;område;invånare\n2024;Centrum;7000\n2024;Backe;500\n2024;Hammerdal;2000\n2024;Gäddede;1000\n".utf8))
-        try cli.succeed(["import", population])
+        try cli.succeed(["import", "--nya-namn", population])
         try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", "r.html"])
         let html = try String(contentsOfFile: cli.directory.appendingPathComponent("r.html").path, encoding: .utf8)
         #expect(try fill(html, "Centrum") == "#08519C" && fill(html, "Backe") == "#9ECAE1")
@@ -78,7 +78,7 @@ import Testing
         let sweref = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::3006\"}},\"features\":["
             + "{\"type\":\"Feature\",\"properties\":{\"område\":\"Centrum\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
             + "[[[525000,7080000],[535000,7080000],[535000,7090000],[525000,7090000],[525000,7080000]]]}}]}"
-        let output = try cli.succeed(["import", try cli.write("centrum.geojson", Array(sweref.utf8))])
+        let output = try cli.succeed(["import", "--nya-namn", try cli.write("centrum.geojson", Array(sweref.utf8))])
         #expect(output.stdout.contains("centrum.geojson: omraden (GeoJSON, UTF-8) – 0 nya, 1 ersatta, 0 oförändrade rader."))
         #expect(try cli.query("SELECT geometri FROM omrade_grans WHERE omrade = 'Centrum'", as: String.self)
                 == ["525000 7080000,535000 7080000,535000 7090000,525000 7090000,525000 7080000"])
@@ -106,7 +106,7 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         _ = try cli.write(name, Array(text.utf8))
-        let result = try cli.run(["import", name])
+        let result = try cli.run(["import", "--nya-namn", name])
         #expect(result.status == 1)
         #expect(result.stderr == "fel: \(message)\nInget importerades: rätta felen och kör kommandot igen.\n", "\(result.stderr)")
         #expect(try cli.query("SELECT COUNT(*) FROM import_log", as: Int.self) == [0])
@@ -117,7 +117,7 @@ import Testing
         try cli.initDatabase()
         let padding = String(repeating: " ", count: 10_000_001)
         _ = try cli.write("stor.geojson", Array((Self.collection([("Centrum", "Polygon", Self.square(15.5, 63.8))]) + padding).utf8))
-        let result = try cli.run(["import", "stor.geojson"])
+        let result = try cli.run(["import", "--nya-namn", "stor.geojson"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("fel: stor.geojson: filen är större än 10 MB; förenkla gränserna (t.ex. med mapshaper) eller dela upp filen\n"), "\(result.stderr)")
         #expect(try cli.query("SELECT COUNT(*) FROM import_log", as: Int.self) == [0])

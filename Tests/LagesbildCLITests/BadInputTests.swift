@@ -48,10 +48,10 @@ import Testing
     func refusedWithMessageExitCodeAndNothingWritten(_ testCase: Case) throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         let before = try cli.databaseContents()
         let path = try cli.write(testCase.name, testCase.bytes)
-        let output = try cli.run(["import", path])
+        let output = try cli.run(["import", "--nya-namn", path])
         #expect(output.status == 1)
         for expected in testCase.expected {
             #expect(output.stderr.contains(expected), "stderr was: \(output.stderr)")
@@ -65,7 +65,7 @@ import Testing
         try cli.initDatabase()
         var text = "år;kategori;antal\n"
         for _ in 0..<80 { text += "2024;klotter;x\n" }
-        let output = try cli.run(["import", try cli.write("many.csv", text)])
+        let output = try cli.run(["import", "--nya-namn", try cli.write("many.csv", text)])
         #expect(output.status == 1)
         #expect(output.stderr.components(separatedBy: "är inte ett icke-negativt heltal").count - 1 == 50)
         #expect(output.stderr.contains("many.csv:51: kolumnen \"antal\""))
@@ -75,10 +75,10 @@ import Testing
     @Test func pathsThatAreNotReadableFiles() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let missing = try cli.run(["import", "finns-inte.csv"])
+        let missing = try cli.run(["import", "--nya-namn", "finns-inte.csv"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("finns-inte.csv: filen finns inte"))
-        let folder = try cli.run(["import", cli.directory.path])
+        let folder = try cli.run(["import", "--nya-namn", cli.directory.path])
         #expect(folder.stderr.contains("är en mapp, inte en fil"))
     }
 }

@@ -13,7 +13,7 @@ import Testing
     func loaded() throws -> CLI {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("comparison/signaler-tre-kommuner.csv"), cli.fixture("comparison/befolkning-tre-kommuner.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("comparison/signaler-tre-kommuner.csv"), cli.fixture("comparison/befolkning-tre-kommuner.csv")])
         return cli
     }
 
@@ -111,7 +111,7 @@ import Testing
     @Test func aStoreOfOneMunicipalityHasNoComparison() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
+        try cli.succeed(["import", "--nya-namn"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
         let report = try indicators(cli, kommun: "2313")
         #expect(report.byID["MO1-02"]?["comparison"] is NSNull)
         // The shipped reference series is listed, with null where nothing is imported.
@@ -122,7 +122,7 @@ import Testing
 
     @Test func referenceSeriesBesideTheMunicipality() throws {
         let cli = try loaded()
-        try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
         let references = try #require(try indicators(cli, kommun: "2313").json["reference"] as? [[String: Any]])
         let series = try #require(references.first)
         #expect(series["id"] as? String == "REF-01")
@@ -139,7 +139,7 @@ import Testing
 extension ComparisonEndToEndTests {
     @Test func reportSectionSetsTheMunicipalityBesideCountyAndSwedenWithSources() throws {
         let cli = try loaded()
-        try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
         let path = cli.directory.appendingPathComponent("ostersund.html").path
         try cli.succeed(["report", "--year", "2024", "--kommun", "2380", "--date", "2025-03-01", "--output", path])
         let html = try String(contentsOfFile: path, encoding: .utf8)
@@ -175,7 +175,7 @@ extension ComparisonEndToEndTests {
     @Test func withoutOtherMunicipalitiesOrReferenceDataOneLineSaysHowToAddThem() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
+        try cli.succeed(["import", "--nya-namn"] + ["signaler.csv", "befolkning.csv"].map { cli.fixture("indicators/\($0)") })
         let path = cli.directory.appendingPathComponent("r.html").path
         try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", path])
         let html = try String(contentsOfFile: path, encoding: .utf8)
@@ -192,7 +192,7 @@ extension ComparisonEndToEndTests {
     @Test func theCountyMapShadesByClassAndHatchesWhatIsMasked() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("countymap/signaler-lanet.csv"), cli.fixture("countymap/befolkning-lanet.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("countymap/signaler-lanet.csv"), cli.fixture("countymap/befolkning-lanet.csv")])
         try cli.succeed(["report", "--year", "2024", "--date", "2025-03-01", "--output", "r.html"])
         let html = try String(contentsOfFile: cli.directory.appendingPathComponent("r.html").path, encoding: .utf8)
         let map = try #require(html.firstMatch(of: /<svg class="map"[\s\S]*?<\/svg>/).map { String($0.0) })

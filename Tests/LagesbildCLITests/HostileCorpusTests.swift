@@ -23,11 +23,11 @@ import Testing
         let expected = try #require(Self.cases.first { $0.file == file }?.expected)
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         let before = try cli.databaseContents()
         // Copied into the scratch folder so messages name the file as the user typed it.
         try FileManager.default.copyItem(at: Self.folder.appendingPathComponent(file), to: cli.directory.appendingPathComponent(file))
-        let output = try cli.run(["import", file])
+        let output = try cli.run(["import", "--nya-namn", file])
         #expect(output.status == 1)
         // The whole first message, exactly as expected.tsv has it.
         #expect(output.stderr.split(separator: "\n").first.map(String.init) == "fel: " + expected, "stderr: \(output.stderr)")
@@ -43,7 +43,7 @@ import Testing
         bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 10 << 20)
         bytes += Array(";1\n".utf8)
         _ = try cli.write("stort-falt.csv", bytes)
-        let output = try cli.run(["import", "stort-falt.csv"])
+        let output = try cli.run(["import", "--nya-namn", "stort-falt.csv"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("stort-falt.csv:2: ett fält är längre än 100000 byte"))
         #expect(try cli.databaseContents() == before)
@@ -53,13 +53,13 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         // Reading /proc/self/mem from offset 0 fails with an I/O error, even for root.
-        let output = try cli.run(["import", "/proc/self/mem"])
+        let output = try cli.run(["import", "--nya-namn", "/proc/self/mem"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("/proc/self/mem: filen kan inte läsas"))
         if getuid() != 0 {
             let locked = try cli.write("last.csv", "år;kategori;antal\n2024;klotter;1\n")
             chmod(locked, 0)
-            let denied = try cli.run(["import", locked])
+            let denied = try cli.run(["import", "--nya-namn", locked])
             #expect(denied.stderr.contains("filen kan inte läsas"))
         }
     }
@@ -69,7 +69,7 @@ import Testing
         try cli.initDatabase()
         let formula = "=HYPERLINK(\"http://angripare.example/\";\"Klicka\")"
         let file = try cli.write("formel.csv", "år;kategori;område;antal\n2024;klotter;\"\(formula.replacingOccurrences(of: "\"", with: "\"\""))\";7\n")
-        try cli.succeed(["import", file])
+        try cli.succeed(["import", "--nya-namn", file])
         let csv = try cli.succeed(["indicators", "--year", "2024", "--format", "csv"]).stdout
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://angripare.example/\"\";\"\"Klicka\"\")\""))
         #expect(!csv.contains(";=HYPERLINK"))

@@ -6,7 +6,7 @@ import Testing
     @Test func excelWindows1252SemicolonCRLFWithSwedishLabelsInMixedCase() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         #expect(output.stdout.contains("signaler (Windows-1252) – 4 nya, 0 ersatta, 0 oförändrade rader."))
         // Labels are stored by code; free labels as given, with å/ä/ö intact.
         let rows = try cli.query("SELECT kategori || '|' || miljo || '|' || omrade || '|' || kalla || '|' || manad || '|' || antal FROM signal ORDER BY manad, kategori", as: String.self)
@@ -22,7 +22,7 @@ import Testing
     @Test func utf8WithBOMCommaSeparatedEnglishHeadersAndQuotedComma() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("import/utbildning-2024-utf8bom.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/utbildning-2024-utf8bom.csv")])
         #expect(output.stdout.contains("utbildning (UTF-8 med BOM) – 3 nya"))
         let rows = try cli.query("SELECT forvaltning || '|' || utbildning || '|' || malgrupp || '|' || genomfort FROM utbildning ORDER BY forvaltning, utbildning", as: String.self)
         #expect(rows == [
@@ -35,7 +35,7 @@ import Testing
     @Test func tabSeparatedPopulationWithWholeMunicipalityAndBlankTrailingLines() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/befolkning-tab.txt")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/befolkning-tab.txt")])
         let rows = try cli.query("SELECT ar || '|' || omrade || '|' || invanare FROM befolkning ORDER BY ar, omrade", as: String.self)
         #expect(rows == ["2023||11600", "2024||11500", "2024|Centrum|4000"])
     }
@@ -43,7 +43,7 @@ import Testing
     @Test func excelUnicodeTextIsUTF16LittleEndianWithBOM() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("import/samverkan-unicode.txt")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/samverkan-unicode.txt")])
         #expect(output.stdout.contains("samverkan (UTF-16LE) – 3 nya"))
         let rows = try cli.query("SELECT aktor || '|' || typ || '|' || ifnull(moten, 'null') FROM samverkan ORDER BY aktor", as: String.self)
         #expect(rows == ["IFK Strömsund|forening|null", "Polisen|myndighet|6", "Socialförvaltningen|forvaltning|10"])
@@ -52,7 +52,7 @@ import Testing
     @Test func statusShowsRowsAndTotalsPerKindAndYear() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv"), cli.fixture("import/befolkning-tab.txt"),
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv"), cli.fixture("import/befolkning-tab.txt"),
                          cli.fixture("import/utbildning-2024-utf8bom.csv"), cli.fixture("import/samverkan-unicode.txt")])
         let status = try cli.succeed(["status"]).stdout
         #expect(status.contains("Strömsunds kommun (2313)"))
@@ -69,9 +69,9 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let file = cli.fixture("import/signaler-2024-excel.csv")
-        try cli.succeed(["import", file])
+        try cli.succeed(["import", "--nya-namn", file])
         let before = try cli.databaseContents()
-        let again = try cli.succeed(["import", file])
+        let again = try cli.succeed(["import", "--nya-namn", file])
         #expect(again.stdout.contains("samma innehåll lästes redan in (import 1); inget ändrades."))
         #expect(try cli.databaseContents() == before)
     }
@@ -79,8 +79,8 @@ import Testing
     @Test func correctedFileReplacesValuesAndKeepsTheOldOnesInHistory() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
-        let output = try cli.succeed(["import", cli.fixture("import/signaler-2024-rattad.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-rattad.csv")])
         #expect(output.stdout.contains("1 nya, 1 ersatta, 1 oförändrade rader."))
         #expect(try cli.query("SELECT antal FROM signal WHERE manad = 1", as: Int.self) == [4])
         // The replaced value (3, from import 1) is kept, linked to import 2 that replaced it.
@@ -93,7 +93,7 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let before = try cli.databaseContents()
-        let output = try cli.succeed(["import", "--dry-run", cli.fixture("import/signaler-2024-excel.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", "--dry-run", cli.fixture("import/signaler-2024-excel.csv")])
         #expect(output.stdout.contains("4 nya"))
         #expect(output.stdout.contains("Provkörning (--dry-run): inget skrevs till databasen."))
         #expect(try cli.databaseContents() == before)
@@ -104,7 +104,7 @@ import Testing
         try cli.initDatabase()
         let before = try cli.databaseContents()
         let bad = try cli.write("bad.csv", "år;kategori;antal\n2024;klotter;-3\n")
-        let output = try cli.run(["import", cli.fixture("import/signaler-2024-excel.csv"), bad])
+        let output = try cli.run(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv"), bad])
         #expect(output.status == 1)
         #expect(output.stderr.contains("bad.csv:2: kolumnen \"antal\": \"-3\" är inte ett icke-negativt heltal"))
         #expect(output.stderr.contains("Inget importerades"))
@@ -147,12 +147,12 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let first = (0..<300).map { (area: "Område \($0)", count: $0) }
-        try cli.succeed(["import", try cli.write("a.csv", signals(first))])
+        try cli.succeed(["import", "--nya-namn", try cli.write("a.csv", signals(first))])
         var second = first
         second[5].count = 500
         second[140].count = 400
         second.append((area: "Område 300", count: 7))
-        let output = try cli.succeed(["import", try cli.write("b.csv", signals(second))])
+        let output = try cli.succeed(["import", "--nya-namn", try cli.write("b.csv", signals(second))])
         #expect(output.stdout.contains("1 nya, 2 ersatta, 298 oförändrade rader."))
         #expect(try cli.query("SELECT antal FROM signal_history ORDER BY antal", as: Int.self) == [5, 140])
         #expect(try cli.query("SELECT SUM(antal) FROM signal", as: Int.self) == [(0..<300).reduce(0, +) - 5 - 140 + 500 + 400 + 7])
@@ -165,7 +165,7 @@ import Testing
         // Rows 140 and 150 fall in the second group of 128 rows.
         rows[150].area = "Område 140"
         let before = try cli.databaseContents()
-        let output = try cli.run(["import", try cli.write("dubbel.csv", signals(rows))])
+        let output = try cli.run(["import", "--nya-namn", try cli.write("dubbel.csv", signals(rows))])
         #expect(output.status == 1)
         #expect(output.stderr.contains("dubbel.csv:152: samma rad (samma nyckel) finns redan på rad 142 i filen"))
         #expect(try cli.databaseContents() == before)
@@ -179,7 +179,7 @@ import Testing
         try cli.initDatabase()
         let before = try cli.databaseContents()
         let file = try cli.write("kommuner.csv", "kommun;år;kategori;antal\n2313;2024;klotter;1\n9999;2024;klotter;1\n180;2024;klotter;2\n")
-        let output = try cli.run(["import", file])
+        let output = try cli.run(["import", "--nya-namn", file])
         #expect(output.status == 1)
         #expect(output.stderr.contains("kommuner.csv:3: kolumnen \"kommun\": \"9999\" är ingen kommun i SCB:s kommunindelning"))
         #expect(!output.stderr.contains("kommuner.csv:4"))
@@ -201,7 +201,7 @@ import Testing
     @Test func excelFileWithEveryStatusSpellingAndTargetAreasByName() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("import/aktiviteter-2024-excel.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/aktiviteter-2024-excel.csv")])
         #expect(output.stdout.contains("aktiviteter (Windows-1252) – 8 nya, 0 ersatta, 0 oförändrade rader."))
         let rows = try cli.query("""
             SELECT malomrade || '|' || status || '|' || insatsniva || '|' || aktivitet FROM aktivitet ORDER BY malomrade, aktivitet
@@ -224,8 +224,8 @@ import Testing
     @Test func englishHeadersAndACorrectedPlanReplaceWithHistory() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/aktiviteter-2024-excel.csv")])
-        let output = try cli.succeed(["import", cli.fixture("import/activities-2025-english.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/aktiviteter-2024-excel.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("import/activities-2025-english.csv")])
         #expect(output.stdout.contains("aktiviteter (UTF-8 med BOM) – 2 nya"))
         #expect(try cli.query("SELECT count(*) FROM aktivitet WHERE ar = 2025 AND status = 'genomford'", as: Int.self) == [2])
         // A corrected 2024 plan: the ongoing course is now done; the old row goes to history and undo restores it.
@@ -234,7 +234,7 @@ import Testing
             2024;2;Nano-utbildning för alla anställda;HR-chef;genomförd
 
             """)
-        #expect(try cli.succeed(["import", corrected]).stdout.contains("0 nya, 1 ersatta"))
+        #expect(try cli.succeed(["import", "--nya-namn", corrected]).stdout.contains("0 nya, 1 ersatta"))
         #expect(try cli.query("SELECT status FROM aktivitet_history", as: String.self) == ["pagaende"])
         try cli.succeed(["undo", "3"])
         #expect(try cli.query("SELECT status FROM aktivitet WHERE ar = 2024 AND aktivitet LIKE 'Nano%'", as: String.self) == ["pagaende"])
@@ -251,7 +251,7 @@ import Testing
 
             """)
         let before = try cli.databaseContents()
-        let result = try cli.run(["import", bad, cli.fixture("import/activities-2025-english.csv")])
+        let result = try cli.run(["import", "--nya-namn", bad, cli.fixture("import/activities-2025-english.csv")])
         #expect(result.status == 1)
         #expect(result.stderr.contains("plan.csv:3: kolumnen \"målområde\": okänt värde \"4\""))
         #expect(result.stderr.contains("plan.csv:4: kolumnen \"status\": okänt värde \"klar ibland\""))

@@ -6,7 +6,7 @@ import Testing
     func loaded() throws -> CLI {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"].map { cli.fixture("indicators/\($0)") })
+        try cli.succeed(["import", "--nya-namn"] + ["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"].map { cli.fixture("indicators/\($0)") })
         return cli
     }
 
@@ -117,7 +117,7 @@ import Testing
 
     @Test func activityIndicatorsInJSONListTheCarriedOverActivities() throws {
         let cli = try loaded()
-        try cli.succeed(["import", cli.fixture("indicators/aktiviteter.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("indicators/aktiviteter.csv")])
         let output = try cli.succeed(["indicators", "--year", "2024", "--format", "json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let indicators = try #require(json["indicators"] as? [[String: Any]])

@@ -47,7 +47,7 @@ import Testing
         let file = try cli.write("folkmangd-manad.json", Self.dataset(
             dimensions: [Self.allAges, Self.bothSexes], periods: ["2024M10", "2024M11", "2024M12", "2025M01", "2025M02"],
             values: [5760, 5755, 5751, 5749, 5745, 5790, 5788, 5781, 5779, 5777]))
-        let output = try cli.succeed(["import", file])
+        let output = try cli.succeed(["import", "--nya-namn", file])
         #expect(output.stdout.contains("befolkning (JSON-stat 2.0, UTF-8) – 1 nya"), "\(output.stdout)")
         #expect(try population(cli) == ["2313|2024|11532"])
     }
@@ -56,10 +56,10 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let quarters = try cli.write("kvartal.json", Self.dataset(dimensions: [], periods: ["2023K3", "2023K4", "2024K1"], values: [11570, 11560, 11555]))
-        try cli.succeed(["import", quarters])
+        try cli.succeed(["import", "--nya-namn", quarters])
         #expect(try population(cli) == ["2313|2023|11560"])
         let mixed = try cli.write("blandat.json", Self.dataset(dimensions: [], periods: ["2024", "2024M11", "2024M12"], values: [11500, 11510, 11499]))
-        try cli.succeed(["import", mixed])
+        try cli.succeed(["import", "--nya-namn", mixed])
         #expect(try population(cli) == ["2313|2023|11560", "2313|2024|11500"])
     }
 
@@ -72,7 +72,7 @@ import Testing
         for age in 0...100 { values += [50 + age, 60 + age] }
         let file = try cli.write("alder.json", Self.dataset(label: "Folkmängden efter region, ålder och kön. År",
             dimensions: [(id: "Alder", label: "ålder", categories: ages, total: nil), Self.bothSexes], periods: ["2024"], values: values))
-        try cli.succeed(["import", file])
+        try cli.succeed(["import", "--nya-namn", file])
         // Men: 101 × 50 + (0 + … + 100) = 10 100; women: 101 × 60 + 5 050 = 11 110.
         #expect(try population(cli) == ["2313|2024|21210"])
     }
@@ -82,7 +82,7 @@ import Testing
         try cli.initDatabase()
         let civil = (id: "Civilstand", label: "civilstånd", categories: [("OG", "ogifta"), ("G", "gifta"), ("TotSa", "totalt, samtliga civilstånd")], total: String?("TotSa"))
         let file = try cli.write("civil.json", Self.dataset(dimensions: [civil], periods: ["2024"], values: [5200, 4100, 11500]))
-        try cli.succeed(["import", file])
+        try cli.succeed(["import", "--nya-namn", file])
         #expect(try population(cli) == ["2313|2024|11500"])
     }
 
@@ -97,7 +97,7 @@ import Testing
             "2313 Strömsund";"totalt ålder";"kvinnor";5788;5781;5779
 
             """)
-        let output = try cli.succeed(["import", file])
+        let output = try cli.succeed(["import", "--nya-namn", file])
         #expect(output.stdout.contains("befolkning (PxWeb-CSV, UTF-8) – 1 nya"), "\(output.stdout)")
         #expect(try population(cli) == ["2313|2024|11532"])
     }
@@ -168,7 +168,7 @@ import Testing
         try cli.initDatabase()
         let file = try cli.write(bad.name, bad.text)
         let before = try cli.databaseContents()
-        let result = try cli.run(["import", cli.fixture("reference/scb-folkmangd-jamtland.json"), file])
+        let result = try cli.run(["import", "--nya-namn", cli.fixture("reference/scb-folkmangd-jamtland.json"), file])
         #expect(result.status == 1)
         #expect(result.stderr.contains(bad.expected), "\(result.stderr)")
         #expect(try cli.databaseContents() == before)

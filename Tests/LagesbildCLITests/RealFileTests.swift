@@ -10,7 +10,7 @@ import Testing
         try cli.initDatabase()
         // Counts formatted "#,##0;[Red]-#,##0" and '[Blue]0;[Red]-0;0', months '0" mån"', an area '[$-41D]General',
         // a count '0\ \s\t'; one year typed as the date 2024-01-01.
-        let output = try cli.succeed(["import", cli.fixture("realfiles/talformat.xlsx")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("realfiles/talformat.xlsx")])
         #expect(output.stdout.contains("blad \"Signaler\": signaler (xlsx) – 3 nya"), "\(output.stdout)")
         let rows = try cli.query("SELECT ar || '|' || manad || '|' || kategori || '|' || antal || '|' || orosanmalningar || '|' || polisanmalningar FROM signal ORDER BY manad", as: String.self)
         #expect(rows == ["2024|3|klotter|11|0|1", "2024|7|flygblad|1234|2|0", "2024|12|symboler|5|1|1"])
@@ -20,11 +20,11 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         // The notes sheet's first row holds #REF!: the sheet matches no kind and is skipped.
-        let output = try cli.succeed(["import", cli.fixture("realfiles/anteckningar-forst.xlsx")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("realfiles/anteckningar-forst.xlsx")])
         #expect(output.stdout.contains("blad \"Signaler\": signaler (xlsx) – 1 nya"))
         #expect(output.stdout.contains("hoppade över bladen \"Anteckningar\" (ingen filtyp)."))
         // Named with --sheet, the same sheet is an error (its header is no kind), with the cell's text in it.
-        let named = try cli.run(["import", cli.fixture("realfiles/anteckningar-forst.xlsx"), "--sheet", "Anteckningar"])
+        let named = try cli.run(["import", "--nya-namn", cli.fixture("realfiles/anteckningar-forst.xlsx"), "--sheet", "Anteckningar"])
         #expect(named.status == 1)
         #expect(named.stderr.contains("kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\"#REF!\", \"Anteckningar från mötet\")"), "\(named.stderr)")
     }
@@ -35,7 +35,7 @@ import Testing
         let url = cli.directory.appendingPathComponent("med-tomt-blad.xlsx")
         let signals = WorkbookMaker.textRow(1, ["år", "kategori", "antal"]) + WorkbookMaker.textRow(2, ["2024", "klotter", "3"])
         try WorkbookMaker.write(to: url, sheets: [("Signaler", signals, false), ("Blad2", "", false), ("Blad3", "<row r=\"4\"><c r=\"B4\" t=\"inlineStr\"><is><t> </t></is></c></row>", false)])
-        let output = try cli.succeed(["import", url.path])
+        let output = try cli.succeed(["import", "--nya-namn", url.path])
         #expect(output.stdout.contains("hoppade över bladen \"Blad2\" (tomt), \"Blad3\" (tomt)."), "\(output.stdout)")
     }
 
@@ -72,7 +72,7 @@ import Testing
         let path = cli.directory.appendingPathComponent(file.name).path
         try FileManager.default.copyItem(atPath: cli.fixture("realfiles/\(file.fixture)"), toPath: path)
         let before = try cli.databaseContents()
-        let result = try cli.run(["import", file.name, cli.fixture("import/signaler-2024-excel.csv")])
+        let result = try cli.run(["import", "--nya-namn", file.name, cli.fixture("import/signaler-2024-excel.csv")])
         #expect(result.status == 1)
         #expect(result.stderr.contains("fel: " + file.expected), "\(result.stderr)")
         #expect(try cli.databaseContents() == before)
@@ -82,7 +82,7 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let file = try cli.write("signaler.csv", "%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
-        let result = try cli.run(["import", file])
+        let result = try cli.run(["import", "--nya-namn", file])
         #expect(result.status == 1)
         #expect(result.stderr.contains("signaler.csv: filen är en PDF, som lagesbild inte läser"))
     }
@@ -93,7 +93,7 @@ import Testing
         try cli.initDatabase()
         let path = try cli.write(file.0, file.1)
         let before = try cli.databaseContents()
-        let result = try cli.run(["import", path])
+        let result = try cli.run(["import", "--nya-namn", path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(file.0): filen är tom: den har bara tomma rader eller avgränsare, ingen rubrikrad och inga data"), "\(result.stderr)")
         #expect(try cli.databaseContents() == before)
@@ -133,7 +133,7 @@ import Testing
 
     @Test func helpIsInSwedish() throws {
         let cli = try CLI()
-        let help = try cli.succeed(["import", "--help"]).stdout
+        let help = try cli.succeed(["import", "--nya-namn", "--help"]).stdout
         for heading in ["ÖVERSIKT:", "ANVÄNDNING: lagesbild import", "ARGUMENT:", "TILLVAL:", "-h, --help              Visar den här hjälpen."] {
             #expect(help.contains(heading), "\(help)")
         }

@@ -6,7 +6,7 @@ import Testing
     @Test func scbPopulationAsJSONStatForRiketCountyAndMunicipalities() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("reference/scb-folkmangd-jamtland.json")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("reference/scb-folkmangd-jamtland.json")])
         #expect(output.stdout.contains("befolkning (JSON-stat 2.0, UTF-8) – 10 nya, 0 ersatta, 0 oförändrade rader."))
         let rows = try cli.query("SELECT kommun || '|' || ar || '|' || invanare FROM befolkning WHERE omrade = '' ORDER BY kommun, ar", as: String.self)
         #expect(rows == ["00|2023|10551659", "00|2024|10587710", "2281|2023|99000", "2281|2024|99500", "23|2023|132000", "23|2024|132500",
@@ -16,19 +16,19 @@ import Testing
     @Test func pxwebCSVWithYearsAsColumnsAndRegionsWithNames() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("reference/scb-folkmangd-pxweb.csv")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("reference/scb-folkmangd-pxweb.csv")])
         #expect(output.stdout.contains("befolkning (PxWeb-CSV, Windows-1252) – 6 nya"))
         let rows = try cli.query("SELECT kommun || '|' || ar || '|' || invanare FROM befolkning ORDER BY kommun, ar", as: String.self)
         #expect(rows == ["23|2023|132000", "23|2024|132500", "2313|2023|11560", "2313|2024|11500", "2380|2023|65000", "2380|2024|65500"])
         // The same figures as JSON-stat are then unchanged rows, not new ones.
-        let again = try cli.succeed(["import", cli.fixture("reference/scb-folkmangd-jamtland.json")])
+        let again = try cli.succeed(["import", "--nya-namn", cli.fixture("reference/scb-folkmangd-jamtland.json")])
         #expect(again.stdout.contains("4 nya, 0 ersatta, 6 oförändrade rader."))
     }
 
     @Test func koladaValuesWithGendersNullsAndPagingFieldsAndKPITitles() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("reference/kolada-valdsbrott.json"), cli.fixture("reference/kolada-kpi.json")])
         #expect(output.stdout.contains("kolada-valdsbrott.json: referens (Kolada, UTF-8) – 7 nya"))
         #expect(output.stdout.contains("kolada-kpi.json: referens (Kolada, nyckeltal, UTF-8) – 1 nyckeltalsnamn."))
         // Kolada's "0000" is riket "00", its "0023" the county "23"; a null value is stored as no value.
@@ -37,12 +37,12 @@ import Testing
                          "2313|2024|N07403|K|null", "2313|2024|N07403|M|901.0", "2313|2024|N07403|T|812.5"])
         #expect(try cli.query("SELECT titel FROM referens_titel WHERE matt = 'N07403'", as: String.self) == ["Anmälda våldsbrott, antal/100 000 inv"])
         // Importing the same file again changes nothing; a corrected value goes to history and undo restores it.
-        #expect(try cli.succeed(["import", cli.fixture("reference/kolada-valdsbrott.json")]).stdout.contains("samma innehåll lästes redan in (import 1)"))
+        #expect(try cli.succeed(["import", "--nya-namn", cli.fixture("reference/kolada-valdsbrott.json")]).stdout.contains("samma innehåll lästes redan in (import 1)"))
         let corrected = try cli.write("kolada-rattad.json", """
             {"count": 1, "next_page": null, "previous_page": null, "values": [{"kpi": "N07403", "municipality": "2313", "period": "2024",
              "values": [{"count": 1, "gender": "T", "status": "", "value": 815.0}]}]}
             """)
-        #expect(try cli.succeed(["import", corrected]).stdout.contains("0 nya, 1 ersatta"))
+        #expect(try cli.succeed(["import", "--nya-namn", corrected]).stdout.contains("0 nya, 1 ersatta"))
         #expect(try cli.query("SELECT varde FROM referens_history", as: Double.self) == [812.5])
         try cli.succeed(["undo", "3"])
         #expect(try cli.query("SELECT varde FROM referens WHERE kommun = '2313' AND kon = 'T'", as: Double.self) == [812.5])
@@ -99,7 +99,7 @@ import Testing
         let file = try cli.write(bad.name, bad.text)
         let before = try cli.databaseContents()
         // Together with a good file: all or nothing.
-        let result = try cli.run(["import", cli.fixture("reference/kolada-valdsbrott.json"), file])
+        let result = try cli.run(["import", "--nya-namn", cli.fixture("reference/kolada-valdsbrott.json"), file])
         #expect(result.status == 1)
         #expect(result.stderr.contains(bad.expected), "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Stack"))

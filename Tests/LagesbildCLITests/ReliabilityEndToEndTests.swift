@@ -7,9 +7,9 @@ import Testing
     @Test func undoRemovesAddedRowsAndRestoresReplacedValues() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         let afterFirst = try cli.databaseTables(["signal", "signal_history"])
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-rattad.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-rattad.csv")])
         #expect(try cli.query("SELECT antal FROM signal WHERE manad = 1", as: Int.self) == [4])
 
         let undo = try cli.succeed(["undo", "2"])
@@ -19,7 +19,7 @@ import Testing
         #expect(log.contains("ångrad (3)"))
         #expect(log.contains("ångrar import 2"))
         // The undone file can be imported again.
-        let again = try cli.succeed(["import", cli.fixture("import/signaler-2024-rattad.csv")])
+        let again = try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-rattad.csv")])
         #expect(again.stdout.contains("1 nya, 1 ersatta, 1 oförändrade rader."))
         #expect(try cli.succeed(["check"]).stdout.contains("Databasen är hel"))
     }
@@ -27,8 +27,8 @@ import Testing
     @Test func onlyTheLatestImportTouchingAKeyCanBeUndone() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-rattad.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-rattad.csv")])
         let before = try cli.databaseContents()
         let blocked = try cli.run(["undo", "1"])
         #expect(blocked.status == 1)
@@ -44,7 +44,7 @@ import Testing
     @Test func checkFindsBrokenRules() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         let sound = try cli.succeed(["check"])
         #expect(sound.stdout.contains("Databasen är hel: inga fel hittades."))
         // Someone edits the file by hand.
@@ -58,14 +58,14 @@ import Testing
     @Test func killingAnImportMidwayLeavesTheDatabaseExactlyAsBefore() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv")])
         let before = try cli.databaseContents()
         let big = cli.directory.appendingPathComponent("stor.csv").path
         try cli.succeed(["bench", "generate", "--rows", "400000", "--output", big])
 
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = ["import", "--db", cli.database, big]
+        process.arguments = ["import", "--nya-namn", "--db", cli.database, big]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -96,7 +96,7 @@ import Testing
         let processes = [first, second].map { file -> (Process, Pipe) in
             let process = Process()
             process.executableURL = CLI.binary
-            process.arguments = ["import", "--db", cli.database, file]
+            process.arguments = ["import", "--nya-namn", "--db", cli.database, file]
             let pipe = Pipe()
             process.standardError = pipe
             process.standardOutput = FileHandle.nullDevice

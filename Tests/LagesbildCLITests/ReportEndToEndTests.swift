@@ -6,7 +6,7 @@ import Testing
     func loaded() throws -> CLI {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import"] + ["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"].map { cli.fixture("indicators/\($0)") })
+        try cli.succeed(["import", "--nya-namn"] + ["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"].map { cli.fixture("indicators/\($0)") })
         return cli
     }
 
@@ -117,7 +117,7 @@ import Testing
             2024;klotter;"\(hostile)";"</style><b>x</b> & ""citat"" 'apostrof'";9
 
             """)
-        try cli.succeed(["import", file])
+        try cli.succeed(["import", "--nya-namn", file])
         let assessment = try cli.write("bedomning.md", "# Läget\n\nText med <script>alert(2)</script> och [länk](https://example.org) och ![bild](https://example.org/x.png).\n")
         let html = try report(cli, ["--assessment", assessment])
         #expect(!html.contains(hostile))
@@ -165,10 +165,10 @@ import Testing
             let quoted = "\"" + label.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             text += "2024;klotter;\(quoted);\(quoted);\(10 + index)\n"
         }
-        try cli.succeed(["import", try cli.write("markup.csv", text)])
+        try cli.succeed(["import", "--nya-namn", try cli.write("markup.csv", text)])
         // Actors are not listed in the report, but their markup must not become markup either.
         try "år;aktör;typ\n2024;\"<img src=x onerror=alert(2)>\";annan\n".write(to: cli.directory.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
-        try cli.succeed(["import", "s.csv"])
+        try cli.succeed(["import", "--nya-namn", "s.csv"])
         try cli.succeed(["report", "--year", "2024", "--date", "2025-01-01", "--output", "r.html"])
 
         let parser = Process()
@@ -196,7 +196,7 @@ import Testing
 extension ReportEndToEndTests {
     @Test func activityPlanSectionWithStatusPerTargetAreaAndCarriedOverActivities() throws {
         let cli = try loaded()
-        try cli.succeed(["import", cli.fixture("indicators/aktiviteter.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("indicators/aktiviteter.csv")])
         let html = try report(cli)
         #expect(html.contains("<h2 id=\"aktivitetsplan-rubrik\">Uppföljning av aktivitetsplanen</h2>"))
         // The summary's sentence: 4 of the 6 activities not cancelled were done; 1 ongoing, 1 not started.

@@ -24,7 +24,7 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         // Områden and förvaltningar already in the database become suggestions.
-        try cli.succeed(["import", cli.fixture("import/signaler-2024-excel.csv"), cli.fixture("import/utbildning-2024-utf8bom.csv")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("import/signaler-2024-excel.csv"), cli.fixture("import/utbildning-2024-utf8bom.csv")])
         let output = try cli.succeed(["mall", "--year", "2025", "--output", "mall.xlsx"])
         #expect(output.stdout.contains("Skrev mall.xlsx."))
 
@@ -84,7 +84,7 @@ import Testing
         let filled = try BrowserReportTests.run(tools.python, ["-c", script, cli.directory.appendingPathComponent("mall.xlsx").path,
                                                                cli.directory.appendingPathComponent("ifylld.xlsx").path])
         #expect(filled.status == 0, "\(filled.output)")
-        let imported = try cli.succeed(["import", "ifylld.xlsx"])
+        let imported = try cli.succeed(["import", "--nya-namn", "ifylld.xlsx"])
         #expect(imported.stdout.contains("blad \"Signaler\": signaler (xlsx) – 2 nya"))
         #expect(imported.stdout.contains("blad \"Befolkning\": befolkning (xlsx) – 1 nya"))
         #expect(imported.stdout.contains("blad \"Aktiviteter\": aktiviteter (xlsx) – 1 nya"))
@@ -101,7 +101,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: cli.directory.appendingPathComponent("lagesbild-mall.xlsx").path))
         // The empty template imports as nothing to import, clearly.
         try cli.initDatabase()
-        let result = try cli.run(["import", "lagesbild-mall.xlsx"])
+        let result = try cli.run(["import", "--nya-namn", "lagesbild-mall.xlsx"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("arbetsboken har inget blad med data att läsa in"))
     }

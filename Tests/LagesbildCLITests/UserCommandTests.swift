@@ -7,6 +7,8 @@ import Testing
         let cli = try CLI()
         try cli.initDatabase()
         let password = "ett-långt-lösenord\n"
+        // A rapportör's källor are entries of the källor register; a spelling outside it makes no new source.
+        _ = try cli.succeed(["register", "add", "kallor", "Grundskola", "--db", cli.database])
         let made = try cli.run(["user", "add", "skola-norr", "--role", "rapportor", "--kalla", "Grundskola", "--db", cli.database], input: password)
         #expect(made.status == 0 && made.stdout == "Skapade användaren skola-norr (rapportör).\n", "\(made.stderr)")
         // The rules, each with its sentence, and nothing written.
@@ -17,6 +19,7 @@ import Testing
             (["user", "add", "skola-norr", "--role", "lasare"], password, "användaren \"skola-norr\" finns redan"),
             (["user", "add", "ledamot", "--role", "lasare"], "kort\n", "lösenordet ska ha minst 12 tecken"),
             (["user", "passwd", "finns-inte"], password, "det finns ingen användare \"finns-inte\""),
+            (["user", "add", "skola-syd", "--role", "rapportor", "--kalla", "Grundskolan"], password, "okänd källa \"Grundskolan\"; menade du \"Grundskola\"?"),
         ]
         for (arguments, input, message) in refusals {
             let refused = try cli.run(arguments + ["--db", cli.database], input: input)
@@ -31,7 +34,7 @@ import Testing
         #expect(!list.contains("ledamot") && !list.contains("skola-syd"))
         // The audit log names the command line for each change.
         let log = try cli.query("SELECT action || ' ' || detail || ' ' || user FROM audit_log ORDER BY id", as: String.self)
-        #expect(log == ["användare skapad skola-norr, rapportör (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
+        #expect(log == ["register: nytt namn källa: \"Grundskola\" (kommandorad)", "användare skapad skola-norr, rapportör (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
                         "användare avstängd skola-norr (kommandorad)"])
     }
 }

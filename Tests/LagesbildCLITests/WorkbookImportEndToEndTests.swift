@@ -7,7 +7,7 @@ import Testing
     @Test func workbooksWrittenByLibreOffice() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        let output = try cli.succeed(["import", cli.fixture("xlsx/signaler-2024.xlsx"), cli.fixture("xlsx/aktiviteter-2024.xlsx")])
+        let output = try cli.succeed(["import", "--nya-namn", cli.fixture("xlsx/signaler-2024.xlsx"), cli.fixture("xlsx/aktiviteter-2024.xlsx")])
         #expect(output.stdout.contains("blad \"signaler-2024\": signaler (xlsx) – 4 nya, 0 ersatta, 0 oförändrade rader."))
         #expect(output.stdout.contains("blad \"aktiviteter-2024\": aktiviteter (xlsx) – 8 nya"))
         // The same rows as the CSV the workbook was made from ("1 234" became the number 1234).
@@ -44,7 +44,7 @@ import Testing
             <row r="7"/><row r="8"><c r="A8" t="inlineStr"><is><t></t></is></c></row>
             """
         try WorkbookMaker.write(to: url, sheets: [("Signaler", rows, false)], sharedStrings: shared, richSharedStrings: rich, dateStyle: true)
-        let output = try cli.succeed(["import", url.path])
+        let output = try cli.succeed(["import", "--nya-namn", url.path])
         #expect(output.stdout.contains("blad \"Signaler\": signaler (xlsx) – 4 nya"))
         let stored = try cli.query("SELECT ar || '|' || manad || '|' || kategori || '|' || miljo || '|' || omrade || '|' || kalla || '|' || antal FROM signal ORDER BY kategori", as: String.self)
         #expect(stored == [
@@ -84,7 +84,7 @@ import Testing
         let row = "<row r=\"57\"><c r=\"A57\"><v>2024</v></c><c r=\"C57\" t=\"inlineStr\"><is><t>flygblad</t></is></c>\(bad.cell)</row>"
         try WorkbookMaker.write(to: url, sheets: [("Signaler", header + good + row, false)])
         let before = try cli.databaseContents()
-        let result = try cli.run(["import", "signaler-2024.xlsx"])
+        let result = try cli.run(["import", "--nya-namn", "signaler-2024.xlsx"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(bad.expected), "\(result.stderr)")
         #expect(try cli.databaseContents() == before)
@@ -102,7 +102,7 @@ import Testing
         let hidden = WorkbookMaker.textRow(1, ["år", "kategori", "antal"]) + WorkbookMaker.textRow(2, ["2024", "flygblad", "9"])
         try WorkbookMaker.write(to: url, sheets: [("Signaler", signals, false), ("Utbildning", training, false), ("Samverkan", headerOnly, false),
                                                   ("Anteckningar", notes, false), ("Gammalt", hidden, true)])
-        let output = try cli.succeed(["import", url.path])
+        let output = try cli.succeed(["import", "--nya-namn", url.path])
         #expect(output.stdout.contains("hoppade över bladen \"Samverkan\" (bara rubrikrad), \"Anteckningar\" (ingen filtyp), \"Gammalt\" (dolt)."))
         #expect(try cli.query("SELECT kategori FROM signal", as: String.self) == ["klotter"])
         #expect(try cli.query("SELECT COUNT(*) FROM utbildning", as: Int.self) == [1])
@@ -110,13 +110,13 @@ import Testing
         // --sheet: only the named sheet; a sheet that is missing or matches no kind is an error.
         let only = try CLI()
         try only.initDatabase()
-        try only.succeed(["import", url.path, "--sheet", "Utbildning"])
+        try only.succeed(["import", "--nya-namn", url.path, "--sheet", "Utbildning"])
         #expect(try only.query("SELECT COUNT(*) FROM signal", as: Int.self) == [0])
         #expect(try only.query("SELECT COUNT(*) FROM utbildning", as: Int.self) == [1])
-        let missing = try only.run(["import", url.path, "--sheet", "Signalr"])
+        let missing = try only.run(["import", "--nya-namn", url.path, "--sheet", "Signalr"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("arbetsboken har inget blad \"Signalr\"; bladen är \"Signaler\", \"Utbildning\", \"Samverkan\", \"Anteckningar\", \"Gammalt\""))
-        let notAKind = try only.run(["import", url.path, "--sheet", "Anteckningar"])
+        let notAKind = try only.run(["import", "--nya-namn", url.path, "--sheet", "Anteckningar"])
         #expect(notAKind.status == 1)
         #expect(notAKind.stderr.contains("blad \"Anteckningar\""))
         #expect(notAKind.stderr.contains("kan inte avgöra vilken sorts fil det är utifrån rubrikerna (\"Anteckningar\")"))
@@ -125,8 +125,8 @@ import Testing
     @Test func theSameWorkbookTwiceChangesNothing() throws {
         let cli = try CLI()
         try cli.initDatabase()
-        try cli.succeed(["import", cli.fixture("xlsx/signaler-2024.xlsx")])
-        let again = try cli.succeed(["import", cli.fixture("xlsx/signaler-2024.xlsx")])
+        try cli.succeed(["import", "--nya-namn", cli.fixture("xlsx/signaler-2024.xlsx")])
+        let again = try cli.succeed(["import", "--nya-namn", cli.fixture("xlsx/signaler-2024.xlsx")])
         #expect(again.stdout.contains("samma innehåll lästes redan in (import 1)"))
     }
 
@@ -141,13 +141,13 @@ import Testing
         let sheets = [("Blad1", rows, false), ("Blad2", rows, false), ("Blad3", rows, true), ("Blad4", rows, false)]
         try WorkbookMaker.write(to: cli.directory.appendingPathComponent("delad.xlsx"), sheets: sheets,
                                 sheetTargets: ["worksheets/sheet1.xml", "worksheets/sheet2.xml", "./worksheets//sheet1.xml", "/xl/worksheets/sheet1.xml"])
-        let shared = try cli.run(["import", "delad.xlsx"])
+        let shared = try cli.run(["import", "--nya-namn", "delad.xlsx"])
         #expect(shared.status == 1)
         #expect(shared.stderr.split(separator: "\n").first.map(String.init)
                 == "fel: delad.xlsx: bladen \"Blad1\", \"Blad3\" och \"Blad4\" pekar på samma del (xl/worksheets/sheet1.xml), men varje blad ska ha en egen del, som i arbetsböcker från Excel och LibreOffice; filen läses inte")
         #expect(shared.stderr.contains("Inget importerades"))
         try WorkbookMaker.write(to: cli.directory.appendingPathComponent("texter.xlsx"), sheets: [("Blad1", rows, false)], sheetTargets: ["sharedStrings.xml"])
-        let strings = try cli.run(["import", "--dry-run", "texter.xlsx"])
+        let strings = try cli.run(["import", "--nya-namn", "--dry-run", "texter.xlsx"])
         #expect(strings.status == 1)
         #expect(strings.stderr.split(separator: "\n").first.map(String.init)
                 == "fel: texter.xlsx: filen kan inte läsas som Excel-arbetsbok (.xlsx): bladet \"Blad1\" pekar på delen xl/sharedStrings.xml, som inte är ett blad")

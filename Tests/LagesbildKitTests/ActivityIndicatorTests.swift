@@ -17,7 +17,7 @@ import Testing
     static func report(year: Int) throws -> IndicatorReport {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("activities-\(UUID().uuidString).sqlite").path
         let store = try Store.create(path: path, kommun: KommunCode("2313")!, name: "Strömsunds kommun")
-        _ = try Importer(store: store).importFiles([IndicatorEngineTests.fixtures.appendingPathComponent("aktiviteter.csv").path])
+        _ = try Importer(store: store).importFiles([IndicatorEngineTests.fixtures.appendingPathComponent("aktiviteter.csv").path], addingNames: true)
         return try IndicatorEngine(store: store, definitions: DefinitionLoader.builtIn()).evaluate(kommun: KommunCode("2313")!, year: year)
     }
 

@@ -22,7 +22,7 @@ import Testing
         }
         let finished = DispatchSemaphore(value: 0)
         let importer = Thread {
-            for file in files { _ = try? Importer(store: store).importFiles([file]) }
+            for file in files { _ = try? Importer(store: store).importFiles([file], addingNames: true) }
             finished.signal()
         }
         importer.start()

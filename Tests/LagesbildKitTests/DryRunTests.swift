@@ -27,13 +27,13 @@ import Testing
     /// A store with `base` imported, one command per file.
     static func store(in folder: URL, _ name: String, base: [String]) throws -> Store {
         let store = try Store.create(path: folder.appendingPathComponent(name).path, kommun: KommunCode("2313")!, name: "Strömsunds kommun")
-        for file in base { _ = try Importer(store: store).importFiles([file]) }
+        for file in base { _ = try Importer(store: store).importFiles([file], addingNames: true) }
         return store
     }
 
     static func outcome(_ store: Store, _ files: [String], dryRun: Bool) -> Result<[FileImportResult], ImportFailure> {
         Result {
-            let report = try Importer(store: store).importFiles(files, dryRun: dryRun)
+            let report = try Importer(store: store).importFiles(files, dryRun: dryRun, addingNames: true)
             #expect(report.dryRun == dryRun)
             return report.files
         }.mapError { $0 as! ImportFailure }
@@ -130,7 +130,7 @@ import Testing
         configuration.busyMode = .immediateError
         let other = try DatabaseQueue(path: store.path, configuration: configuration)
         var writes: [Result<Void, any Error>] = []
-        let report = try Importer(store: store).importFiles([file], dryRun: true, progress: { _ in
+        let report = try Importer(store: store).importFiles([file], dryRun: true, addingNames: true, progress: { _ in
             writes.append(Result {
                 try other.write { db in
                     try db.execute(sql: "INSERT INTO audit_log (at, user, address, action, detail) VALUES ('2024-05-01T08:00:00Z', 'anna', '127.0.0.1', 'inloggning', '')")

@@ -16,7 +16,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString).sqlite").path
         let store = try Store.create(path: path, kommun: KommunCode("2313")!, name: "Strömsunds kommun")
         _ = try Importer(store: store).importFiles(["signaler.csv", "befolkning.csv", "utbildning.csv", "samverkan.csv"]
-            .map { fixtures.appendingPathComponent($0).path })
+            .map { fixtures.appendingPathComponent($0).path }, addingNames: true)
         return store
     }
 
@@ -165,7 +165,7 @@ import Testing
         try "år;kategori;antal;orosanmälningar\n2024;klotter;3;1\n".write(to: file, atomically: true, encoding: .utf8)
         let population = FileManager.default.temporaryDirectory.appendingPathComponent("pop-\(UUID().uuidString).csv")
         try "år;invånare\n2024;11500\n".write(to: population, atomically: true, encoding: .utf8)
-        _ = try Importer(store: store).importFiles([file.path, population.path])
+        _ = try Importer(store: store).importFiles([file.path, population.path], addingNames: true)
         let report = try IndicatorEngine(store: store, definitions: DefinitionLoader.builtIn()).evaluate(kommun: KommunCode("2313")!, year: 2024)
         #expect(report.indicator("MO1-01")?.suppressed == true)
         #expect(report.indicator("MO1-02")?.suppressed == true)

@@ -20,7 +20,7 @@ import Testing
     func importSignals(_ text: String) throws -> Int64 {
         let path = folder.appendingPathComponent("signaler-\(UUID().uuidString).csv").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return try #require(Importer(store: store).importFiles([path]).files.first?.importID)
+        return try #require(Importer(store: store).importFiles([path], addingNames: true).files.first?.importID)
     }
 
     func key(month: Int, category: String, source: String) -> [ColumnKey: String] {

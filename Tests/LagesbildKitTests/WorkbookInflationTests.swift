@@ -21,7 +21,7 @@ import Testing
 
     static func errors(_ importer: Importer, _ files: [String], folder: URL) -> [String] {
         do {
-            _ = try importer.importFiles(files)
+            _ = try importer.importFiles(files, addingNames: true)
             return []
         } catch let failure as ImportFailure {
             return failure.errors.map { $0.description.replacingOccurrences(of: folder.path + "/", with: "") }

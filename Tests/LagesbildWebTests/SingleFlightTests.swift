@@ -22,7 +22,7 @@ import Testing
         #expect(values.count == 50 && Set(values).count == 1)
         #expect(figures.computations == 1)
         // A new state of the data: one more computation, and the new figures.
-        _ = try Importer(store: store).importFiles([try WorkspaceRouteTests.write("år;månad;kategori;källa;antal\n2024;5;klotter;Bibliotek;1\n")])
+        _ = try Importer(store: store).importFiles([try WorkspaceRouteTests.write("år;månad;kategori;källa;antal\n2024;5;klotter;Bibliotek;1\n")], addingNames: true)
         let next = try await figures.version()
         #expect(next != version)
         async let first = figures.exact(year: 2024, version: next)

@@ -22,7 +22,7 @@ struct WorkspaceFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try Store.create(path: folder.appendingPathComponent("lagesbild.sqlite").path, kommun: KommunCode("2313")!, name: "Strömsunds kommun")
         let files = ["signaler", "befolkning", "utbildning", "samverkan", "aktiviteter"].map { Self.fixtures.appendingPathComponent("indicators/\($0).csv").path }
-        _ = try Importer(store: store).importFiles(files)
+        _ = try Importer(store: store).importFiles(files, addingNames: true)
         let hash = Passwords.hash(Self.password)
         _ = try store.addUser(name: "samordnare", role: .samordnare, passwordHash: hash)
         _ = try store.addUser(name: "skola", role: .rapportor, passwordHash: hash, kallor: ["Skola"])
@@ -143,6 +143,8 @@ struct Browser {
             ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
             ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden]),
+            ("GET", "/uppgifter/manad?ar=2024&manad=3", [.login, .ok, .ok, .forbidden]),
+            ("POST", "/uppgifter/manad", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
             ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
             ("POST", "/uppgifter/signal/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
             ("POST", "/uppgifter/utbildning/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
@@ -151,6 +153,10 @@ struct Browser {
             ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
             ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden]),
             ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
+            ("GET", "/register", [.login, .ok, .forbidden, .forbidden]),
+            ("POST", "/register/lagg-till", [.login, .redirect("status 400"), .forbidden, .forbidden]),
+            ("POST", "/register/byt-namn", [.login, .redirect("status 400"), .forbidden, .forbidden]),
+            ("POST", "/register/sla-ihop", [.login, .redirect("status 400"), .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
             ("GET", "/konto", [.login, .ok, .ok, .ok]),
             ("GET", "/hjalp", [.login, .ok, .ok, .ok]),
@@ -329,7 +335,7 @@ struct Browser {
             let before = String(buffer: try await browser.get(client, "/?ar=2024").body)
             #expect(before.contains("<th scope=\"row\">Skola</th>") && !before.contains("<th scope=\"row\">Bibliotek</th>"))
             // The shared page is cached per state of the data: a new import shows at once.
-            _ = try Importer(store: fixture.store).importFiles([try Self.write("år;månad;kategori;källa;antal\n2024;5;klotter;Bibliotek;1\n")])
+            _ = try Importer(store: fixture.store).importFiles([try Self.write("år;månad;kategori;källa;antal\n2024;5;klotter;Bibliotek;1\n")], addingNames: true)
             let after = String(buffer: try await browser.get(client, "/?ar=2024").body)
             #expect(after.contains("<th scope=\"row\">Bibliotek</th>"))
         }
@@ -345,6 +351,7 @@ struct Browser {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
             let samordnare = try await Browser.login(client, as: "samordnare")
+            try fixture.store.addRegisterNames(["Bibliotek"], to: .kallor)
             let created = try await samordnare.submit(client, "/anvandare", [("namn", "fritid-norr"), ("roll", "rapportor"), ("kallor", "Fritid, Bibliotek"),
                                                                           ("forvaltningar", ""), ("losenord", "ett-annat-långt-lösenord"),
                                                                           ("upprepa", "ett-annat-långt-lösenord")])
@@ -426,6 +433,8 @@ struct Browser {
         let before = try fixture.store.importLog().count
         try await fixture.application().test(.router) { client in
             let browser = try await Browser.login(client, as: "samordnare")
+            // The names of an upload are registered ones (the register holds the fixture's, and this one).
+            try fixture.store.addRegisterNames(["Polisen"], to: .kallor)
             let csv = "år;kategori;område;källa;antal\n2025;klotter;Centrum;Skola;4\n2025;flygblad;Hammerdal;Polisen;2\n"
             let preview = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "signaler-2025.csv", csv)])
             #expect(preview.status == .ok)
@@ -464,6 +473,7 @@ struct Browser {
         let fixture = try WorkspaceFixture()
         let text = "år;månad;kategori;område;källa;antal\r\n" + (1...12).map { "2025;\($0);klotter;Östra Ström;Skola;\($0 + 4)\r\n" }.joined()
         let file = try #require(text.data(using: .windowsCP1252))
+        try fixture.store.addRegisterNames(["Östra Ström"], to: .omraden)
         let boundary = "----WebKitFormBoundaryExcel"
         try await fixture.application().test(.router) { client in
             let browser = try await Browser.login(client, as: "samordnare")
@@ -568,7 +578,7 @@ struct Browser {
             2025;3;klotter;höger;Norra Öst & Väst;Skola;4;1
             2025;3;flygblad;;;Polis;2;
             2025;4;klotter;;;Skola;9;
-            """)])
+            """)], addingNames: true)
         try await fixture.application().test(.router) { client in
             let skola = try await Browser.login(client, as: "skola")
             let march = String(buffer: try await skola.get(client, "/uppgifter/formular?ar=2025&manad=3").body)

@@ -29,7 +29,7 @@ public enum Demo {
         let files = try DemoData.write(to: folder)
         let store = try Store.create(path: databasePath, kommun: DemoData.kommun, name: DemoData.kommunName)
         try store.markAsDemo()
-        let imported = try Importer(store: store).importFiles(files)
+        let imported = try Importer(store: store).importFiles(files, addingNames: true)
         // The group's assessment where `report` looks for it (Reports/<år>/bedomning.md beside the database).
         let assessment = folder.appendingPathComponent("Reports/\(reportYear)/bedomning.md")
         try FileManager.default.createDirectory(at: assessment.deletingLastPathComponent(), withIntermediateDirectories: true)
