@@ -101,16 +101,29 @@ public struct WorkspaceService: Sendable {
 
     /// Sets a new password. Every session of the account made before it ends at its next request (a session is bound
     /// to the password it was opened with), also sessions of a server running in another process.
-    public func setPassword(of name: String, to password: String, repeated: String? = nil, by actor: Actor) async throws -> WebUser {
+    public func setPassword(of name: String, to password: String, repeated: String? = nil, by actor: Actor,
+                            action: AuditAction = .passwordChanged) async throws -> WebUser {
         if let problem = Self.passwordProblem(password, repeated: repeated) { throw problem }
         guard try await store.asyncRead({ db in try db.user(named: name) }) != nil else { throw WorkspaceError.unknownUser(name) }
         let hash = try await Self.hash(password)
         let now = clock()
         return try await store.asyncWrite { db in
             try db.setPasswordHash(hash, forUser: name)
-            try db.audit(user: actor.name, address: actor.address, action: AuditAction.passwordChanged.rawValue, detail: name, at: now)
+            try db.audit(user: actor.name, address: actor.address, action: action.rawValue, detail: name, at: now)
             return try db.user(named: name)!
         }
+    }
+
+    /// A user's own new password, given the current one (the new one's rules are checked first, so a refusal of
+    /// them costs no bcrypt). A wrong current password is refused and audited; the caller throttles the tries as it
+    /// throttles signing in. Returns the account with its new hash.
+    public func changeOwnPassword(of user: WebUser, current: String, to password: String, repeated: String, by actor: Actor) async throws -> WebUser {
+        if let problem = Self.passwordProblem(password, repeated: repeated) { throw problem }
+        guard try await verify(name: user.name, password: current) != nil else {
+            try await audit(.passwordChangeRefused, by: actor, detail: user.name)
+            throw AccountError.wrongCurrentPassword
+        }
+        return try await setPassword(of: user.name, to: password, repeated: repeated, by: actor, action: .ownPasswordChanged)
     }
 
     /// Disables an account: it cannot sign in, and its sessions end at their next request. Nobody disables their own.
@@ -198,6 +211,7 @@ public enum AccountError: Error, Equatable, UserFacingError {
     case passwordsDiffer
     case password(String)
     case ownAccount
+    case wrongCurrentPassword
 
     public var description: String {
         switch self {
@@ -208,6 +222,7 @@ public enum AccountError: Error, Equatable, UserFacingError {
         case .passwordsDiffer: "lösenorden är inte lika"
         case .password(let problem): problem
         case .ownAccount: "du kan inte stänga av ditt eget konto"
+        case .wrongCurrentPassword: "det nuvarande lösenordet stämmer inte"
         }
     }
 }

@@ -31,6 +31,8 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
     public let kallor: [String]
     public let forvaltningar: [String]
     public let disabled: Bool
+    /// When the account was made (ISO 8601 in UTC, as stored).
+    public let createdAt: String
 
     public init(row: Row) throws {
         id = row["id"]
@@ -40,6 +42,7 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
         kallor = (row["kallor"] as String).split(separator: "\n").map(String.init)
         forvaltningar = (row["forvaltningar"] as String).split(separator: "\n").map(String.init)
         disabled = row["disabled"]
+        createdAt = row["created_at"] ?? ""
     }
 }
 
@@ -89,15 +92,16 @@ public enum WorkspaceError: Error, Equatable, UserFacingError {
 public struct AuditFilter: Sendable, Equatable {
     public var user: String?
     public var action: String?
-    /// Inclusive days, "ÅÅÅÅ-MM-DD" (UTC, as the log is stored).
+    /// Entries at or after this instant, and before that one: timestamps as the log stores them (ISO 8601 in UTC,
+    /// `Store.timestamp`). The workspace turns the local days a person picks into these.
     public var from: String?
-    public var to: String?
+    public var before: String?
 
-    public init(user: String? = nil, action: String? = nil, from: String? = nil, to: String? = nil) {
+    public init(user: String? = nil, action: String? = nil, from: String? = nil, before: String? = nil) {
         self.user = user
         self.action = action
         self.from = from
-        self.to = to
+        self.before = before
     }
 }
 
@@ -148,8 +152,7 @@ extension Database {
         if let user = filter.user { conditions.append("user = ?"); arguments += [user] }
         if let action = filter.action { conditions.append("action = ?"); arguments += [action] }
         if let from = filter.from { conditions.append("at >= ?"); arguments += [from] }
-        // Up to the end of the day: every timestamp of the day sorts before the next day's date.
-        if let to = filter.to { conditions.append("at < ? || 'T24'"); arguments += [to] }
+        if let before = filter.before { conditions.append("at < ?"); arguments += [before] }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit, offset]
         return try AuditEntry.fetchAll(self, sql: "SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ? OFFSET ?", arguments: arguments)

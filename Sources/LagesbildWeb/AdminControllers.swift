@@ -56,10 +56,13 @@ struct ImportsController {
         do {
             let result = try await NIOThreadPool.singleton.runIfActive { try store.undo(importID: id) }
             try await shared.service.audit(.undo, by: context.actor, detail: "import \(id)")
-            return try await importsPage(context, message: "Ångrade import \(result.undoneImport): \(SwedishFormat.integer(result.removed)) rader borttagna, "
-                                         + "\(SwedishFormat.integer(result.restored)) rader återställda till tidigare värden.")
+            return await shared.seeOther("/importer", Flash(text: "Ångrade import \(result.undoneImport): \(SwedishFormat.integer(result.removed)) rader "
+                                                            + "borttagna, \(SwedishFormat.integer(result.restored)) rader återställda till tidigare värden."),
+                                         context: context)
         } catch let error as UndoError {
-            return try await importsPage(context, message: error.description, isError: true, status: .conflict)
+            // The command line's sentence names its `imports` command; the page has the list above.
+            let text = if case .unknownImport(let id) = error { "Det finns ingen import \(id) i listan nedan." } else { sentence(error.description) }
+            return try await importsPage(context, message: text, isError: true, status: .conflict)
         }
     }
 }
@@ -75,22 +78,37 @@ struct UsersController {
     }
 
     struct UsersPage {
-        struct Row { let name: String; let role: String; let scope: String; let state: String; let canDisable: Bool }
+        struct Row { let name: String; let role: String; let scope: String; let state: String; let created: String; let canDisable: Bool }
+        struct Option { let value: String; let label: String; let selected: Bool }
         let chrome: Chrome
         let users: [Row]
         let message: String?
         let isError: Bool
+        /// What was typed into the new account's form, kept after a refusal (never the passwords).
+        let typed: Typed
+        let roles: [Option]
+        /// The form for another account's new password: the active accounts but one's own, and a refusal of it.
+        let others: [Option]
+        let hasOthers: Bool
+        let passwordMessage: String?
     }
 
-    func usersPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
+    struct Typed { var namn = ""; var roll = "rapportor"; var kallor = ""; var forvaltningar = "" }
+
+    func usersPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, typed: Typed = Typed(), passwordFor: String = "",
+                   passwordMessage: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let me = try context.requireUser()
-        let rows = try await shared.service.users().map { user in
+        let users = try await shared.service.users()
+        let rows = users.map { user in
             UsersPage.Row(name: user.name, role: user.role.swedishName,
                           scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
-                          state: user.disabled ? "avstängd" : "aktiv", canDisable: !user.disabled && user.id != me.id)
+                          state: user.disabled ? "avstängd" : "aktiv", created: minute(user.createdAt), canDisable: !user.disabled && user.id != me.id)
         }
+        let roles = [WebRole.rapportor, .lasare, .samordnare].map { UsersPage.Option(value: $0.rawValue, label: $0.swedishName, selected: $0.rawValue == typed.roll) }
+        let others = users.filter { !$0.disabled && $0.id != me.id }.map { UsersPage.Option(value: $0.name, label: $0.name, selected: $0.name == passwordFor) }
         return shared.views.page(.anvandare, UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows,
-                                                       message: message, isError: isError), status: status)
+                                                       message: message, isError: isError, typed: typed, roles: roles, others: others,
+                                                       hasOthers: !others.isEmpty, passwordMessage: passwordMessage), status: status)
     }
 
     @Sendable func usersPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await usersPage(context) }
@@ -113,13 +131,16 @@ struct UsersController {
         let account = WorkspaceService.NewAccount(name: (form.namn ?? "").trimmingCharacters(in: .whitespaces), role: WebRole(rawValue: form.roll ?? ""),
                                                   password: form.losenord ?? "", repeated: form.upprepa ?? "", kallor: list(form.kallor),
                                                   forvaltningar: list(form.forvaltningar))
+        // What was typed, for the form again after a refusal (cut: it is shown, never stored).
+        let typed = Typed(namn: String((form.namn ?? "").prefix(WorkspaceService.nameLimit)), roll: String((form.roll ?? "").prefix(20)),
+                          kallor: String((form.kallor ?? "").prefix(2000)), forvaltningar: String((form.forvaltningar ?? "").prefix(2000)))
         do {
             let user = try await shared.service.addUser(account, by: context.actor)
-            return try await usersPage(context, message: "Skapade användaren \(user.name) (\(user.role.swedishName)).")
+            return await shared.seeOther("/anvandare", Flash(text: "Skapade användaren \(user.name) (\(user.role.swedishName))."), context: context)
         } catch let error as AccountError {
-            return try await usersPage(context, message: error.description, isError: true, status: .unprocessableContent)
+            return try await usersPage(context, message: sentence(error.description), isError: true, typed: typed, status: .unprocessableContent)
         } catch let error as WorkspaceError {
-            return try await usersPage(context, message: error.description, isError: true, status: .conflict)
+            return try await usersPage(context, message: sentence(error.description), isError: true, typed: typed, status: .conflict)
         }
     }
 
@@ -131,7 +152,7 @@ struct UsersController {
         do {
             let user = try await shared.service.disable(name, by: context.actor)
             await shared.sessions.endAll(userID: user.id)
-            return try await usersPage(context, message: "Stängde av \(name); kontots inloggningar avslutades.")
+            return await shared.seeOther("/anvandare", Flash(text: "Stängde av \(name); kontots inloggningar avslutades."), context: context)
         } catch AccountError.ownAccount {
             return try await usersPage(context, message: "Du kan inte stänga av ditt eget konto.", isError: true, status: .conflict)
         } catch WorkspaceError.unknownUser {
@@ -150,8 +171,9 @@ struct AuditController {
 
     struct AuditPage {
         struct Option { let value: String; let label: String; let selected: Bool }
+        struct Entry { let at: String; let user: String; let address: String; let action: String; let detail: String }
         let chrome: Chrome
-        let entries: [AuditEntry]
+        let entries: [Entry]
         let user: String
         let from: String
         let to: String
@@ -175,11 +197,19 @@ struct AuditController {
         }
         let page = try request.query("sida", as: Int.self) ?? 1
         guard (1...100_000).contains(page) else { throw HTTPError(.badRequest) }
-        let filter = AuditFilter(user: user, action: action?.rawValue, from: try day("fran"), to: try day("till"))
-        let (entries, hasMore) = try await shared.service.auditLog(filter, page: page)
+        // The days are Swedish local days: from the first day's 00:00 to the end of the last, in the log's UTC.
+        let from = try day("fran"), to = try day("till")
+        func utc(_ date: Date?) throws -> String {
+            guard let date else { throw HTTPError(.badRequest) }
+            return Store.timestamp(date)
+        }
+        let filter = AuditFilter(user: user, action: action?.rawValue, from: try from.map { try utc(SwedishTime.startOfDay($0)) },
+                                 before: try to.map { try utc(SwedishTime.startOfNextDay($0)) })
+        let (found, hasMore) = try await shared.service.auditLog(filter, page: page)
+        let entries = found.map { AuditPage.Entry(at: minute($0.at), user: $0.user, address: $0.address, action: $0.action, detail: $0.detail) }
         func link(_ page: Int) -> String {
             var parts: [String] = []
-            for (name, value) in [("anvandare", filter.user), ("handling", filter.action), ("fran", filter.from), ("till", filter.to)] {
+            for (name, value) in [("anvandare", filter.user), ("handling", filter.action), ("fran", from), ("till", to)] {
                 if let value { parts.append("\(name)=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
             }
             if page > 1 { parts.append("sida=\(page)") }
@@ -188,7 +218,13 @@ struct AuditController {
         let actions = [AuditPage.Option(value: "", label: "alla händelser", selected: action == nil)]
             + AuditAction.allCases.map { .init(value: $0.rawValue, label: $0.swedishDescription, selected: $0 == action) }
         return shared.views.page(.logg, AuditPage(chrome: Chrome(title: "Logg", context: context, current: "/logg"), entries: entries,
-                                                  user: filter.user ?? "", from: filter.from ?? "", to: filter.to ?? "", actions: actions, page: page,
+                                                  user: filter.user ?? "", from: from ?? "", to: to ?? "", actions: actions, page: page,
                                                   previous: page > 1 ? link(page - 1) : nil, next: hasMore ? link(page + 1) : nil))
     }
+}
+
+/// A service's message as a page's sentence: a capital letter first and a full stop last.
+func sentence(_ text: String) -> String {
+    let text = text.prefix(1).uppercased() + text.dropFirst()
+    return text.hasSuffix(".") ? text : text + "."
 }

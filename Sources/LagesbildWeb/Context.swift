@@ -16,6 +16,8 @@ public struct WorkspaceContext: RequestContext {
     var formBody = ""
     /// The state of the data, read with the session's user in the same snapshot (one database read per request).
     var dataVersion: String?
+    /// The message a save left for this page (``Flash``), taken from the session for this GET.
+    var flash: Flash?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -43,7 +43,13 @@ struct ReportsController {
     }
 
     func errorPage(_ error: ReportError, context: WorkspaceContext) -> Response {
-        shared.views.page(.fel, ErrorPage(status: 422, message: error.description, context: context), status: .unprocessableContent)
+        // The command line's sentence for a year without data names its import command; the page names its own.
+        var message = sentence(error.description)
+        if case .noData(_, let year, let years) = error {
+            message = "Det finns inga uppgifter för \(year)"
+                + (years.isEmpty ? "; ladda upp uppgifter under Uppgifter." : " (år med uppgifter: \(years.map(String.init).joined(separator: ", "))).")
+        }
+        return shared.views.page(.fel, ErrorPage(status: 422, message: message, context: context), status: .unprocessableContent)
     }
 
     @Sendable func preview(_ request: Request, context: WorkspaceContext) async throws -> Response {
@@ -67,7 +73,7 @@ struct ReportsController {
         guard let year = form.ar.flatMap({ Int($0) }), Years.valid.contains(year) else { throw HTTPError(.badRequest) }
         do {
             let id = try await shared.service.publish(year: year, internal: form.intern != nil, sources: shared.figures.sources, by: context.actor)
-            return .redirect(to: "/rapporter/\(id)", type: .found)
+            return await shared.seeOther("/rapporter/\(id)", context: context)
         } catch let error as ReportError {
             return errorPage(error, context: context)
         }

@@ -22,6 +22,10 @@ struct SessionMiddleware: RouterMiddleware {
             if let user, !user.disabled, constantTimeEqual(user.passwordHash, session.credential) {
                 context.session = session
                 context.user = user
+                // A save's message, for the page it sent the browser to (post-redirect-get).
+                if session.flash != nil, request.method == .get {
+                    context.flash = await sessions.takeFlash(id, path: request.uri.path)
+                }
             } else {
                 await sessions.end(id)
             }

@@ -10,6 +10,8 @@ struct Session: Sendable {
     let csrfToken: String
     let created: Date
     var lastSeen: Date
+    /// What the page after a save says once (post-redirect-get): kept here until the browser reads that page.
+    var flash: Flash?
 }
 
 /// The server's sessions, in memory: a restart logs everyone out, which is the safe direction.
@@ -50,7 +52,17 @@ actor SessionStore {
     func rebind(_ id: String, credential: String) {
         guard let session = sessions[id] else { return }
         sessions[id] = Session(id: session.id, userID: session.userID, credential: credential, csrfToken: session.csrfToken,
-                               created: session.created, lastSeen: session.lastSeen)
+                               created: session.created, lastSeen: session.lastSeen, flash: session.flash)
+    }
+
+    /// Keeps a message for the session's next GET of `flash.path` (a newer one replaces it).
+    func setFlash(_ id: String, _ flash: Flash) { sessions[id]?.flash = flash }
+
+    /// The session's message for this page, if there is one; it is shown once.
+    func takeFlash(_ id: String, path: String) -> Flash? {
+        guard let flash = sessions[id]?.flash, flash.path == path else { return nil }
+        sessions[id]?.flash = nil
+        return flash
     }
 
     private static func expired(_ session: Session, now: Date) -> Bool {

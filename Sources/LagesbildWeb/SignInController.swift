@@ -75,7 +75,7 @@ struct SignInController {
         if let old = context.session { await shared.sessions.end(old.id) }
         let session = await shared.sessions.create(userID: user.id, credential: user.passwordHash)
         try await shared.service.audit(.signIn, by: Actor(name: user.name, address: context.address))
-        var response = Response.redirect(to: user.role == .lasare ? "/rapporter" : "/", type: .found)
+        var response = Response.redirect(to: user.role == .lasare ? "/rapporter" : "/", type: .normal)
         response.setCookie(sessionCookie(session.id, maxAge: Int(SessionStore.absoluteTimeout)))
         response.setCookie(Cookie(name: FormMiddleware.loginCookie, value: "", maxAge: 0, path: "/inloggning",
                                   secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .strict))
@@ -90,7 +90,7 @@ struct SignInController {
             await shared.uploads.discardAll(sessionID: session.id)
             try await shared.service.audit(.signOut, by: context.actor)
         }
-        var response = Response.redirect(to: "/inloggning", type: .found)
+        var response = Response.redirect(to: "/inloggning", type: .normal)
         response.setCookie(sessionCookie("", maxAge: 0))
         return response
     }

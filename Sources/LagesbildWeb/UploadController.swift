@@ -61,7 +61,20 @@ struct UploadController {
         return shared.views.page(.uppgifter, page, status: status)
     }
 
-    @Sendable func dataPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await dataPage(context) }
+    /// The page; with `?granska=ID` a preview's result (post-redirect-get after the upload), which Back and Reload
+    /// show again as long as the preview is kept, and after it was saved say so.
+    @Sendable func dataPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        guard let sent = request.query("granska"), let session = context.session else { return try await dataPage(context) }
+        let id = String(sent.prefix(64))
+        if let upload = await shared.uploads.peek(id, sessionID: session.id) {
+            return try await dataPage(context, heading: "Förhandsgranskning: så här skulle filerna läsas in", lines: upload.lines, uploadID: id)
+        }
+        if await shared.uploads.wasSaved(id, sessionID: session.id) {
+            return try await dataPage(context, heading: "Förhandsgranskningen är redan sparad", lines: ["Se Dina inlämningar nedan."])
+        }
+        return try await dataPage(context, heading: "Förhandsgranskningen finns inte längre",
+                                  errors: ["Den sparas i en timme och tas bort när den sparas eller avbryts; ladda upp filerna igen."], status: .gone)
+    }
 
     /// The Excel template for a year (`lagesbild mall`), for this user: a rapportör's sheets only, with their own källor
     /// and förvaltningar as the only choices, and the registers' names as lists.
@@ -105,7 +118,7 @@ struct UploadController {
             case .tooLarge:
                 // The upload page again, with the form, saying what the limit is.
                 return try await dataPage(context, heading: refused, errors: ["Filen är för stor: högst \(maxUploadText) per uppladdning. Dela upp filen, "
-                                                                                + "eller be samordnaren höja gränsen (lagesbild serve --max-upload)."],
+                                                                                + "eller be den som sköter servern att höja gränsen."],
                                           status: .contentTooLarge)
             case .tooManyFiles:
                 return try await dataPage(context, heading: refused, errors: ["Högst \(UploadReceiver.fileLimit) filer per uppladdning; "
@@ -123,9 +136,10 @@ struct UploadController {
             let store = shared.store
             let report = try await background { try Importer(store: store).importFiles(received.paths, names: received.names, dryRun: true, scope: scope) }
             let id = Random.hex(bytes: 16)
-            await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date()))
+            await uploads.keep(.init(id: id, sessionID: session.id, folder: folder, paths: received.paths, names: received.names, created: Date(),
+                                     lines: WebWords.lines(report)))
             try await shared.service.audit(.preview, by: context.actor, detail: files)
-            return try await dataPage(context, heading: "Förhandsgranskning: så här skulle filerna läsas in", lines: report.lines, uploadID: id)
+            return await shared.seeOther("/uppgifter?granska=\(id)", context: context)
         } catch let failure as ImportFailure {
             try await shared.service.audit(.preview, by: context.actor, detail: "\(files): \(failure.errors.count) fel")
             var kept: String?
@@ -136,7 +150,7 @@ struct UploadController {
             } else {
                 await uploads.discard(folder)
             }
-            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: WebWords.errors(failure),
                                       unknownNamesUploadID: kept, status: .unprocessableContent)
         }
     }
@@ -155,24 +169,29 @@ struct UploadController {
             let report = try await background { try Importer(store: store).importFiles(paths, names: names, dryRun: true, addingNames: true) }
             let newID = Random.hex(bytes: 16)
             await shared.uploads.keep(.init(id: newID, sessionID: session.id, folder: upload.folder, paths: paths, names: names, created: Date(),
-                                            addingNames: true))
-            return try await dataPage(context, heading: "Förhandsgranskning med de nya namnen i registren", lines: report.lines, uploadID: newID)
+                                            addingNames: true, lines: WebWords.lines(report)))
+            return await shared.seeOther("/uppgifter?granska=\(newID)", context: context)
         } catch let failure as ImportFailure {
             await shared.uploads.discard(upload.folder)
-            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: WebWords.errors(failure),
                                       status: .unprocessableContent)
         }
     }
 
     struct UploadForm: Decodable { let uppladdning: String? }
 
-    /// Saves a previewed upload: all or nothing, with the command line's history and idempotency.
+    /// Saves a previewed upload: all or nothing, with the command line's history and idempotency; then sends the
+    /// browser to the page (303) with what was saved, or that nothing changed.
     @Sendable func save(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
-        guard let session = context.session, let id = try context.form(UploadForm.self).uppladdning,
-              let upload = await shared.uploads.take(id, sessionID: session.id) else {
-            return try await dataPage(context, heading: "Inget sparades", errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."],
-                                      status: .gone)
+        guard let session = context.session else { throw HTTPError(.forbidden) }
+        let id = String((try context.form(UploadForm.self).uppladdning ?? "").prefix(64))
+        guard let upload = await shared.uploads.take(id, sessionID: session.id) else {
+            if await shared.uploads.wasSaved(id, sessionID: session.id) {
+                return await shared.seeOther("/uppgifter", Flash(text: "Uppladdningen är redan sparad; den sparades inte en gång till."), context: context)
+            }
+            return try await dataPage(context, heading: "Inget sparades",
+                                      errors: ["Förhandsgranskningen finns inte längre (den sparas i en timme); ladda upp filerna igen."], status: .gone)
         }
         defer { Task { [uploads = shared.uploads] in await uploads.discard(upload.folder) } }
         let files = upload.names.joined(separator: ", ")
@@ -186,9 +205,10 @@ struct UploadController {
             }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try await shared.service.audit(.save, by: context.actor, detail: "\(files)" + (ids.isEmpty ? "" : " (import \(ids))"))
-            return try await dataPage(context, heading: "Sparat", lines: report.lines)
+            await shared.uploads.markSaved(id, sessionID: session.id)
+            return await shared.seeOther("/uppgifter", Flash(text: WebWords.savedHeading(report), lines: WebWords.lines(report)), context: context)
         } catch let failure as ImportFailure {
-            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: failure.description.components(separatedBy: "\n"),
+            return try await dataPage(context, heading: "Filerna kan inte läsas in; inget sparades", errors: WebWords.errors(failure),
                                       status: .unprocessableContent)
         }
     }
@@ -198,7 +218,7 @@ struct UploadController {
            let upload = await shared.uploads.take(id, sessionID: session.id) {
             await shared.uploads.discard(upload.folder)
         }
-        return .redirect(to: "/uppgifter", type: .found)
+        return await shared.seeOther("/uppgifter", context: context)
     }
 }
 

@@ -18,12 +18,17 @@ actor UploadStore {
         let created: Date
         /// The samordnare chose to add the files' unknown names to the registers (the preview said which).
         var addingNames = false
+        /// What the preview said would be read (shown again at every GET of the preview's page).
+        var lines: [String] = []
     }
 
     static let lifetime: TimeInterval = 60 * 60
     static let perSession = 5
     let root: URL
     private var uploads: [String: Upload] = [:]
+    /// Previews saved within the hour, by id, with their session: Back to a saved preview, or its Spara sent again,
+    /// says that it was saved instead of asking for the files again.
+    private var saved: [String: (sessionID: String, at: Date)] = [:]
 
     init(databasePath: String) {
         root = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent(".lagesbild-uppladdningar")
@@ -63,10 +68,23 @@ actor UploadStore {
         return upload
     }
 
+    /// The upload, if it belongs to this session and has not expired; it stays kept.
+    func peek(_ id: String, sessionID: String) -> Upload? {
+        sweep()
+        guard let upload = uploads[id], upload.sessionID == sessionID else { return nil }
+        return upload
+    }
+
+    func markSaved(_ id: String, sessionID: String, now: Date = Date()) { saved[id] = (sessionID, now) }
+
+    /// Whether this session saved this preview within the hour.
+    func wasSaved(_ id: String, sessionID: String) -> Bool { saved[id]?.sessionID == sessionID }
+
     func discard(_ folder: URL) { try? FileManager.default.removeItem(at: folder) }
 
     /// Removes expired uploads, and folders no upload refers to (left by a restart).
     func sweep(now: Date = Date()) {
+        saved = saved.filter { now.timeIntervalSince($0.value.at) <= Self.lifetime }
         for (id, upload) in uploads where now.timeIntervalSince(upload.created) > Self.lifetime {
             try? FileManager.default.removeItem(at: upload.folder)
             uploads[id] = nil

@@ -4,10 +4,10 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case anvandare, fel, formular, importer, inloggning, logg, manad, matpunkter, rapporter, register, sida, uppgifter
+    case anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
-    case huvud, fot, manadsval
+    case huvud, fot, manadsval, meddelande
 }
 
 /// The workspace's pages: Mustache templates from `Web/` (compiled in), which escape every value they insert. Every
@@ -66,6 +66,10 @@ struct Chrome {
     let onReports: Bool
     let onUsers: Bool
     let onLog: Bool
+    let onHelp: Bool
+    let onAccount: Bool
+    /// The message a save left for this page (post-redirect-get), shown once by `{{> meddelande}}`.
+    let flash: Flash?
     let onRegister: Bool
 
     init(title: String, context: WorkspaceContext, current: String) {
@@ -83,6 +87,9 @@ struct Chrome {
         onReports = current == "/rapporter"
         onUsers = current == "/anvandare"
         onLog = current == "/logg"
+        onHelp = current == "/hjalp"
+        onAccount = current == "/konto"
+        flash = context.flash
         onRegister = current == "/register"
     }
 }
@@ -120,6 +127,9 @@ extension Chrome: MustacheParent {
         case "onReports": onReports
         case "onUsers": onUsers
         case "onLog": onLog
+        case "onHelp": onHelp
+        case "onAccount": onAccount
+        case "flash": flash
         case "onRegister": onRegister
         default: nil
         }

@@ -74,8 +74,10 @@ public enum Workspace {
         router.add(middleware: SessionMiddleware(service: service, sessions: shared.sessions))
         router.add(middleware: ErrorMiddleware(views: views))
 
-        // Anyone: health, stylesheet, the login form (its POST checks the login page's token).
-        SignInController(shared: shared, throttle: LoginThrottle()).addRoutes(to: router)
+        // Anyone: health, stylesheet, the login form (its POST checks the login page's token). The throttle also
+        // counts wrong current passwords when a password is changed.
+        let throttle = LoginThrottle()
+        SignInController(shared: shared, throttle: throttle).addRoutes(to: router)
         // Every role: the reports, logging out; the overview sends a läsare to the reports.
         ReportsController(shared: shared).addRoutes(
             readers: router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session)),
@@ -94,6 +96,10 @@ public enum Workspace {
         UsersController(shared: shared).addRoutes(to: samordnare)
         RegisterController(shared: shared).addRoutes(to: samordnare)
         AuditController(shared: shared).addRoutes(to: samordnare)
+        // Every role: the own account and the help; the samordnare also sets another account's password.
+        let everyone = router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session))
+        AccountController(shared: shared, throttle: throttle).addRoutes(everyone: everyone, samordnare: samordnare)
+        HelpController(shared: shared).addRoutes(to: everyone)
         return router
     }
 }
@@ -110,8 +116,8 @@ struct Shared: Sendable {
     var store: Store { service.store }
 }
 
-/// A log's ISO time to the minute, as the pages show it: "2026-11-30 10:41".
-func minute(_ timestamp: String) -> String { String(timestamp.prefix(16)).replacingOccurrences(of: "T", with: " ") }
+/// A stored UTC time to the minute in Swedish local time, as the pages show it: "2026-11-30 11:41".
+func minute(_ timestamp: String) -> String { SwedishTime.minute(utc: timestamp) }
 
 /// The year of `?ar=` (400 when it is not one), else `fallback`.
 func year(_ request: Request, fallback: @autoclosure () async throws -> Int) async throws -> Int {

@@ -14,14 +14,14 @@ struct RegisterCommand: ParsableCommand {
         subcommands: [List.self, Add.self, Rename.self, Merge.self]
     )
 
-    struct List: AsyncParsableCommand {
+    struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Listar ett registers namn och hur många rader och konton som använder vart och ett.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: ArgumentHelp("Registret: \(NameRegister.listInSwedish).", valueName: "register"), transform: OptionValue.register)
         var register: NameRegister
 
-        func run() async throws {
-            try await reportingErrors {
+        func run() throws {
+            try reportingErrors {
                 let entries = try database.open().registerEntries(register)
                 if entries.isEmpty {
                     print("\(register.registerInSwedish.prefix(1).uppercased())\(register.registerInSwedish.dropFirst()) är tomt. Lägg till namn med: lagesbild register add \(register.rawValue) NAMN...")

@@ -59,7 +59,7 @@ import Testing
             let csv = "kommun;år;kategori;källa;antal\n2313;2025;klotter;Skola;1\n2303;2025;klotter;Skola;1100\n"
             let response = try await WorkspaceUploadTests.upload(client, skola, [("csrf", nil, skola.csrf ?? ""), ("fil", "lan.csv", csv)])
             #expect(response.status == .unprocessableContent)
-            #expect(String(buffer: response.body).contains("lan.csv:3: kolumnen &quot;kommun&quot;: &quot;2303&quot; är inte din kommun"))
+            #expect(String(buffer: response.body).contains("lan.csv, rad 3: kolumnen &quot;kommun&quot;: &quot;2303&quot; är inte din kommun"))
         }
         #expect(try fixture.store.importLog().count == before)
         #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signal WHERE kommun = '2303'") } == 0)
@@ -224,7 +224,7 @@ import Testing
             let csv = "år;kategori;område;källa;antal\n2025;klotter;Cent\u{202E}rum;Skola;4\n"
             let response = try await WorkspaceUploadTests.upload(client, samordnare, [("csrf", nil, samordnare.csrf ?? ""), ("fil", "b.csv", csv)])
             #expect(response.status == .unprocessableContent)
-            #expect(String(buffer: response.body).contains("b.csv:2: kolumnen &quot;område&quot;: texten innehåller ett styrtecken (U+202E)"))
+            #expect(String(buffer: response.body).contains("b.csv, rad 2: kolumnen &quot;område&quot;: texten innehåller ett styrtecken (U+202E)"))
         }
     }
 }

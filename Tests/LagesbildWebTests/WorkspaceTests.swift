@@ -71,7 +71,7 @@ struct Browser {
     static func login(_ client: some TestClientProtocol, as name: String, password: String = WorkspaceFixture.password) async throws -> Browser {
         var browser = Browser()
         let response = try await attempt(client, name, password)
-        #expect(response.status == .found, "login as \(name): \(response.status)")
+        #expect(response.status == .seeOther, "login as \(name): \(response.status)")
         browser.cookie = cookieValue(response)
         let page = try await client.execute(uri: "/rapporter", method: .get, headers: browser.headers)
         browser.csrf = String(buffer: page.body).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.1) }
@@ -88,6 +88,19 @@ struct Browser {
 
     func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [(String, String)], csrf: String? = nil) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .post, headers: headers, body: Self.form([("csrf", csrf ?? self.csrf ?? "")] + fields))
+    }
+
+    /// What a browser shows after a POST: the answer, or after a `303 See Other` the page it was sent to (the
+    /// redirect's location is checked to be a path of the workspace).
+    func submit(_ client: some TestClientProtocol, _ uri: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        try await follow(client, try await post(client, uri, fields))
+    }
+
+    func follow(_ client: some TestClientProtocol, _ response: TestResponse) async throws -> TestResponse {
+        guard response.status == .seeOther else { return response }
+        let location = try #require(response.headers[.location])
+        #expect(location.hasPrefix("/"))
+        return try await get(client, location)
     }
 }
 
@@ -147,6 +160,11 @@ struct Browser {
             ("POST", "/register/byt-namn", [.login, .redirect("status 400"), .forbidden, .forbidden]),
             ("POST", "/register/sla-ihop", [.login, .redirect("status 400"), .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
+            ("GET", "/konto", [.login, .ok, .ok, .ok]),
+            ("GET", "/hjalp", [.login, .ok, .ok, .ok]),
+            // The new password's rules are checked first: too short.
+            ("POST", "/konto/losenord", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
+            ("POST", "/anvandare/losenord", [.login, .redirect("status 422"), .forbidden, .forbidden]),
             ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden]),
             ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden]),
             ("POST", "/uppgifter/signal", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
@@ -172,7 +190,7 @@ struct Browser {
                     let response = method == "GET" ? try await browser.get(client, path) : try await browser.post(client, path, [("ar", "2024")])
                     let actual: Expect = switch response.status.code {
                     case 200: .ok
-                    case 302: response.headers[.location] == "/inloggning" ? .login : .redirect(response.headers[.location] ?? "")
+                    case 302, 303: response.headers[.location] == "/inloggning" ? .login : .redirect(response.headers[.location] ?? "")
                     case 403: .forbidden
                     default: .redirect("status \(response.status.code)")
                     }
@@ -222,7 +240,7 @@ struct Browser {
             let browser = try await Browser.login(client, as: "samordnare")
             #expect(try await browser.get(client, "/").status == .ok)
             let out = try await browser.post(client, "/utloggning", [])
-            #expect(out.status == .found && out.headers[.location] == "/inloggning")
+            #expect(out.status == .seeOther && out.headers[.location] == "/inloggning")
             // The old cookie, replayed, no longer opens anything.
             let replay = try await browser.get(client, "/")
             #expect(replay.status == .found && replay.headers[.location] == "/inloggning")
@@ -299,7 +317,11 @@ struct Browser {
             let page = try await browser.get(client, "/importer")
             #expect(String(buffer: page.body).contains("action=\"/importer/\(last.id)/angra\""))
             let undone = try await browser.post(client, "/importer/\(last.id)/angra", [])
-            #expect(undone.status == .ok && String(buffer: undone.body).contains("Ångrade import \(last.id):"))
+            #expect(undone.status == .seeOther && undone.headers[.location] == "/importer")
+            let shown = try await browser.follow(client, undone)
+            #expect(shown.status == .ok && String(buffer: shown.body).contains("Ångrade import \(last.id):"))
+            // The message is shown once: reloading the page reads it again without it.
+            #expect(!String(buffer: try await browser.get(client, "/importer").body).contains("Ångrade import"))
             // Twice is refused, with the command line's words.
             let again = try await browser.post(client, "/importer/\(last.id)/angra", [])
             #expect(again.status == .conflict && String(buffer: again.body).contains("redan"))
@@ -332,7 +354,7 @@ struct Browser {
         try await fixture.application().test(.router) { client in
             let samordnare = try await Browser.login(client, as: "samordnare")
             try fixture.store.addRegisterNames(["Bibliotek"], to: .kallor)
-            let created = try await samordnare.post(client, "/anvandare", [("namn", "fritid-norr"), ("roll", "rapportor"), ("kallor", "Fritid, Bibliotek"),
+            let created = try await samordnare.submit(client, "/anvandare", [("namn", "fritid-norr"), ("roll", "rapportor"), ("kallor", "Fritid, Bibliotek"),
                                                                           ("forvaltningar", ""), ("losenord", "ett-annat-långt-lösenord"),
                                                                           ("upprepa", "ett-annat-långt-lösenord")])
             #expect(created.status == .ok && String(buffer: created.body).contains("Skapade användaren fritid-norr (rapportör)."))
@@ -341,13 +363,22 @@ struct Browser {
             // The command line's rules: a short password, a taken name, a rapportör without scope.
             let short = try await samordnare.post(client, "/anvandare", [("namn", "kort"), ("roll", "lasare"), ("losenord", "kort"), ("upprepa", "kort")])
             #expect(short.status == .unprocessableContent && String(buffer: short.body).contains("minst 12 tecken"))
+            // Every field but the passwords keeps what was typed.
+            let refused = try await samordnare.post(client, "/anvandare", [("namn", "fritid-syd"), ("roll", "rapportor"), ("kallor", "Fritid & Kultur"),
+                                                                          ("forvaltningar", "Kulturförvaltningen"), ("losenord", "ett-annat-långt-lösenord"),
+                                                                          ("upprepa", "ett-annat-lång-lösenord")])
+            let form = String(buffer: refused.body)
+            #expect(refused.status == .unprocessableContent && form.contains("Lösenorden är inte lika."))
+            #expect(form.contains("name=\"namn\" type=\"text\" required maxlength=\"64\" autocomplete=\"off\" value=\"fritid-syd\""))
+            #expect(form.contains("value=\"Fritid &amp; Kultur\"") && form.contains("value=\"Kulturförvaltningen\""))
+            #expect(form.contains("<option value=\"rapportor\" selected>") && !form.contains("ett-annat-långt-lösenord"))
             let taken = try await samordnare.post(client, "/anvandare", [("namn", "skola"), ("roll", "lasare"), ("losenord", "ett-långt-lösenord"),
                                                                         ("upprepa", "ett-långt-lösenord")])
             #expect(taken.status == .conflict && String(buffer: taken.body).contains("finns redan"))
             // Disabling ends the account's sessions at once; nobody disables their own.
             let skola = try await Browser.login(client, as: "skola")
             #expect(try await skola.get(client, "/uppgifter").status == .ok)
-            let disabled = try await samordnare.post(client, "/anvandare/avstang", [("namn", "skola")])
+            let disabled = try await samordnare.submit(client, "/anvandare/avstang", [("namn", "skola")])
             #expect(String(buffer: disabled.body).contains("Stängde av skola"))
             #expect(try await skola.get(client, "/uppgifter").headers[.location] == "/inloggning")
             let own = try await samordnare.post(client, "/anvandare/avstang", [("namn", "samordnare")])
@@ -391,7 +422,8 @@ struct Browser {
         let (body, contentType) = multipart(parts)
         var headers = browser.headers
         headers[.contentType] = contentType
-        return try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body)
+        // A preview answers 303 to its page (post-redirect-get); a refusal is the page itself.
+        return try await browser.follow(client, try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body))
     }
 
     static func uploadID(_ response: TestResponse) -> String? {
@@ -408,18 +440,30 @@ struct Browser {
             let csv = "år;kategori;område;källa;antal\n2025;klotter;Centrum;Skola;4\n2025;flygblad;Hammerdal;Polisen;2\n"
             let preview = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "signaler-2025.csv", csv)])
             #expect(preview.status == .ok)
-            #expect(String(buffer: preview.body).contains("signaler-2025.csv: signaler (UTF-8) – 2 nya, 0 ersatta, 0 oförändrade rader."))
+            #expect(String(buffer: preview.body).contains("signaler-2025.csv: signaler – 2 nya, 0 ersatta, 0 oförändrade rader."))
             #expect(try fixture.store.importLog().count == before, "a preview writes nothing")
             let id = try #require(Self.uploadID(preview))
-            let saved = try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)])
-            #expect(saved.status == .ok && String(buffer: saved.body).contains("Sparat"))
+            let saved = try await browser.submit(client, "/uppgifter/spara", [("uppladdning", id)])
+            #expect(saved.status == .ok && String(buffer: saved.body).contains("<p class=\"done\">Sparat</p>"))
+            // Reloading the page after saving only reads it; Back to the preview says it was saved.
+            let reloaded = String(buffer: try await browser.get(client, "/uppgifter").body)
+            #expect(!reloaded.contains("Sparat") && !reloaded.contains("Inget sparades"))
+            let back = try await browser.get(client, "/uppgifter?granska=\(id)")
+            #expect(back.status == .ok && String(buffer: back.body).contains("Förhandsgranskningen är redan sparad") && Self.uploadID(back) == nil)
             let log = try fixture.store.importLog()
             #expect(log.count == before + 1 && log.last?.fileName == "signaler-2025.csv")
             // The same upload cannot be saved twice; the same content again changes nothing, as on the command line.
-            let twice = try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)])
-            #expect(twice.status == .gone && String(buffer: twice.body).contains("Förhandsgranskningen finns inte längre"))
+            let twice = try await browser.submit(client, "/uppgifter/spara", [("uppladdning", id)])
+            #expect(twice.status == .ok && String(buffer: twice.body).contains("Uppladdningen är redan sparad"))
+            #expect(try fixture.store.importLog().count == before + 1)
             let again = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "kopia.csv", csv)])
-            #expect(String(buffer: again.body).contains("kopia.csv: samma innehåll lästes redan in (import \(before + 1)); inget ändrades."))
+            #expect(String(buffer: again.body).contains("kopia.csv: inget ändrades: filen var redan inläst (import \(before + 1))."))
+            // Saving it says that nothing changed, not "Sparat".
+            let same = try await browser.submit(client, "/uppgifter/spara", [("uppladdning", try #require(Self.uploadID(again)))])
+            #expect(String(buffer: same.body).contains("<p class=\"done\">Inget ändrades: filen var redan inläst</p>"))
+            // Another session's or an expired preview is gone.
+            let gone = try await browser.post(client, "/uppgifter/spara", [("uppladdning", "0123")])
+            #expect(gone.status == .gone && String(buffer: gone.body).contains("Förhandsgranskningen finns inte längre"))
         }
         #expect(try fixture.store.auditLog().contains { $0.action == "spara" && $0.detail.hasPrefix("signaler-2025.csv") })
     }
@@ -442,14 +486,14 @@ struct Browser {
             body.writeString("\r\n--\(boundary)--\r\n")
             var headers = browser.headers
             headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-            let preview = try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body)
-            #expect(String(buffer: preview.body).contains("signaler.csv: signaler (Windows-1252) – 12 nya, 0 ersatta, 0 oförändrade rader."))
+            let preview = try await browser.follow(client, try await client.execute(uri: "/uppgifter/fil", method: .post, headers: headers, body: body))
+            #expect(String(buffer: preview.body).contains("signaler.csv: signaler (teckenkodning Windows-1252) – 12 nya, 0 ersatta, 0 oförändrade rader."))
             // The file kept for saving is the one sent, byte for byte.
             let folder = URL(fileURLWithPath: fixture.store.path).deletingLastPathComponent().appendingPathComponent(".lagesbild-uppladdningar")
             let kept = try FileManager.default.contentsOfDirectory(atPath: folder.path).map { folder.appendingPathComponent($0).appendingPathComponent("1.upload") }
             #expect(try kept.map { try Data(contentsOf: $0) } == [file])
             let id = try #require(Self.uploadID(preview))
-            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
+            #expect(try await browser.submit(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
         }
         let rows = try fixture.store.read { db in try Row.fetchAll(db, sql: "SELECT omrade, antal FROM signal WHERE ar = 2025 AND omrade = 'Östra Ström' ORDER BY manad") }
         #expect(rows.map { $0["antal"] as Int } == Array(5...16))
@@ -464,8 +508,9 @@ struct Browser {
                                                                    ("fil", "fel.csv", "år;kategori;antal\n2025;klotter;-3\n2025;graffiti;1\n")])
             #expect(response.status == .unprocessableContent)
             let html = String(buffer: response.body)
-            #expect(html.contains("fel.csv:2: kolumnen &quot;antal&quot;: &quot;-3&quot; är inte ett icke-negativt heltal"))
-            #expect(html.contains("fel.csv:3: kolumnen &quot;kategori&quot;: okänt värde &quot;graffiti&quot;"))
+            #expect(html.contains("fel.csv, rad 2: kolumnen &quot;antal&quot;: &quot;-3&quot; är inte ett icke-negativt heltal"))
+            #expect(html.contains("fel.csv, rad 3: kolumnen &quot;kategori&quot;: okänt värde &quot;graffiti&quot;"))
+            #expect(html.contains("Inget sparades: rätta felen och försök igen.") && !html.contains("kommandot"))
             #expect(Self.uploadID(response) == nil)
             // An empty file is refused as the command line refuses it, not dropped without a word.
             let empty = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "tom.csv", "")])
@@ -481,13 +526,13 @@ struct Browser {
             let other = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""),
                                                                 ("fil", "s.csv", "år;kategori;källa;antal\n2025;klotter;skola;1\n2025;klotter;Polisen;2\n")])
             #expect(other.status == .unprocessableContent)
-            #expect(String(buffer: other.body).contains("s.csv:3: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din; ditt konto rapporterar bara för &quot;Skola&quot;"))
+            #expect(String(buffer: other.body).contains("s.csv, rad 3: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din; ditt konto rapporterar bara för &quot;Skola&quot;"))
             let kind = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "b.csv", "år;invånare\n2025;11000\n")])
-            #expect(String(buffer: kind.body).contains("b.csv:1: filen är av typen befolkning, som ditt konto inte rapporterar"))
+            #expect(String(buffer: kind.body).contains("b.csv, rad 1: filen är av typen befolkning, som ditt konto inte rapporterar"))
             // Without a källa column the rows get the rapportör's.
             let own = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "egen.csv", "år;kategori;antal\n2025;symboler;6\n")])
             let id = try #require(Self.uploadID(own))
-            #expect(try await browser.post(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
+            #expect(try await browser.submit(client, "/uppgifter/spara", [("uppladdning", id)]).status == .ok)
             // Another session cannot save someone's upload.
             let other2 = try await Self.upload(client, browser, [("csrf", nil, browser.csrf ?? ""), ("fil", "egen2.csv", "år;kategori;antal\n2025;uttalanden;6\n")])
             let id2 = try #require(Self.uploadID(other2))
@@ -569,7 +614,7 @@ struct Browser {
             let removal = try #require(log.last)
             #expect(removal.fileName == "formulär för signaler: borttagning" && removal.rowsDeleted == 1)
             #expect(String(buffer: try await samordnare.get(client, "/importer").body).contains("borttagning"))
-            #expect(try await samordnare.post(client, "/importer/\(removal.id)/angra", []).status == .ok)
+            #expect(try await samordnare.submit(client, "/importer/\(removal.id)/angra", []).status == .ok)
             let back = String(buffer: try await samordnare.get(client, "/uppgifter/formular?ar=2025&manad=3").body)
             #expect(back.contains("<td>Norra Öst &amp; Väst</td><td>Skola</td><td>5</td>") && back.contains("<td>Polis</td>"))
             // Training rows of the year, by förvaltning: the samordnare removes one.
