@@ -108,13 +108,3 @@ extension Database {
         return !differs
     }
 }
-
-extension Database {
-    /// Whether `id` is an import (not undone) of `kind` in the import log.
-    package func importEntryExists(_ id: Int64, kind: DataKind) throws -> Bool {
-        try Bool.fetchOne(self, sql: """
-            SELECT EXISTS (SELECT 1 FROM import_log WHERE id = ?1 AND kind = ?2 AND action = 'import')
-            AND NOT EXISTS (SELECT 1 FROM import_log WHERE undoes = ?1)
-            """, arguments: [id, kind.rawValue]) ?? false
-    }
-}

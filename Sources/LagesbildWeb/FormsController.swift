@@ -53,6 +53,8 @@ struct FormsController {
     struct RowForm: Decodable {
         let ar, manad, kategori, miljo, omrade, kalla, antal, oros, polis: String?
         let forvaltning, utbildning, malgrupp, genomfort: String?
+        /// Set by the form that changes a stored row (its key is fixed).
+        let andra: String?
 
         subscript(name: String) -> String? {
             switch name {
@@ -69,6 +71,7 @@ struct FormsController {
             case "utbildning": utbildning
             case "malgrupp": malgrupp
             case "genomfort": genomfort
+            case "andra": andra
             default: nil
             }
         }
@@ -110,6 +113,9 @@ struct FormsController {
         let lines: [String]
         let errors: [String]
         let hasErrors: Bool
+        /// What was typed into the new-row forms when a save was refused (kept, as a browser would not).
+        let typedSignal: [String: String]
+        let typedTraining: [String: String]
         // Stored, not computed: Mustache reads stored properties.
         let hasLines: Bool
         let hasSignalRows: Bool
@@ -148,10 +154,15 @@ struct FormsController {
         return try await formsPage(context, user: user, year: LagesbildWeb.year(request, fallback: try await defaultYear()), month: month(request), edit: edit)
     }
 
+    /// The forms page; `typed` is what a refused save posted (shown again in its form: the new row's, or the changed
+    /// row's when `edit` names it).
     func formsPage(_ context: WorkspaceContext, user: WebUser, year: Int, month: Int, edit: (FormKind, [String: String])? = nil,
-                   lines: [String] = [], errors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        func options(_ vocabulary: Vocabulary) -> [FormsPage.Option] {
-            vocabulary.entries.map { .init(code: $0.code, label: $0.label, selected: false) }
+                   typed: (FormKind, [String: String])? = nil, lines: [String] = [], errors: [String] = [],
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let typedSignal = typed?.0 == .signal && edit == nil ? typed!.1 : [:]
+        let typedTraining = typed?.0 == .utbildning && edit == nil ? typed!.1 : [:]
+        func options(_ vocabulary: Vocabulary, _ selected: String? = nil) -> [FormsPage.Option] {
+            vocabulary.entries.map { .init(code: $0.code, label: $0.label, selected: $0.code == selected) }
         }
         let months = [FormsPage.Option(code: "", label: "hela året", selected: month == 0)]
             + Self.fullMonthNames.enumerated().map { .init(code: String($0.offset + 1), label: $0.element, selected: $0.offset + 1 == month) }
@@ -184,19 +195,23 @@ struct FormsController {
                 FormsPage.Shown(label: field.header.prefix(1).uppercased() + field.header.dropFirst(), value: display(row, field.column))
             }
             var values: [String: String] = [:]
-            for field in form.fields where !form.keyFields.contains(where: { $0.name == field.name }) { values[field.name] = formValue(row, field.column) }
+            for field in form.fields where !form.keyFields.contains(where: { $0.name == field.name }) {
+                values[field.name] = typed?.0 == form ? typed!.1[field.name] ?? "" : formValue(row, field.column)
+            }
             let change = FormsPage.Edit(key: form.keyFields.map { .init(name: $0.name, value: formValue(row, $0.column)) }, shown: shown, values: values)
             if form == .signal { editSignal = change } else { editTraining = change }
         }
         let page = FormsPage(chrome: Chrome(title: "Formulär", context: context, current: "/uppgifter"), year: year, month: month,
                              monthName: monthName(month),
-                             categories: options(.kategori), environments: [.init(code: "", label: "(ej angiven)", selected: false)] + options(.miljo),
-                             courses: options(.utbildning), months: months,
-                             sources: user.kallor.map { .init(code: $0, label: $0, selected: false) },
-                             departments: user.forvaltningar.map { .init(code: $0, label: $0, selected: false) },
+                             categories: options(.kategori, typedSignal["kategori"]),
+                             environments: [.init(code: "", label: "(ej angiven)", selected: false)] + options(.miljo, typedSignal["miljo"]),
+                             courses: options(.utbildning, typedTraining["utbildning"]), months: months,
+                             sources: user.kallor.map { .init(code: $0, label: $0, selected: $0 == typedSignal["kalla"]) },
+                             departments: user.forvaltningar.map { .init(code: $0, label: $0, selected: $0 == typedTraining["forvaltning"]) },
                              freeSource: user.role == .samordnare, freeDepartment: user.role == .samordnare,
                              signalRows: signalRows, trainingRows: trainingRows, editSignal: editSignal, editTraining: editTraining,
-                             lines: lines, errors: errors, hasErrors: !errors.isEmpty, hasLines: !lines.isEmpty,
+                             lines: lines, errors: errors, hasErrors: !errors.isEmpty, typedSignal: typedSignal, typedTraining: typedTraining,
+                             hasLines: !lines.isEmpty,
                              hasSignalRows: !signalRows.isEmpty, hasTrainingRows: !trainingRows.isEmpty)
         return shared.views.page(.formular, page, status: status)
     }
@@ -256,11 +271,21 @@ struct FormsController {
             let report = try await background { try Importer(store: store).importFiles([path], names: [form.fileName], kind: form.kind, scope: scope) }
             let ids = report.files.compactMap(\.importID).map(String.init).joined(separator: ", ")
             try await shared.service.audit(.form, by: context.actor, detail: "\(form.kind.rawValue)" + (ids.isEmpty ? "" : " (import \(ids))"))
-            return try await formsPage(context, user: user, year: year, month: month, lines: report.lines)
+            let lines = WebWords.formLines(report)
+            return await shared.seeOther("/uppgifter/formular?ar=\(year)&manad=\(month == 0 ? "" : String(month))",
+                                         Flash(text: lines.first ?? "Sparat", lines: Array(lines.dropFirst())), context: context)
         } catch let failure as ImportFailure {
-            return try await formsPage(context, user: user, year: year, month: month,
-                                 errors: ["Raden kan inte sparas; inget sparades."] + failure.description.components(separatedBy: "\n"),
-                                 status: .unprocessableContent)
+            // What was typed stays in its form; a changed row's form again when that was the one posted.
+            var typed: [String: String] = [:]
+            for field in form.fields { typed[field.name] = fields[field.name] ?? "" }
+            var edit: (FormKind, [String: String])?
+            if fields.andra != nil {
+                var key: [String: String] = [:]
+                for field in form.keyFields { key[field.name] = fields[field.name] ?? "" }
+                edit = (form, key)
+            }
+            return try await formsPage(context, user: user, year: year, month: month, edit: edit, typed: (form, typed),
+                                       errors: ["Raden sparades inte."] + WebWords.formErrors(failure), status: .unprocessableContent)
         }
     }
 
@@ -292,8 +317,9 @@ struct FormsController {
             let entry = try await NIOThreadPool.singleton.runIfActive { try store.deleteRow(kind: form.kind, key: values, label: "\(form.fileName): borttagning") }
             let description = form.keyFields.map { "\($0.header) \(fields[$0.name] ?? "")" }.joined(separator: ", ")
             try await shared.service.audit(.formRemoval, by: context.actor, detail: "\(form.kind.rawValue): \(description) (import \(entry))")
-            return try await formsPage(context, user: user, year: year, month: month,
-                                 lines: ["Raden togs bort. Den finns kvar i historiken (post \(entry) i importloggen) och kan återställas av samordnaren."])
+            return await shared.seeOther("/uppgifter/formular?ar=\(year)&manad=\(month == 0 ? "" : String(month))",
+                                         Flash(text: "Raden togs bort. Den finns kvar i historiken (post \(entry) i importloggen) och kan återställas av samordnaren."),
+                                         context: context)
         } catch let failure as RowDeletionError {
             return try await formsPage(context, user: user, year: year, month: month, errors: [userMessage(for: failure)], status: .notFound)
         }

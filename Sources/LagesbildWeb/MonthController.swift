@@ -49,15 +49,8 @@ struct MonthController {
         // A row for every kategori not yet reported, so that the month is one look down the list.
         let reported = Set(rows.map(\.kategori))
         rows += Vocabulary.kategori.entries.map(\.code).filter { !reported.contains($0) }.map { MonthReport.Row(kategori: $0) }
-        var lines: [String] = []
-        if let saved = try request.query("sparat", as: Int64.self),
-           try await shared.store.asyncRead({ db in try db.importEntryExists(saved, kind: .signaler) }) {
-            lines.append("\(SwedishFormat.monthAndYear(month, year).capitalizedFirst) för \(source) är sparad (post \(saved) i importloggen; "
-                         + "samordnaren kan ångra den).")
-        }
-        if request.query("oforandrat") == "1" { lines.append("Inget ändrades: månaden hade redan de här uppgifterna.") }
         return try await page(context, user: user, year: year, month: month, source: source, sources: sources, rows: rows,
-                              noSignals: isZero, version: stored.version, lines: lines)
+                              noSignals: isZero, version: stored.version)
     }
 
     @Sendable func saveMonth(_ request: Request, context: WorkspaceContext) async throws -> Response {
@@ -88,8 +81,11 @@ struct MonthController {
         let link = "/uppgifter/manad?ar=\(year)&manad=\(month)&kalla=\(Self.encoded(source))"
         do {
             switch try await shared.service.saveMonth(report, version: form.version, by: user, actor: context.actor) {
-            case .saved(let importID): return .redirect(to: link + "&sparat=\(importID)", type: .normal)
-            case .unchanged: return .redirect(to: link + "&oforandrat=1", type: .normal)
+            case .saved(let importID):
+                return await shared.seeOther(link, Flash(text: "\(SwedishFormat.monthAndYear(month, year).capitalizedFirst) för \(source) är sparad "
+                                                         + "(post \(importID) i importloggen; samordnaren kan ångra den)."), context: context)
+            case .unchanged:
+                return await shared.seeOther(link, Flash(text: "Inget ändrades: månaden hade redan de här uppgifterna."), context: context)
             }
         } catch let error as MonthReportError {
             return try await again(errors: ["Månaden sparades inte."] + error.problems, status: .unprocessableContent)

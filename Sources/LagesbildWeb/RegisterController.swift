@@ -53,14 +53,7 @@ struct RegisterController {
     }
 
     @Sendable func registerPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
-        var lines: [String] = []
-        if let kind = request.query("tillagt").flatMap(NameRegister.init(rawValue:)), let name = request.query("namn") {
-            lines.append("\(name) finns nu i \(kind.registerInSwedish).")
-        }
-        if let entry = try request.query("post", as: Int64.self) {
-            lines.append("Ändringen är sparad som post \(entry) i importloggen och kan ångras där.")
-        }
-        return try await page(context, lines: lines)
+        try await page(context)
     }
 
     func page(_ context: WorkspaceContext, typed: Typed = Typed(), lines: [String] = [], errors: [String] = [],
@@ -89,7 +82,8 @@ struct RegisterController {
         let name = (form.namn ?? "").trimmingCharacters(in: .whitespaces)
         do {
             let added = try await shared.service.addNames([name], to: register, by: context.actor)
-            return .redirect(to: "/register?tillagt=\(register.rawValue)&namn=\(MonthController.encoded(added.first ?? name))#\(register.rawValue)")
+            return await shared.seeOther("/register#\(register.rawValue)", Flash(text: "\(added.first ?? name) finns nu i \(register.registerInSwedish)."),
+                                         context: context)
         } catch let error as RegisterError {
             return try await page(context, typed: Typed(kind: register.rawValue, name: name), errors: [error.description.capitalizedFirst + "."],
                                   status: .unprocessableContent)
@@ -111,7 +105,7 @@ struct RegisterController {
         do {
             let change = merge ? try await shared.service.merge(register, from: [from], into: to, by: context.actor)
                 : try await shared.service.rename(register, from: from, to: to, by: context.actor)
-            return .redirect(to: "/register?post=\(change.logEntry)#\(register.rawValue)")
+            return await shared.seeOther("/register#\(register.rawValue)", Flash(text: change.summary), context: context)
         } catch let error as RegisterError {
             return try await page(context, typed: Typed(kind: register.rawValue, from: from, to: to), errors: [error.description.capitalizedFirst + "."],
                                   status: .unprocessableContent)

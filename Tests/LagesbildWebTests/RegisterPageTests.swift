@@ -20,8 +20,8 @@ import Testing
             // Add a name: a redirect to the page, which says so.
             let added = try await samordnare.post(client, "/register/lagg-till", [("register", "kallor"), ("namn", "Grundskola")])
             #expect(added.status == .seeOther)
-            let location = try #require(added.headers[.location])
-            #expect(String(buffer: try await samordnare.get(client, location).body).contains("Grundskola finns nu i registret över källor."))
+            #expect(added.headers[.location] == "/register#kallor")
+            #expect(String(buffer: try await samordnare.follow(client, added).body).contains("Grundskola finns nu i registret över källor."))
             #expect(try fixture.store.registerNames(.kallor).contains("Grundskola"))
 
             // A near spelling of a registered name is refused, the typed text kept.
@@ -34,7 +34,8 @@ import Testing
             let before = try fixture.store.storedRows(kind: .signaler, kommun: KommunCode("2313")!, year: 2024).filter { $0.text(.source) == "Skola" }.count
             let renamed = try await samordnare.post(client, "/register/byt-namn", [("register", "kallor"), ("fran", "Skola"), ("till", "Skolan Norr")])
             #expect(renamed.status == .seeOther)
-            let entry = try #require(renamed.headers[.location]?.firstMatch(of: /post=([0-9]+)/).flatMap { Int64($0.1) })
+            let summary = String(buffer: try await samordnare.follow(client, renamed).body)
+            let entry = try #require(summary.firstMatch(of: /står i importloggen som ([0-9]+)/).flatMap { Int64($0.1) })
             #expect(try fixture.store.storedRows(kind: .signaler, kommun: KommunCode("2313")!, year: 2024).filter { $0.text(.source) == "Skolan Norr" }.count == before)
             #expect(try fixture.store.user(named: "skola")?.kallor == ["Skolan Norr"])
             _ = try fixture.store.undo(importID: entry)

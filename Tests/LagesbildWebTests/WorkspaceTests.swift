@@ -100,7 +100,8 @@ struct Browser {
         guard response.status == .seeOther else { return response }
         let location = try #require(response.headers[.location])
         #expect(location.hasPrefix("/"))
-        return try await get(client, location)
+        // A browser keeps the fragment to itself.
+        return try await get(client, String(location.prefix { $0 != "#" }))
     }
 }
 
@@ -552,18 +553,23 @@ struct Browser {
             #expect(form.status == .ok && String(buffer: form.body).contains("<option value=\"Skola\">Skola</option>"))
             let row: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "klotter"), ("miljo", ""), ("omrade", "Centrum"),
                                            ("kalla", "Skola"), ("antal", "4"), ("oros", ""), ("polis", "1")]
-            let saved = try await browser.post(client, "/uppgifter/signal", row)
-            #expect(saved.status == .ok && String(buffer: saved.body).contains("formulär för signaler: signaler (xlsx) – 1 nya") == false)
-            #expect(String(buffer: saved.body).contains("formulär för signaler: signaler (UTF-8) – 1 nya, 0 ersatta, 0 oförändrade rader."))
+            // Saved: a redirect to the month's rows (reload and Back send nothing again), which say what was saved once.
+            let posted = try await browser.post(client, "/uppgifter/signal", row)
+            #expect(posted.status == .seeOther && posted.headers[.location] == "/uppgifter/formular?ar=2025&manad=3")
+            let saved = try await browser.follow(client, posted)
+            #expect(String(buffer: saved.body).contains("Sparat: 1 ny rad, 0 ersatta, 0 oförändrade."))
+            #expect(!String(buffer: try await browser.get(client, "/uppgifter/formular?ar=2025&manad=3").body).contains("Sparat: 1 ny rad"))
             // The same key again with another count replaces the row; the old value goes to history.
-            let replaced = try await browser.post(client, "/uppgifter/signal", row.map { $0.0 == "antal" ? ("antal", "6") : $0 })
-            #expect(String(buffer: replaced.body).contains("0 nya, 1 ersatta"))
+            let replaced = try await browser.submit(client, "/uppgifter/signal", row.map { $0.0 == "antal" ? ("antal", "6") : $0 })
+            #expect(String(buffer: replaced.body).contains("Sparat: 0 nya rader, 1 ersatt, 0 oförändrade. De tidigare värdena finns kvar i historiken."))
             // Refused like a file's row: a count that is not a count, another källa, a part over the whole.
             let bad = try await browser.post(client, "/uppgifter/signal", row.map { $0.0 == "antal" ? ("antal", "-1") : $0 == ("kalla", "Skola") ? ("kalla", "Polisen") : $0 })
             let html = String(buffer: bad.body)
             #expect(bad.status == .unprocessableContent)
-            #expect(html.contains("formulär för signaler:2: kolumnen &quot;antal&quot;: &quot;-1&quot; är inte ett icke-negativt heltal"))
-            #expect(html.contains("formulär för signaler:2: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din"))
+            #expect(html.contains("raden i formuläret: kolumnen &quot;antal&quot;: &quot;-1&quot; är inte ett icke-negativt heltal"))
+            #expect(html.contains("raden i formuläret: kolumnen &quot;källa&quot;: &quot;Polisen&quot; är inte din"))
+            // What was typed stays in the form.
+            #expect(html.contains("value=\"-1\"") && html.contains("value=\"Centrum\"") && html.contains("value=\"1\""))
         }
         let values = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
         let history = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE ar = 2025 AND manad = 3 AND kalla = 'Skola'") }
@@ -596,15 +602,15 @@ struct Browser {
             #expect(edit.contains("<input type=\"hidden\" name=\"miljo\" value=\"hoger\">"))
             // Saving the changed count replaces the row.
             let key: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "klotter"), ("miljo", "hoger"), ("omrade", "Norra Öst & Väst"), ("kalla", "Skola")]
-            let saved = try await skola.post(client, "/uppgifter/signal", key + [("antal", "5"), ("oros", "1"), ("polis", "")])
-            #expect(saved.status == .ok && String(buffer: saved.body).contains("0 nya, 1 ersatta"))
+            let saved = try await skola.submit(client, "/uppgifter/signal", key + [("antal", "5"), ("oros", "1"), ("polis", "")])
+            #expect(saved.status == .ok && String(buffer: saved.body).contains("Sparat: 0 nya rader, 1 ersatt"))
             #expect(String(buffer: saved.body).contains("<td>Skola</td><td>5</td>"))
             // The rapportör cannot remove the police's row (403), nor ask to change it.
             let police: [(String, String)] = [("ar", "2025"), ("manad", "3"), ("kategori", "flygblad"), ("miljo", ""), ("omrade", ""), ("kalla", "Polis")]
             #expect(try await skola.post(client, "/uppgifter/signal/ta-bort", police).status == .forbidden)
             #expect(try await skola.get(client, "/uppgifter/formular?ar=2025&manad=3&andra=signal&kategori=flygblad&miljo=&omrade=&kalla=Polis").status == .notFound)
             // Removing its own row.
-            let removed = try await skola.post(client, "/uppgifter/signal/ta-bort", key)
+            let removed = try await skola.submit(client, "/uppgifter/signal/ta-bort", key)
             #expect(removed.status == .ok && String(buffer: removed.body).contains("Raden togs bort."))
             #expect(!String(buffer: removed.body).contains("Norra Öst"))
             #expect(try await skola.post(client, "/uppgifter/signal/ta-bort", key).status == .notFound)
@@ -620,7 +626,7 @@ struct Browser {
             // Training rows of the year, by förvaltning: the samordnare removes one.
             let training: [(String, String)] = [("ar", "2023"), ("forvaltning", "Socialförvaltningen"), ("utbildning", "grund")]
             #expect(String(buffer: try await samordnare.get(client, "/uppgifter/formular?ar=2023").body).contains("<td>Socialförvaltningen</td><td>"))
-            #expect(try await samordnare.post(client, "/uppgifter/utbildning/ta-bort", training).status == .ok)
+            #expect(try await samordnare.submit(client, "/uppgifter/utbildning/ta-bort", training).status == .ok)
         }
         let history = try fixture.store.read { db in try Int.fetchAll(db, sql: "SELECT antal FROM signal_history WHERE ar = 2025 AND kalla = 'Skola' ORDER BY id") }
         // The replaced value stays in history; the removed row came back out of it with the undo.
