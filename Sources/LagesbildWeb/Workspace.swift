@@ -87,6 +87,10 @@ public enum Workspace {
         UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)))
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
+        // Who follows up the year's plan (``RequireRole/planning``): the activity plan and samverkan.
+        let planning = router.group().add(middleware: RequireRole.planning).add(middleware: FormMiddleware(token: .session))
+        ActivityPlanController(shared: shared).addRoutes(to: planning)
+        CollaborationController(shared: shared).addRoutes(to: planning)
         // The samordnare alone: the import log and undo, accounts, the audit log.
         let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
         ImportsController(shared: shared).addRoutes(to: samordnare)
