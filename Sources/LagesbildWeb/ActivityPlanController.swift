@@ -11,6 +11,10 @@ extension RequireRole {
     static let planning = RequireRole(.samordnare)
 }
 
+/// How many of `wanted` empty rows a year's form can still take after `count` rows (a form never offers more rows
+/// than it may send back).
+func emptyRows(_ wanted: Int, after count: Int) -> Int { max(0, min(wanted, yearFormRowLimit - count)) }
+
 /// The activity plan's follow-up (`/uppgifter/aktiviteter?ar=`): the year's activities per målområde with ansvarig
 /// funktion, insatsnivå, status and kommentar, in one form. Saving replaces the year's activities (the service's
 /// ``ActivityPlanForm``) and answers with a redirect to the year's page, so that back and reload never send it again.
@@ -46,7 +50,7 @@ struct ActivityPlanController {
             lines.append("\(unfinished.count) \(unfinished.count == 1 ? "aktivitet" : "aktiviteter") från \(year - 1) som varken genomfördes "
                          + "eller ställdes in står i formuläret, med samma text som förra året och utan kommentar. Inget är sparat förrän du väljer Spara.")
         }
-        rows += Array(repeating: ActivityPlanForm.Row(), count: rows.isEmpty ? Self.extraRows * 2 : Self.extraRows)
+        rows += Array(repeating: ActivityPlanForm.Row(), count: emptyRows(rows.isEmpty ? Self.extraRows * 2 : Self.extraRows, after: rows.count))
         if let saved = try request.query("sparat", as: Int64.self),
            try await shared.store.asyncRead({ db in try db.importEntryExists(saved, kind: .aktiviteter) }) {
             lines.append("Aktivitetsplanen för \(year) är sparad (post \(saved) i importloggen; samordnaren kan ångra den).")
@@ -69,7 +73,7 @@ struct ActivityPlanController {
             try await page(context, year: year, rows: rows, version: version, offersCarryOver: false, carriedCount: 0, errors: errors, status: status)
         }
         if form.atgard == "fler" {
-            rows += Array(repeating: ActivityPlanForm.Row(), count: min(Self.extraRows, yearFormRowLimit - rows.count))
+            rows += Array(repeating: ActivityPlanForm.Row(), count: emptyRows(Self.extraRows, after: rows.count))
             return try await again(status: .ok)
         }
         let link = "/uppgifter/aktiviteter?ar=\(year)"

@@ -30,7 +30,7 @@ struct CollaborationController {
         let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: try await shared.figures.version()))
         let stored = try await shared.service.storedYear(.samverkan, year: year)
         let rows = stored.rows.map(CollaborationForm.Row.init)
-            + Array(repeating: CollaborationForm.Row(), count: stored.rows.isEmpty ? Self.extraRows * 2 : Self.extraRows)
+            + Array(repeating: CollaborationForm.Row(), count: emptyRows(stored.rows.isEmpty ? Self.extraRows * 2 : Self.extraRows, after: stored.rows.count))
         var lines: [String] = []
         if let saved = try request.query("sparat", as: Int64.self),
            try await shared.store.asyncRead({ db in try db.importEntryExists(saved, kind: .samverkan) }) {
@@ -53,7 +53,7 @@ struct CollaborationController {
         }
         switch form.atgard {
         case "fler":
-            rows += Array(repeating: CollaborationForm.Row(), count: min(Self.extraRows, yearFormRowLimit - rows.count))
+            rows += Array(repeating: CollaborationForm.Row(), count: emptyRows(Self.extraRows, after: rows.count))
             return try await again(status: .ok)
         case "ny-aktor":
             guard user.role == .samordnare else { throw HTTPError(.forbidden) }
@@ -69,7 +69,12 @@ struct CollaborationController {
             }
             newName = ""
             let row = rows.firstIndex { $0.aktor == name } ?? rows.firstIndex(where: \.isBlank) ?? rows.count
-            if row == rows.count { rows.append(CollaborationForm.Row()) }
+            if row == rows.count {
+                guard emptyRows(1, after: rows.count) == 1 else {
+                    return try await again(errors: ["Formuläret har redan \(yearFormRowLimit) rader; spara det först."], status: .unprocessableContent)
+                }
+                rows.append(CollaborationForm.Row())
+            }
             rows[row].aktor = name
             return try await again(lines: [line + " och står på rad \(row + 1). Inget av året är sparat förrän du väljer Spara."], status: .ok)
         default: break
