@@ -40,9 +40,9 @@ final class FileLoad {
     var registers: RegisterBook?
     var fileIsClean: Bool { log.errors.count == errorsBefore }
 
-    /// A month report (the workspace's month form): the file stands for this källa's whole month, whose stored rows
+    /// A workspace form's save (a källa's month, a kind's year): the file stands for the whole scope, whose stored rows
     /// it replaces; a file that changes nothing is left out like content imported before.
-    var replacingMonth: SourceMonth?
+    var replacing: ReplacingScope?
 
     /// Earlier zero reports the last source's signals replaced (``ZeroReport``), for the result's notice.
     var replacedZeroReports = 0
@@ -103,7 +103,7 @@ final class FileLoad {
             return FileImportResult(fileName: name, kind: nil, sha256: sha256, encoding: encoding,
                                     inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: earlier, importID: nil)
         case .unchanged(let sha256):
-            var result = FileImportResult(fileName: name, kind: .signaler, sha256: sha256, encoding: encoding,
+            var result = FileImportResult(fileName: name, kind: replacing?.kind, sha256: sha256, encoding: encoding,
                                           inserted: 0, replaced: 0, unchanged: 0, alreadyImportedAs: nil, importID: nil)
             result.changedNothing = true
             return result
@@ -128,7 +128,7 @@ final class FileLoad {
     enum LoadOutcome {
         case loaded(DataKind, importID: Int64, counts: WriteCounts, sha256: String)
         case alreadyImported(Int64, sha256: String)
-        /// A month report (``replacingMonth``) that holds what was stored: nothing was kept.
+        /// A form's save (``replacing``) that holds what was stored: nothing was kept.
         case unchanged(sha256: String)
         /// Errors were reported; nothing of this source was kept.
         case failed
@@ -171,9 +171,9 @@ final class FileLoad {
                         importID = try ImportLog.begin(db, at: timestamp, kind: mapping.kind, fileName: logName, encoding: encodingName, dryRun: dryRun)
                         writer = dryRun ? try DryRunFactWriter(db: db, kind: mapping.kind, importID: importID)
                             : try FactWriter(db: db, kind: mapping.kind, importID: importID)
-                        // The caller of a month report forces the kind signaler.
-                        if let replacingMonth, !dryRun, mapping.kind == .signaler {
-                            _ = try db.archiveSignalMonth(replacingMonth, importID: importID)
+                        // The caller forces the scope's kind.
+                        if let replacing, !dryRun, mapping.kind == replacing.kind {
+                            _ = try db.archive(replacing, importID: importID)
                         }
                     case .batch(let batch):
                         var duplicates: [ImportError] = []
@@ -226,12 +226,13 @@ final class FileLoad {
                 try log.report(error)
                 return .rollback
             }
-            if kind != nil && dataRows == 0 && fileIsClean {
+            // A form's save without rows empties its scope (a header alone says so); a file must hold rows.
+            if kind != nil && dataRows == 0 && fileIsClean && replacing == nil {
                 outcome = .headerOnly
                 return .rollback
             }
             // Content imported before changes nothing: undo this file's writes and say so.
-            if checksEarlierImports, replacingMonth == nil, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
+            if checksEarlierImports, replacing == nil, let sha256, let earlier = try earlierImport(of: sha256, other: importID) {
                 outcome = .alreadyImported(earlier, sha256: sha256)
                 return .rollback
             }
@@ -246,7 +247,7 @@ final class FileLoad {
                 if !settled.conflicts.isEmpty { return .rollback }
                 replacedZeroReports = settled.replaced
             }
-            if let replacingMonth, !dryRun, try db.monthUnchanged(replacingMonth, importID: importID) {
+            if let replacing, !dryRun, try db.scopeUnchanged(replacing, importID: importID) {
                 outcome = .unchanged(sha256: sha256 ?? "")
                 return .rollback
             }

@@ -33,9 +33,11 @@ public struct Importer {
     /// Every källa, förvaltning, område and aktör must be in its register (folded to its registered spelling, which is
     /// stored); an unknown one is refused with the nearest registered names, unless `addingNames` (the samordnare's
     /// choice, never a rapportör's) adds it to its register in the same transaction.
+    /// `replacing`: a workspace form's save (with `kind` forced to the scope's): the scope's stored rows go to history
+    /// first, and a file that leaves the scope as it was writes nothing (``FileImportResult/changedNothing``).
     public func importFiles(_ paths: [String], names: [String]? = nil, kind forcedKind: DataKind? = nil, sheets: [String] = [],
                             dryRun: Bool = false, scope: ImportScope? = nil, addingNames: Bool = false,
-                            progress: ImportProgress? = nil, replacingMonth: SourceMonth? = nil) throws -> ImportReport {
+                            progress: ImportProgress? = nil, replacing: ReplacingScope? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
         var results: [FileImportResult] = []
@@ -53,7 +55,7 @@ public struct Importer {
                                         rowsBefore: rowsSoFar, progress: progress, dryRun: dryRun)
                     load.sheets = sheets
                     load.scope = scope
-                    load.replacingMonth = replacingMonth
+                    load.replacing = replacing
                     load.registers = registers
                     load.inflation = inflation
                     load.workbookInflationLimit = workbookInflationLimit

@@ -149,7 +149,7 @@ extension WorkspaceService {
         let result: ImportReport
         do {
             result = try await NIOThreadPool.singleton.runIfActive {
-                try Importer(store: store).importFiles([path], names: [name], kind: .signaler, scope: scope, replacingMonth: report.month)
+                try Importer(store: store).importFiles([path], names: [name], kind: .signaler, scope: scope, replacing: .signalMonth(report.month))
             }
         } catch let failure as ImportFailure {
             throw MonthReportError(problems: failure.errors.map { error in

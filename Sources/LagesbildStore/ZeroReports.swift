@@ -78,33 +78,3 @@ extension Database {
         return ([], earlier.count)
     }
 }
-
-/// The month report of one källa (the workspace's month form): it stands for the whole month, so saving it replaces
-/// every stored row of that källa and month.
-extension Database {
-    /// Moves every stored signal row of the source's month to history, replaced by `importID`; returns how many.
-    package func archiveSignalMonth(_ key: SourceMonth, importID: Int64) throws -> Int {
-        let all = DataKind.signaler.columns.map(\.db.rawValue).joined(separator: ", ")
-        let whereMonth = "kommun = ? AND ar = ? AND manad = ? AND kalla = ?"
-        let arguments: StatementArguments = [key.kommun, key.year, key.month, key.source]
-        try execute(sql: """
-            INSERT INTO signal_history (\(all), import_id, line, replaced_by) SELECT \(all), import_id, line, ? FROM signal WHERE \(whereMonth)
-            """, arguments: [importID] + arguments)
-        try execute(sql: "DELETE FROM signal WHERE \(whereMonth)", arguments: arguments)
-        let archived = changesCount
-        try execute(sql: "UPDATE import_log SET rows_deleted = rows_deleted + ? WHERE id = ?", arguments: [archived, importID])
-        return archived
-    }
-
-    /// Whether the source's month holds exactly the rows (keys and values) that `importID` archived: the month was
-    /// saved unchanged.
-    package func monthUnchanged(_ key: SourceMonth, importID: Int64) throws -> Bool {
-        let columns = DataKind.signaler.columns.map(\.db.rawValue).joined(separator: ", ")
-        let month = "kommun = ?2 AND ar = ?3 AND manad = ?4 AND kalla = ?5"
-        let differs = try Bool.fetchOne(self, sql: """
-            SELECT EXISTS (SELECT \(columns) FROM signal WHERE \(month) EXCEPT SELECT \(columns) FROM signal_history WHERE replaced_by = ?1)
-            OR EXISTS (SELECT \(columns) FROM signal_history WHERE replaced_by = ?1 EXCEPT SELECT \(columns) FROM signal WHERE \(month))
-            """, arguments: [importID, key.kommun, key.year, key.month, key.source]) ?? true
-        return !differs
-    }
-}

@@ -4,7 +4,7 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, sida, uppgifter
+    case aktiviteter, anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, samverkan, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande
@@ -59,6 +59,8 @@ struct Chrome {
     let isSamordnare: Bool
     /// Samordnare and rapportörer see the figures; läsare only published reports.
     let seesFigures: Bool
+    /// Who follows up the year's plan (``RequireRole/planning``) sees its pages linked.
+    let followsUpPlan: Bool
     let onOverview: Bool
     let onData: Bool
     let onIndicators: Bool
@@ -80,6 +82,7 @@ struct Chrome {
         loggedIn = context.user != nil
         isSamordnare = context.user?.role == .samordnare
         seesFigures = context.user.map { $0.role != .lasare } ?? false
+        followsUpPlan = context.user.map { RequireRole.planning.roles.contains($0.role) } ?? false
         onOverview = current == "/"
         onData = current == "/uppgifter"
         onIndicators = current == "/matpunkter"
@@ -120,6 +123,7 @@ extension Chrome: MustacheParent {
         case "loggedIn": loggedIn
         case "isSamordnare": isSamordnare
         case "seesFigures": seesFigures
+        case "followsUpPlan": followsUpPlan
         case "onOverview": onOverview
         case "onData": onData
         case "onIndicators": onIndicators

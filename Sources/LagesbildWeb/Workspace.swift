@@ -92,6 +92,10 @@ public enum Workspace {
                                                    samordnare: samordnare)
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
+        // Who follows up the year's plan (``RequireRole/planning``): the activity plan and samverkan.
+        let planning = router.group().add(middleware: RequireRole.planning).add(middleware: FormMiddleware(token: .session))
+        ActivityPlanController(shared: shared).addRoutes(to: planning)
+        CollaborationController(shared: shared).addRoutes(to: planning)
         ImportsController(shared: shared).addRoutes(to: samordnare)
         UsersController(shared: shared).addRoutes(to: samordnare)
         RegisterController(shared: shared).addRoutes(to: samordnare)

@@ -146,7 +146,7 @@ import Testing
         let month = SourceMonth(kommun: "2313", year: 2025, month: 4, source: "Skola")
         // "No signals" for the month: Skola's two rows go to history under one entry; Fritid's stay.
         let zero = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler, addingNames: true,
-                                                          replacingMonth: month)
+                                                          replacing: .signalMonth(month))
         let entry = try #require(zero.files.first?.importID)
         #expect(try status()["Skola"]?.state(of: 4) == .zero)
         #expect(try store.storedRows(kind: .signaler, kommun: kommun, year: 2025, month: 4).count == 2)
@@ -154,7 +154,7 @@ import Testing
         // The same again changes nothing and writes nothing.
         let before = try store.importLog().count
         let again = try Importer(store: store).importFiles([file("år;månad;kategori;källa;antal\n2025;4;;Skola;0\n")], kind: .signaler, addingNames: true,
-                                                           replacingMonth: month)
+                                                           replacing: .signalMonth(month))
         #expect(again.files.first?.changedNothing == true && again.files.first?.importID == nil)
         #expect(try store.importLog().count == before)
         // Undo brings the two rows back.
