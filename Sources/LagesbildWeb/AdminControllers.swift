@@ -80,6 +80,8 @@ struct UsersController {
     struct UsersPage {
         struct Row { let name: String; let role: String; let scope: String; let state: String; let created: String; let canDisable: Bool }
         struct Option { let value: String; let label: String; let selected: Bool }
+        /// A name to tick, with an id of its own (a name may hold spaces).
+        struct Choice { let id: String; let value: String; let selected: Bool }
         let chrome: Chrome
         let users: [Row]
         let message: String?
@@ -91,9 +93,15 @@ struct UsersController {
         let others: [Option]
         let hasOthers: Bool
         let passwordMessage: String?
+        /// A rapportör's källor and förvaltningar: the registers' names to tick (a scope refers to register entries).
+        let sourceChoices: [Choice]
+        let departmentChoices: [Choice]
+        let hasSourceChoices: Bool
+        let hasDepartmentChoices: Bool
     }
 
-    struct Typed { var namn = ""; var roll = "rapportor"; var kallor = ""; var forvaltningar = "" }
+    /// What was typed; `kallor` and `forvaltningar` are the names chosen (ticked, or listed with commas by a script).
+    struct Typed { var namn = ""; var roll = "rapportor"; var kallor: [String] = []; var forvaltningar: [String] = [] }
 
     func usersPage(_ context: WorkspaceContext, message: String? = nil, isError: Bool = false, typed: Typed = Typed(), passwordFor: String = "",
                    passwordMessage: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -106,9 +114,15 @@ struct UsersController {
         }
         let roles = [WebRole.rapportor, .lasare, .samordnare].map { UsersPage.Option(value: $0.rawValue, label: $0.swedishName, selected: $0.rawValue == typed.roll) }
         let others = users.filter { !$0.disabled && $0.id != me.id }.map { UsersPage.Option(value: $0.name, label: $0.name, selected: $0.name == passwordFor) }
+        let sources = try await shared.service.registerNames(.kallor).enumerated()
+            .map { UsersPage.Choice(id: "k\($0.offset + 1)", value: $0.element, selected: typed.kallor.contains($0.element)) }
+        let departments = try await shared.service.registerNames(.forvaltningar).enumerated()
+            .map { UsersPage.Choice(id: "f\($0.offset + 1)", value: $0.element, selected: typed.forvaltningar.contains($0.element)) }
         return shared.views.page(.anvandare, UsersPage(chrome: Chrome(title: "Användare", context: context, current: "/anvandare"), users: rows,
                                                        message: message, isError: isError, typed: typed, roles: roles, others: others,
-                                                       hasOthers: !others.isEmpty, passwordMessage: passwordMessage), status: status)
+                                                       hasOthers: !others.isEmpty, passwordMessage: passwordMessage,
+                                                       sourceChoices: sources, departmentChoices: departments,
+                                                       hasSourceChoices: !sources.isEmpty, hasDepartmentChoices: !departments.isEmpty), status: status)
     }
 
     @Sendable func usersPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await usersPage(context) }
@@ -116,8 +130,11 @@ struct UsersController {
     struct NewUserForm: Decodable {
         let namn: String?
         let roll: String?
+        /// Comma-separated names (a script's form); the page ticks `kalla[]` and `forvaltning[]` instead.
         let kallor: String?
         let forvaltningar: String?
+        let kalla: [String]?
+        let forvaltning: [String]?
         let losenord: String?
         let upprepa: String?
     }
@@ -128,12 +145,18 @@ struct UsersController {
         func list(_ text: String?) -> [String] {
             (text ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        func chosen(_ ticked: [String]?, _ listed: String?) -> [String] {
+            var names: [String] = []
+            for name in (ticked ?? []) + list(listed) where !names.contains(name) { names.append(name) }
+            return names
+        }
+        let sources = chosen(form.kalla, form.kallor), departments = chosen(form.forvaltning, form.forvaltningar)
         let account = WorkspaceService.NewAccount(name: (form.namn ?? "").trimmingCharacters(in: .whitespaces), role: WebRole(rawValue: form.roll ?? ""),
-                                                  password: form.losenord ?? "", repeated: form.upprepa ?? "", kallor: list(form.kallor),
-                                                  forvaltningar: list(form.forvaltningar))
+                                                  password: form.losenord ?? "", repeated: form.upprepa ?? "", kallor: sources,
+                                                  forvaltningar: departments)
         // What was typed, for the form again after a refusal (cut: it is shown, never stored).
         let typed = Typed(namn: String((form.namn ?? "").prefix(WorkspaceService.nameLimit)), roll: String((form.roll ?? "").prefix(20)),
-                          kallor: String((form.kallor ?? "").prefix(2000)), forvaltningar: String((form.forvaltningar ?? "").prefix(2000)))
+                          kallor: Array(sources.prefix(200)), forvaltningar: Array(departments.prefix(200)))
         do {
             let user = try await shared.service.addUser(account, by: context.actor)
             return await shared.seeOther("/anvandare", Flash(text: "Skapade användaren \(user.name) (\(user.role.swedishName))."), context: context)

@@ -369,13 +369,17 @@ struct Browser {
             let short = try await samordnare.post(client, "/anvandare", [("namn", "kort"), ("roll", "lasare"), ("losenord", "kort"), ("upprepa", "kort")])
             #expect(short.status == .unprocessableContent && String(buffer: short.body).contains("minst 12 tecken"))
             // Every field but the passwords keeps what was typed.
-            let refused = try await samordnare.post(client, "/anvandare", [("namn", "fritid-syd"), ("roll", "rapportor"), ("kallor", "Fritid & Kultur"),
-                                                                          ("forvaltningar", "Kulturförvaltningen"), ("losenord", "ett-annat-långt-lösenord"),
+            // The page offers the registers' names to tick; a ticked one stays ticked after a refusal.
+            let page = String(buffer: try await samordnare.get(client, "/anvandare").body)
+            #expect(page.contains("name=\"kalla[]\" value=\"Bibliotek\">") && page.contains("name=\"forvaltning[]\" value=\"Socialförvaltningen\">"))
+            let refused = try await samordnare.post(client, "/anvandare", [("namn", "fritid-syd"), ("roll", "rapportor"), ("kalla[]", "Bibliotek"),
+                                                                          ("forvaltning[]", "Socialförvaltningen"), ("losenord", "ett-annat-långt-lösenord"),
                                                                           ("upprepa", "ett-annat-lång-lösenord")])
             let form = String(buffer: refused.body)
             #expect(refused.status == .unprocessableContent && form.contains("Lösenorden är inte lika."))
             #expect(form.contains("name=\"namn\" type=\"text\" required maxlength=\"64\" autocomplete=\"off\" value=\"fritid-syd\""))
-            #expect(form.contains("value=\"Fritid &amp; Kultur\"") && form.contains("value=\"Kulturförvaltningen\""))
+            #expect(form.contains("name=\"kalla[]\" value=\"Bibliotek\" checked>") && form.contains("name=\"forvaltning[]\" value=\"Socialförvaltningen\" checked>"))
+            #expect(!form.contains("name=\"kalla[]\" value=\"Fritid\" checked>"))
             #expect(form.contains("<option value=\"rapportor\" selected>") && !form.contains("ett-annat-långt-lösenord"))
             let taken = try await samordnare.post(client, "/anvandare", [("namn", "skola"), ("roll", "lasare"), ("losenord", "ett-långt-lösenord"),
                                                                         ("upprepa", "ett-långt-lösenord")])
