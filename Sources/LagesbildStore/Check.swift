@@ -50,6 +50,18 @@ extension Store {
             }
             checked.append("lagesbilds regler: orosanmälningar och polisanmälningar högst antal, genomfört högst målgrupp, nollrapporter utan signaler, kommunkoder, år, importlogg")
 
+            // Every name a row gives is in its register (a database edited by hand, or a register entry removed, could break it).
+            for register in NameRegister.allCases {
+                for (kind, column) in register.columns {
+                    let count = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM \(kind.table) WHERE \(column.rawValue) <> ''
+                        AND \(column.rawValue) NOT IN (SELECT name FROM register WHERE kind = ?)
+                        """, arguments: [register.rawValue]) ?? 0
+                    if count > 0 { problems.append("\(count) rader i \(kind.table) har ett namn i \(column.rawValue) som saknas i \(register.registerInSwedish)") }
+                }
+            }
+            checked.append("varje källa, förvaltning, område och aktör finns i sitt register")
+
             // Every undone import has left nothing behind.
             for kind in DataKind.allCases {
                 let count = try Int.fetchOne(db, sql: """

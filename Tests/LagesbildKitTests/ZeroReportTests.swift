@@ -78,6 +78,13 @@ import Testing
         #expect(try store.check().isSound)
     }
 
+    @Test func checkFindsANameOutsideItsRegister() throws {
+        _ = try importSignals("år;månad;kategori;område;källa;antal\n2025;3;klotter;Centrum;Skola;2\n")
+        #expect(try store.check().isSound)
+        try store.write { db in try db.execute(sql: "DELETE FROM register WHERE kind = 'omraden' AND name = 'Centrum'") }
+        #expect(try store.check().problems == ["1 rader i signal har ett namn i omrade som saknas i registret över områden"])
+    }
+
     @Test func aRowWithoutKategoriMustBeAZeroReport() throws {
         #expect(try refusal("år;månad;kategori;källa;antal\n2025;4;;Skola;3\n") == [
             "rad 2, kategori: kategori saknas men antal är 3: en rad med signaler ska ha en kategori (en rad utan kategori är en nollrapport, inga signaler den månaden, och har antal 0)",
