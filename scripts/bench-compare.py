@@ -18,6 +18,12 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def adding(binary):
+    """`--nya-namn` for a binary with registers (a fresh database's registers are empty), nothing for an older one."""
+    help_text = subprocess.run([binary, "import", "--help"], capture_output=True, text=True).stdout
+    return ["--nya-namn"] if "--nya-namn" in help_text else []
+
+
 def run(command):
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -61,7 +67,7 @@ def main():
                 db = work / f"{name}.sqlite"
                 fresh(db)
                 subprocess.run([binary, "init", "--kommun", "2313", "--db", db], check=True, stdout=subprocess.DEVNULL)
-                seconds, memory = run([binary, "import", "--nya-namn", "--db", db, source])
+                seconds, memory = run([binary, "import", *adding(binary), "--db", db, source])
                 results[name].append((seconds, memory))
                 print(f"  {label} round {round_} {name}: {seconds:6.2f} s {args.rows / seconds / 1e6:5.2f} M rows/s {memory:6.1f} MB")
                 fresh(db)
