@@ -102,10 +102,11 @@ struct FormsController {
         let environments: [Option]
         let courses: [Option]
         let months: [Option]
+        /// The registers' names as choices: a rapportör's own källor and förvaltningar, every registered one for the
+        /// samordnare, and the områden.
         let sources: [Option]
         let departments: [Option]
-        let freeSource: Bool
-        let freeDepartment: Bool
+        let areas: [Option]
         let signalRows: [StoredRow]
         let trainingRows: [StoredRow]
         let editSignal: Edit?
@@ -159,6 +160,10 @@ struct FormsController {
     func formsPage(_ context: WorkspaceContext, user: WebUser, year: Int, month: Int, edit: (FormKind, [String: String])? = nil,
                    typed: (FormKind, [String: String])? = nil, lines: [String] = [], errors: [String] = [],
                    status: HTTPResponse.Status = .ok) async throws -> Response {
+        let service = shared.service
+        let sourceNames = user.role == .samordnare ? try await service.registerNames(.kallor) : user.kallor
+        let departmentNames = user.role == .samordnare ? try await service.registerNames(.forvaltningar) : user.forvaltningar
+        let areaNames = try await service.registerNames(.omraden)
         let typedSignal = typed?.0 == .signal && edit == nil ? typed!.1 : [:]
         let typedTraining = typed?.0 == .utbildning && edit == nil ? typed!.1 : [:]
         func options(_ vocabulary: Vocabulary, _ selected: String? = nil) -> [FormsPage.Option] {
@@ -206,9 +211,10 @@ struct FormsController {
                              categories: options(.kategori, typedSignal["kategori"]),
                              environments: [.init(code: "", label: "(ej angiven)", selected: false)] + options(.miljo, typedSignal["miljo"]),
                              courses: options(.utbildning, typedTraining["utbildning"]), months: months,
-                             sources: user.kallor.map { .init(code: $0, label: $0, selected: $0 == typedSignal["kalla"]) },
-                             departments: user.forvaltningar.map { .init(code: $0, label: $0, selected: $0 == typedTraining["forvaltning"]) },
-                             freeSource: user.role == .samordnare, freeDepartment: user.role == .samordnare,
+                             sources: sourceNames.map { .init(code: $0, label: $0, selected: $0 == typedSignal["kalla"]) },
+                             departments: departmentNames.map { .init(code: $0, label: $0, selected: $0 == typedTraining["forvaltning"]) },
+                             areas: [.init(code: "", label: "(ej angivet)", selected: false)]
+                                + areaNames.map { .init(code: $0, label: $0, selected: $0 == typedSignal["omrade"]) },
                              signalRows: signalRows, trainingRows: trainingRows, editSignal: editSignal, editTraining: editTraining,
                              lines: lines, errors: errors, hasErrors: !errors.isEmpty, typedSignal: typedSignal, typedTraining: typedTraining,
                              hasLines: !lines.isEmpty,
