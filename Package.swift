@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "LagesbildWebTests",
             dependencies: ["LagesbildWeb", "LagesbildService", "LagesbildIndicators", "LagesbildStore", "LagesbildModel", "LagesbildIngest",
+                           "LagesbildReport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),

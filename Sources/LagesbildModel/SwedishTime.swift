@@ -32,6 +32,19 @@ public enum SwedishTime {
         return String(format: "%04d-%02d-%02d %02d:%02d", day.year, day.month, day.day, inDay / 3600, inDay % 3600 / 60)
     }
 
+    /// The local date of an instant.
+    public static func dateParts(_ date: Date) -> (year: Int, month: Int, day: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + utcOffset(at: date)
+        return civil(days: floorDivide(seconds, 86_400))
+    }
+
+    /// A stored UTC timestamp as the local day in words, "12 mars 2026"; a text that is not one is shown as it is.
+    public static func day(utc timestamp: String) -> String {
+        guard let date = date(utc: timestamp) else { return timestamp }
+        let parts = dateParts(date)
+        return "\(parts.day) \(SwedishFormat.monthNames[parts.month - 1]) \(parts.year)"
+    }
+
     /// A stored UTC timestamp ("2026-03-29T01:30:00Z", as the store writes them) as local time to the minute; a text
     /// that is not one is shown as it is.
     public static func minute(utc timestamp: String) -> String {

@@ -9,8 +9,9 @@ import LagesbildIndicators
 public enum Assessment {
     /// Markdown to HTML that can only contain text and Markdown's own formatting: raw HTML is shown as
     /// text, links become their text (a public document has no external references), images their alt
-    /// text, and headings start at h3 so the report keeps one h1 and an ordered hierarchy.
-    public static func html(fromMarkdown markdown: String) -> String {
+    /// text, and the text's highest heading becomes `topLevel` (the others keep their distance below it, at most h6),
+    /// so that the page keeps one h1 and an ordered hierarchy wherever the text stands.
+    public static func html(fromMarkdown markdown: String, topLevel: Int = 3) -> String {
         // Ink passes raw HTML through; hide "<" from it and put it back escaped afterwards.
         let placeholder = "\u{E000}"
         let source = markdown.replacingOccurrences(of: placeholder, with: "").replacingOccurrences(of: "<", with: placeholder)
@@ -24,15 +25,13 @@ public enum Assessment {
             let alt = markdown.dropFirst(2).prefix { $0 != "]" }
             return HTMLText.escape(String(alt))
         })
-        parser.addModifier(Modifier(target: .headings) { html, _ in
-            var shifted = html
-            for level in stride(from: 4, through: 1, by: -1) {
-                let to = min(level + 2, 6)
-                shifted = shifted.replacingOccurrences(of: "<h\(level)", with: "<h\(to)").replacingOccurrences(of: "</h\(level)>", with: "</h\(to)>")
-            }
-            return shifted
-        })
         let html = parser.html(from: source)
-        return html.replacingOccurrences(of: placeholder, with: "&lt;")
+        // Every "<" of the text is the placeholder now: each "<hN" and "</hN>" left is Ink's own.
+        let levels = html.matches(of: /<h([1-6])/).compactMap { Int($0.1) }
+        let shift = levels.min().map { topLevel - $0 } ?? 0
+        let shifted = html.replacing(/<(\/?)h([1-6])/) { match in
+            "<\(match.1)h\(min(max((Int(match.2) ?? 1) + shift, 1), 6))"
+        }
+        return shifted.replacingOccurrences(of: placeholder, with: "&lt;")
     }
 }

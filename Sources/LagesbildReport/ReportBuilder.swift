@@ -10,8 +10,12 @@ public struct ReportOptions: Sendable {
     public var kommun: KommunCode?
     /// Exact values, every page marked as internal working material.
     public var isInternal = false
-    /// The group's assessment in Markdown; nil uses `Reports/<år>/bedomning.md` beside the database if present.
+    /// The group's assessment in Markdown, instead of the one stored in the workspace; nil uses the stored one, else
+    /// `Reports/<år>/bedomning.md` beside the database if present.
     public var assessmentPath: String?
+    /// What the checklist before publishing left open, printed under *Källor och begränsningar* (without exact
+    /// figures: ``CheckItem/publicText`` of LagesbildService).
+    public var openItems: [String] = []
     /// The report date (YYYY-MM-DD); nil is today.
     public var date: String?
     /// A folder with `lagesbild.mustache` and `lagesbild.css`; nil uses `Reports/` beside the database if it
@@ -75,7 +79,8 @@ public struct ReportBuilder {
         }
         let date = try options.date.map(Self.validatedDate) ?? Self.today()
         let (templates, css) = try self.templates(options)
-        let assessment = try assessmentHTML(options)
+        let texts = try store.latestGroupTexts(kommun: kommun, year: options.year)
+        let assessment = try assessmentHTML(options, stored: texts[.bedomning])
         var model = ReportModel(report: report, definitions: definitions, exact: options.isInternal, demo: try store.isDemo(),
                                 date: date, sources: try store.importsBehind(kommun: kommun), assessment: assessment,
                                 activities: try store.activities(kommun: kommun, year: options.year))
@@ -83,6 +88,11 @@ public struct ReportBuilder {
         model.areaBoundaries = try store.areaBoundaries(kommun: kommun)
         model.areaPopulation = try store.areaPopulation(kommun: kommun, year: options.year)
         var context = model.context()
+        context.groupTexts = GroupTextSections(
+            report: report, texts: texts, activities: model.activities, reporting: model.reporting,
+            previousReporting: try store.reportingStatus(kommun: kommun, year: options.year - 1),
+            expectedMonths: Self.expectedMonths(year: options.year, reportDate: date), openItems: options.openItems, exact: options.isInternal,
+            sentence: model.sentence).context()
         context.css = css
         context.producer = options.producer
         var library = MustacheLibrary()
@@ -144,8 +154,21 @@ public struct ReportBuilder {
         return (templates, (files["fonts.css"] ?? "") + (files["lagesbild.css"] ?? ""))
     }
 
-    func assessmentHTML(_ options: ReportOptions) throws -> (html: String, source: String)? {
+    /// The months a year asks of its källor as of the report's date (YYYY-MM-DD): all of a past year, the ended
+    /// months of the report's own year.
+    static func expectedMonths(year: Int, reportDate: String) -> [Int] {
+        let parts = reportDate.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return Array(1...12) }
+        return parts[0] > year ? Array(1...12) : parts[0] < year ? [] : Array(1..<parts[1])
+    }
+
+    /// The assessment as safe HTML: the file of `--assessment`, else the stored text, else `Reports/<år>/bedomning.md`
+    /// beside the database. Only the text is shown, never the name of a file.
+    func assessmentHTML(_ options: ReportOptions, stored: GroupText?) throws -> String? {
         let path: String
+        if options.assessmentPath == nil, let stored, !stored.text.isEmpty {
+            return Assessment.html(fromMarkdown: stored.text)
+        }
         if let given = options.assessmentPath {
             guard FileManager.default.fileExists(atPath: given) else {
                 throw ReportError.assessmentMissing(path: given)
@@ -159,6 +182,6 @@ public struct ReportBuilder {
         guard let data = FileManager.default.contents(atPath: path), let markdown = String(data: data, encoding: .utf8) else {
             throw ReportError.assessmentNotUTF8(path: path)
         }
-        return (Assessment.html(fromMarkdown: markdown), URL(fileURLWithPath: path).lastPathComponent)
+        return Assessment.html(fromMarkdown: markdown)
     }
 }

@@ -48,7 +48,8 @@ struct ReportContext {
     var activitySentence: String
     var hasAssessment: Bool
     var assessmentHTML: String
-    var assessmentSource: String
+    /// The group's other texts and the facts beside them.
+    var groupTexts: GroupTextSections.Context? = nil
     var development: DevelopmentTable
     var definitions: [DefinitionRow]
     var sources: [SourceRow]

@@ -13,7 +13,8 @@ struct ReportModel {
     let demo: Bool
     let date: String
     let sources: [ImportLogEntry]
-    let assessment: (html: String, source: String)?
+    /// The group's assessment as safe HTML.
+    let assessment: String?
     /// The activity plan of the report's year.
     let activities: [Activity]
     /// Who reported figures for the year: the signals' källor and the training's förvaltningar.
@@ -54,8 +55,7 @@ struct ReportModel {
             hasActivities: !activities.isEmpty,
             activitySentence: activities.isEmpty ? "" : activityPlan.sentence,
             hasAssessment: assessment != nil,
-            assessmentHTML: assessment?.html ?? "",
-            assessmentSource: assessment?.source ?? "",
+            assessmentHTML: assessment ?? "",
             development: development(),
             definitions: definitions.map(definitionRow),
             sources: sources.map(sourceRow),
@@ -119,7 +119,7 @@ struct ReportModel {
 
     /// The assessment's first paragraph, as rendered (already safe HTML).
     var assessmentLead: String {
-        guard let html = assessment?.html, let match = html.firstMatch(of: /<p>[\s\S]*?<\/p>/) else { return "" }
+        guard let html = assessment, let match = html.firstMatch(of: /<p>[\s\S]*?<\/p>/) else { return "" }
         return String(match.0)
     }
 

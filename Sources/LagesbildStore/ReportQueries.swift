@@ -43,20 +43,25 @@ extension Store {
     /// as the shipped MO3-03 definition (same text, the year before neither genomförd nor inställd); it is
     /// asked of the store here because the report marks each row, whatever the indicator files say.
     public func activities(kommun: KommunCode, year: Int) throws -> [Activity] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.aktivitet, a.malomrade, a.ansvarig, a.insatsniva, a.status, a.kommentar,
-                       EXISTS (SELECT 1 FROM aktivitet p WHERE p.kommun = a.kommun AND p.ar = a.ar - 1
-                               AND p.aktivitet = a.aktivitet AND p.status NOT IN ('genomford', 'installd'))
-                FROM aktivitet a WHERE a.kommun = ? AND a.ar = ?
-                """, arguments: [kommun.rawValue, year]).map { row in
-                Activity(name: row[0], targetArea: row[1], responsible: row[2], level: row[3], status: row[4],
-                         comment: row[5], carriedOver: row[6])
-            }
-            .sorted { a, b in
-                a.targetArea != b.targetArea ? a.targetArea < b.targetArea
-                    : a.name.compare(b.name, locale: Locale(identifier: "sv_SE")) == .orderedAscending
-            }
+        try read { db in try db.activities(kommun: kommun, year: year) }
+    }
+}
+
+extension Database {
+    /// ``Store/activities(kommun:year:)`` inside a transaction.
+    package func activities(kommun: KommunCode, year: Int) throws -> [Activity] {
+        try Row.fetchAll(self, sql: """
+            SELECT a.aktivitet, a.malomrade, a.ansvarig, a.insatsniva, a.status, a.kommentar,
+                   EXISTS (SELECT 1 FROM aktivitet p WHERE p.kommun = a.kommun AND p.ar = a.ar - 1
+                           AND p.aktivitet = a.aktivitet AND p.status NOT IN ('genomford', 'installd'))
+            FROM aktivitet a WHERE a.kommun = ? AND a.ar = ?
+            """, arguments: [kommun.rawValue, year]).map { row in
+            Activity(name: row[0], targetArea: row[1], responsible: row[2], level: row[3], status: row[4],
+                     comment: row[5], carriedOver: row[6])
+        }
+        .sorted { a, b in
+            a.targetArea != b.targetArea ? a.targetArea < b.targetArea
+                : a.name.compare(b.name, locale: Locale(identifier: "sv_SE")) == .orderedAscending
         }
     }
 }

@@ -445,6 +445,32 @@ enum Schema {
                 INSERT OR IGNORE INTO register (kind, name) SELECT kind, name FROM scope WHERE name <> ''
                 """)
         }
+        // The group's own texts of a year (``TextSection``): every saved version kept, never changed, with who saved it,
+        // when, and the data it was written against (the store's data version and the year's figures then, JSON by
+        // measurement point) so that a page can say which figures moved since. A restore is a new version that names
+        // the one it restored.
+        migrator.registerMigration("v13-group-texts") { db in
+            try db.execute(sql: """
+                CREATE TABLE group_text (
+                  id INTEGER PRIMARY KEY,
+                  kommun TEXT NOT NULL,
+                  ar INTEGER NOT NULL,
+                  avsnitt TEXT NOT NULL CHECK (avsnitt IN ('bedomning', 'problem', 'kallor', 'omvarld')),
+                  version INTEGER NOT NULL CHECK (version >= 1),
+                  text TEXT NOT NULL,
+                  saved_by TEXT NOT NULL,
+                  saved_at TEXT NOT NULL,
+                  data_version TEXT NOT NULL,
+                  figures TEXT NOT NULL,
+                  restored_from INTEGER,
+                  UNIQUE (kommun, ar, avsnitt, version)
+                );
+                CREATE TRIGGER group_text_unchanged BEFORE UPDATE ON group_text
+                BEGIN SELECT RAISE(ABORT, 'a saved version of a text never changes'); END;
+                CREATE TRIGGER group_text_kept BEFORE DELETE ON group_text
+                BEGIN SELECT RAISE(ABORT, 'a saved version of a text is never removed'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -246,6 +246,25 @@ public struct ReportingStatus: Sendable {
     public let signalSources: [Source]
     /// The förvaltningar that have reported training.
     public let departments: [String]
+
+    /// The months a year asks of its källor: all twelve of a past year, the months that have ended of the current one.
+    public static func expectedMonths(year: Int, now: Date) -> [Int] {
+        let today = SwedishTime.dateParts(now)
+        if year < today.year { return Array(1...12) }
+        if year > today.year { return [] }
+        return Array(1..<today.month)
+    }
+
+    /// The källor expected to report (every källa of this year and of `previous`, the year before) with the expected
+    /// months they said nothing about, neither signals nor a zero report; only källor with gaps, by name.
+    public func gaps(previous: ReportingStatus?, months: [Int]) -> [(kalla: String, missing: [Int])] {
+        let names = Set(signalSources.map(\.kalla)).union(previous?.signalSources.map(\.kalla) ?? []).filter { !$0.isEmpty }
+        return names.sorted().compactMap { name in
+            let source = signalSources.first { $0.kalla == name }
+            let missing = months.filter { source?.state(of: $0) ?? .missing == .missing }
+            return missing.isEmpty ? nil : (name, missing)
+        }
+    }
 }
 
 extension Store {

@@ -9,6 +9,9 @@ extension RequireRole {
     /// members once their role exists. The one place that says so: the route group, the pages' links and their texts
     /// read it.
     static let planning = RequireRole(.samordnare)
+    /// Who writes the group's texts and sees the year's lägesbild (`/lagesbild`): the samordnare, and the group's
+    /// members once their role exists.
+    static let groupTexts = RequireRole(.samordnare)
 }
 
 /// How many of `wanted` empty rows a year's form can still take after `count` rows (a form never offers more rows

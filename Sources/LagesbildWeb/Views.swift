@@ -4,7 +4,8 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case aktiviteter, anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, samverkan, sida, uppgifter
+    case aktiviteter, anvandare, fel, formular, hjalp, historik, importer, inloggning, konto, lagesbild, logg, manad, matpunkter, rapporter, register, samverkan
+    case sida, text, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande
@@ -73,6 +74,9 @@ struct Chrome {
     /// The message a save left for this page (post-redirect-get), shown once by `{{> meddelande}}`.
     let flash: Flash?
     let onRegister: Bool
+    /// Who writes the group's texts (``RequireRole/groupTexts``) sees the year's lägesbild linked.
+    let writesTexts: Bool
+    let onLagesbild: Bool
 
     init(title: String, context: WorkspaceContext, current: String) {
         self.title = title
@@ -94,6 +98,8 @@ struct Chrome {
         onAccount = current == "/konto"
         flash = context.flash
         onRegister = current == "/register"
+        writesTexts = context.user.map { RequireRole.groupTexts.roles.contains($0.role) } ?? false
+        onLagesbild = current == "/lagesbild"
     }
 }
 
@@ -135,6 +141,8 @@ extension Chrome: MustacheParent {
         case "onAccount": onAccount
         case "flash": flash
         case "onRegister": onRegister
+        case "writesTexts": writesTexts
+        case "onLagesbild": onLagesbild
         default: nil
         }
     }

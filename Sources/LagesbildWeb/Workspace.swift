@@ -96,6 +96,8 @@ public enum Workspace {
         let planning = router.group().add(middleware: RequireRole.planning).add(middleware: FormMiddleware(token: .session))
         ActivityPlanController(shared: shared).addRoutes(to: planning)
         CollaborationController(shared: shared).addRoutes(to: planning)
+        // Who writes the group's texts (``RequireRole/groupTexts``): the year's lägesbild, its texts and their versions.
+        GroupTextController(shared: shared).addRoutes(to: router.group().add(middleware: RequireRole.groupTexts).add(middleware: FormMiddleware(token: .session)))
         ImportsController(shared: shared).addRoutes(to: samordnare)
         UsersController(shared: shared).addRoutes(to: samordnare)
         RegisterController(shared: shared).addRoutes(to: samordnare)

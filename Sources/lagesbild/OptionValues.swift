@@ -67,6 +67,11 @@ extension OptionValue {
         }
     }
 
+    static func section(_ text: String) throws -> TextSection {
+        if let section = TextSection(rawValue: TextKey.fold(text)) { return section }
+        throw ValidationError("\"\(text)\" är inget avsnitt; välj \(TextSection.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+
     static func register(_ text: String) throws -> NameRegister {
         if let register = NameRegister(rawValue: TextKey.fold(text)) { return register }
         throw ValidationError("\"\(text)\" är inget register; välj \(NameRegister.listInSwedish)")

@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Kommunkod (standard: databasens egen kommun).", valueName: "kod"), transform: OptionValue.kommun) var kommun: KommunCode?
     @Option(help: ArgumentHelp("Filen att skriva (standard: lagesbild-<kommun>-<år>.html).", valueName: "fil")) var output: String?
     @Flag(help: "Exakta värden, varje sida märkt \"Internt arbetsmaterial – ej röjandekontrollerat\".") var `internal` = false
-    @Option(help: ArgumentHelp("Samverkansgruppens bedömning i Markdown (standard: Reports/<år>/bedomning.md bredvid databasen).", valueName: "fil.md"))
+    @Option(help: ArgumentHelp("Samverkansgruppens bedömning i Markdown, i stället för den som är sparad (lagesbild text).", valueName: "fil.md"))
     var assessment: String?
     @Option(help: ArgumentHelp("Rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag).", valueName: "datum"), transform: OptionValue.date) var date: String?
     @Option(help: ArgumentHelp("Mapp med mätpunkter (*.yaml).", valueName: "mapp")) var indicators: String?
@@ -109,8 +109,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var databasePath = ""
-        try reportingErrors {
-            let result = try Demo.run(in: URL(fileURLWithPath: dir), date: date)
+        try await reportingErrors {
+            let result = try await Demo.run(in: URL(fileURLWithPath: dir), date: date)
             print("Fiktiva demodata för Strömsunds kommun (2313), 2022–2025:")
             for file in result.import_.files {
                 print("  \(file.displayName): \(file.kind?.rawValue ?? "") (\(file.encoding?.swedishName ?? "")), \(SwedishFormat.integer(file.inserted)) rader")

@@ -101,6 +101,22 @@ CREATE TABLE "befolkning_history" (
 -- table grdb_migrations
 CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
 
+-- table group_text
+CREATE TABLE group_text (
+  id INTEGER PRIMARY KEY,
+  kommun TEXT NOT NULL,
+  ar INTEGER NOT NULL,
+  avsnitt TEXT NOT NULL CHECK (avsnitt IN ('bedomning', 'problem', 'kallor', 'omvarld')),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  text TEXT NOT NULL,
+  saved_by TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  data_version TEXT NOT NULL,
+  figures TEXT NOT NULL,
+  restored_from INTEGER,
+  UNIQUE (kommun, ar, avsnitt, version)
+);
+
 -- table import_log
 CREATE TABLE import_log (
     id INTEGER PRIMARY KEY,
@@ -319,6 +335,14 @@ CREATE TABLE web_user_scope_history (
   forvaltningar TEXT NOT NULL,
   replaced_by INTEGER NOT NULL REFERENCES import_log(id)
 );
+
+-- trigger group_text_kept
+CREATE TRIGGER group_text_kept BEFORE DELETE ON group_text
+BEGIN SELECT RAISE(ABORT, 'a saved version of a text is never removed'); END;
+
+-- trigger group_text_unchanged
+CREATE TRIGGER group_text_unchanged BEFORE UPDATE ON group_text
+BEGIN SELECT RAISE(ABORT, 'a saved version of a text never changes'); END;
 
 -- trigger published_report_kept
 CREATE TRIGGER published_report_kept BEFORE DELETE ON published_report

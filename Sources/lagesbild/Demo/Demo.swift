@@ -4,6 +4,7 @@ import LagesbildStore
 import LagesbildIngest
 import LagesbildIndicators
 import LagesbildReport
+import LagesbildService
 
 /// `lagesbild demo`: fictitious data through the normal import path into a fresh database, and its report.
 public enum Demo {
@@ -16,7 +17,7 @@ public enum Demo {
 
     public static let reportYear = 2025
 
-    public static func run(in folder: URL, date: String? = nil) throws -> Result {
+    public static func run(in folder: URL, date: String? = nil) async throws -> Result {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let databasePath = folder.appendingPathComponent("lagesbild.sqlite").path
         if FileManager.default.fileExists(atPath: databasePath) {
@@ -30,15 +31,19 @@ public enum Demo {
         let store = try Store.create(path: databasePath, kommun: DemoData.kommun, name: DemoData.kommunName)
         try store.markAsDemo()
         let imported = try Importer(store: store).importFiles(files, addingNames: true)
-        // The group's assessment where `report` looks for it (Reports/<år>/bedomning.md beside the database).
-        let assessment = folder.appendingPathComponent("Reports/\(reportYear)/bedomning.md")
-        try FileManager.default.createDirectory(at: assessment.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(DemoData.assessment.utf8).write(to: assessment)
+        // The group's four texts, written through the workspace's service as the group would in the browser.
+        let sources = ReportSources(definitions: try DefinitionLoader.builtIn(),
+                                    references: try DefinitionLoader.resolveReferences(explicit: nil, databasePath: databasePath),
+                                    producer: BuildInfo.producer)
+        let service = WorkspaceService(store: store)
+        for (section, text) in DemoData.texts {
+            _ = try await service.saveText(year: reportYear, section: section, text: text, basedOn: 0, sources: sources,
+                                           by: Actor(name: "demo", address: "lokal"))
+        }
         var options = ReportOptions(year: reportYear)
         options.date = date
         options.producer = BuildInfo.producer
-        let html = try ReportBuilder(store: store, definitions: DefinitionLoader.builtIn(),
-                                     references: DefinitionLoader.resolveReferences(explicit: nil, databasePath: databasePath)).render(options)
+        let html = try ReportBuilder(store: store, definitions: sources.definitions, references: sources.references).render(options)
         let reportURL = folder.appendingPathComponent("lagesbild-\(DemoData.kommun)-\(reportYear).html")
         try Data(html.utf8).write(to: reportURL)
         return Result(databasePath: databasePath, files: files, reportPath: reportURL.path, import_: imported)

@@ -185,6 +185,52 @@ public enum DemoData {
 
         """
 
+    /// The group's other texts for the demo year, as fictitious as the figures: two prioritised problems linked to the
+    /// demo's activity plan and measurement points, BRÅ's four questions answered, and the watch on the surroundings.
+    static let texts: [(TextSection, String)] = [
+        (.bedomning, assessment),
+        (.problem, """
+            ## Klotter med våldsbejakande budskap i centralorten
+
+            Orsaksanalys: *Fiktivt exempel.* Klottret finns där unga samlas på kvällar och helger, nära busstationen; få
+            vuxna rör sig där efter skoltid.
+
+            Åtgärd: Identifiera riskmiljöer och aktivera berörda aktörer
+
+            Mätpunkt: MO1-01
+
+            ## Signaler som inte når socialtjänsten
+
+            Orsaksanalys: *Fiktivt exempel.* Skolor och fritid rapporterar signaler men gör sällan en orosanmälan; rutinen
+            för informationsdelning och sekretess är inte klar.
+
+            Åtgärd: Rutiner för informationsdelning och sekretess
+
+            Mätpunkt: MO1-05
+            """),
+        (.kallor, """
+            ### Varför valdes just de här problemen?
+
+            *Fiktivt exempel.* Signalerna och polisens lägesbild pekar båda ut centralorten; orosanmälningarna är få.
+
+            ### Vilka källor användes och vilka valdes bort?
+
+            Kommunens signaler, polisens underlag och SCB:s befolkning. Sociala medier bevakas inte och ingår inte.
+
+            ### Hur begränsar urvalet det vi vet?
+
+            Signalerna visar vad personalen ser och rapporterar, inte hela förekomsten.
+
+            ### Vad betyder begränsningarna för arbetet?
+
+            Ökningen tolkas försiktigt, och gruppen följer upp att alla enheter rapporterar varje månad.
+            """),
+        (.omvarld, """
+            *Fiktivt exempel.* Samordnaren har haft kontakt med CVE, kommunpolisen, Länsstyrelsen och grannkommunernas
+            samordnare, och följer CVE:s och Säkerhetspolisens lägesbeskrivningar.
+            """),
+    ]
+
     static func training() -> [[String]] {
         var rows: [[String]] = [["år", "förvaltning", "utbildning", "målgrupp", "genomfört"]]
         let staff = [120, 640, 520, 210]
