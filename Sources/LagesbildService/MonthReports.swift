@@ -108,12 +108,12 @@ extension WorkspaceService {
     }
 
     /// The källa of a month as stored: the user's registered spelling for a rapportör (nil when it is not theirs), as
-    /// given for the samordnare.
+    /// given for the samordnare; nil for the roles that report no figures.
     public func reportingSource(_ source: String, for user: WebUser) -> String? {
         switch user.role {
         case .samordnare: source.isEmpty ? nil : source
         case .rapportor: ImportScope.registered(source, among: user.kallor)
-        case .lasare: nil
+        case .lasare, .medlem: nil
         }
     }
 

@@ -48,16 +48,18 @@ extension WorkspaceService {
         }
     }
 
-    /// The published reports a user may see, newest first: läsare and rapportörer the public ones.
+    /// The published reports a user may see, newest first: the internal ones too for a role that reads internal
+    /// material (``WebRole/readsInternal``), the public ones for läsare and rapportörer.
     public func publishedReports(for user: WebUser) async throws -> [PublishedReport] {
-        let all = user.role == .samordnare
+        let all = user.role.readsInternal
         return try await store.asyncRead { db in try db.publishedReports(includeInternal: all) }
     }
 
-    /// A published report's bytes, if it exists and the user may read it (an internal one only the samordnare).
+    /// A published report's bytes, if it exists and the user may read it (an internal one only a role that reads
+    /// internal material).
     public func publishedReport(_ id: Int64, for user: WebUser) async throws -> Data? {
         guard let report = try await store.asyncRead({ db in try db.publishedReportHTML(id: id) }) else { return nil }
-        if report.internal && user.role != .samordnare { throw PublishError.notYours }
+        if report.internal && !user.role.readsInternal { throw PublishError.notYours }
         return report.html
     }
 }

@@ -166,14 +166,15 @@ public struct WorkspaceService: Sendable {
     }
 
     /// Whether a user may change a stored row whose källa (signals) or förvaltning (training) is `value`: the
-    /// samordnare any, a rapportör by the scope's one comparison rule, nobody else.
+    /// samordnare any, a rapportör by the scope's one comparison rule, nobody else (a medlem reads every row and changes
+    /// none).
     public func mayChange(_ user: WebUser, kind: DataKind, value: String) -> Bool {
         switch user.role {
         case .samordnare: return true
         case .rapportor:
             let allowed = kind == .signaler ? user.kallor : kind == .utbildning ? user.forvaltningar : []
             return ImportScope.registered(value, among: allowed) != nil
-        case .lasare: return false
+        case .lasare, .medlem: return false
         }
     }
 
@@ -215,7 +216,7 @@ public enum AccountError: Error, Equatable, UserFacingError {
 
     public var description: String {
         switch self {
-        case .noRole: "välj en roll: samordnare, rapportör eller läsare"
+        case .noRole: "välj en roll: \(WebRole.listInSwedish)"
         case .invalidName(let name): WorkspaceError.invalidUserName(String(name.prefix(WorkspaceService.nameLimit))).description
         case .rapportorNeedsScope: "en rapportör behöver minst en källa eller förvaltning"
         case .scopeOnlyForRapportor: "källor och förvaltningar gäller bara rapportörer"

@@ -445,6 +445,35 @@ enum Schema {
                 INSERT OR IGNORE INTO register (kind, name) SELECT kind, name FROM scope WHERE name <> ''
                 """)
         }
+
+        // MARK: v11-medlem
+        // The collaboration group's members (role `medlem`). SQLite cannot alter a CHECK, so web_user is rebuilt the
+        // SQLite way (lang_altertable.html, "other kinds of table schema changes"): a new table, every row copied with
+        // its id, the old table dropped, the new one renamed. The migrator runs this with foreign keys off and checks
+        // them before it commits; web_user_scope_history.user_id names the same ids afterwards, and its REFERENCES
+        // clause still names web_user (renaming the new table rewrites only references to "web_user_new"). web_user has
+        // no index but its UNIQUE name's, which the new table brings, and no trigger or view refers to it.
+        migrator.registerMigration("v11-medlem") { db in
+            try db.execute(sql: """
+                CREATE TABLE web_user_new (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('samordnare', 'rapportor', 'lasare', 'medlem')),
+                    password_hash TEXT NOT NULL,
+                    kallor TEXT NOT NULL DEFAULT '',
+                    forvaltningar TEXT NOT NULL DEFAULT '',
+                    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                    created_at TEXT NOT NULL
+                )
+                """)
+            try db.execute(sql: """
+                INSERT INTO web_user_new (id, name, role, password_hash, kallor, forvaltningar, disabled, created_at)
+                SELECT id, name, role, password_hash, kallor, forvaltningar, disabled, created_at FROM web_user
+                """)
+            try db.execute(sql: "DROP TABLE web_user")
+            try db.execute(sql: "ALTER TABLE web_user_new RENAME TO web_user")
+        }
+
         // The group's own texts of a year (``TextSection``): every saved version kept, never changed, with who saved it,
         // when, and the data it was written against (the store's data version and the year's figures then, JSON by
         // measurement point) so that a page can say which figures moved since. A restore is a new version that names

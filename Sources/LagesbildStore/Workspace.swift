@@ -10,13 +10,30 @@ public enum WebRole: String, CaseIterable, Sendable, Codable, DatabaseValueConve
     case rapportor
     /// Council and BRÅ members: published, public reports only.
     case lasare
+    /// A member of the collaboration group (samverkansgruppen): reads everything internal and writes the group's
+    /// texts and the activity plan's follow-up; reports no figures and administers nothing.
+    case medlem
 
     public var swedishName: String {
         switch self {
         case .samordnare: "samordnare"
         case .rapportor: "rapportör"
         case .lasare: "läsare"
+        case .medlem: "medlem"
         }
+    }
+
+    /// Whether the role reads internal material: exact values, the internal preview, internal published reports.
+    public var readsInternal: Bool {
+        switch self {
+        case .samordnare, .medlem: true
+        case .rapportor, .lasare: false
+        }
+    }
+
+    /// The roles' Swedish names as a choice in a sentence: "samordnare, rapportör, läsare eller medlem".
+    public static var listInSwedish: String {
+        allCases.dropLast().map(\.swedishName).joined(separator: ", ") + " eller " + allCases.last!.swedishName
     }
 }
 

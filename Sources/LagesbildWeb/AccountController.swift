@@ -110,11 +110,13 @@ struct HelpController {
         let isRapportor: Bool
         let isSamordnare: Bool
         let isLasare: Bool
+        let isMedlem: Bool
     }
 
     @Sendable func helpPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
         return shared.views.page(.hjalp, HelpPage(chrome: Chrome(title: "Hjälp", context: context, current: "/hjalp"), isRapportor: user.role == .rapportor,
-                                                  isSamordnare: user.role == .samordnare, isLasare: user.role == .lasare))
+                                                  isSamordnare: user.role == .samordnare, isLasare: user.role == .lasare,
+                                                  isMedlem: user.role == .medlem))
     }
 }

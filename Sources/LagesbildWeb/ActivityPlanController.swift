@@ -5,13 +5,12 @@ import LagesbildService
 import LagesbildStore
 
 extension RequireRole {
-    /// Who follows up the year's plan in the workspace (the activity plan, samverkan): the samordnare, and the group's
-    /// members once their role exists. The one place that says so: the route group, the pages' links and their texts
-    /// read it.
-    static let planning = RequireRole(.samordnare)
-    /// Who writes the group's texts and sees the year's lägesbild (`/lagesbild`): the samordnare, and the group's
-    /// members once their role exists.
-    static let groupTexts = RequireRole(.samordnare)
+    /// Who follows up the year's plan in the workspace (the activity plan, samverkan): the samordnare and the group's
+    /// members. The one place that says so: the route group, the pages' links and their texts read it.
+    static let planning = RequireRole(.samordnare, .medlem)
+    /// Who writes the collaboration group's texts for the year's lägesbild (`/lagesbild`, `/lagesbild/text`): the
+    /// samordnare and the group's members.
+    static let groupTexts = RequireRole(.samordnare, .medlem)
 }
 
 /// How many of `wanted` empty rows a year's form can still take after `count` rows (a form never offers more rows

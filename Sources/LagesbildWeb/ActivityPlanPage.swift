@@ -71,7 +71,7 @@ extension ActivityPlanController {
             let heading = Self.heading(of: row)
             if groups.last?.heading == heading { groups[groups.count - 1].rows.append(view) } else { groups.append((heading, [view])) }
         }
-        let view = Page(chrome: Chrome(title: "Aktivitetsplanen \(year)", context: context, current: "/uppgifter"), year: year,
+        let view = Page(chrome: Chrome(title: "Aktivitetsplanen \(year)", context: context, current: "/uppgifter/aktiviteter"), year: year,
                         previousYear: year - 1, groups: groups.map { Group(heading: $0.heading, rows: $0.rows) }, version: version,
                         offersCarryOver: offersCarryOver, carriedCount: carriedCount, lines: lines, hasLines: !lines.isEmpty,
                         errors: errors, hasErrors: !errors.isEmpty)

@@ -112,7 +112,7 @@ struct UsersController {
                           scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
                           state: user.disabled ? "avstängd" : "aktiv", created: minute(user.createdAt), canDisable: !user.disabled && user.id != me.id)
         }
-        let roles = [WebRole.rapportor, .lasare, .samordnare].map { UsersPage.Option(value: $0.rawValue, label: $0.swedishName, selected: $0.rawValue == typed.roll) }
+        let roles = [WebRole.rapportor, .medlem, .lasare, .samordnare].map { UsersPage.Option(value: $0.rawValue, label: $0.swedishName, selected: $0.rawValue == typed.roll) }
         let others = users.filter { !$0.disabled && $0.id != me.id }.map { UsersPage.Option(value: $0.name, label: $0.name, selected: $0.name == passwordFor) }
         let sources = try await shared.service.registerNames(.kallor).enumerated()
             .map { UsersPage.Choice(id: "k\($0.offset + 1)", value: $0.element, selected: typed.kallor.contains($0.element)) }

@@ -121,7 +121,7 @@ struct CollaborationController {
             RowView(number: index + 1, actors: Choice.list(actors, none: "(välj aktör)", selected: row.aktor),
                     types: Choice.list(.samverkanstyp, none: "(välj typ)", selected: row.typ), moten: row.moten)
         }
-        let view = Page(chrome: Chrome(title: "Samverkan \(year)", context: context, current: "/uppgifter"), year: year, rows: views,
+        let view = Page(chrome: Chrome(title: "Samverkan \(year)", context: context, current: "/uppgifter/samverkan"), year: year, rows: views,
                         version: version, addsNames: context.user?.role == .samordnare, newName: newName, lines: lines,
                         hasLines: !lines.isEmpty, errors: errors, hasErrors: !errors.isEmpty)
         return shared.views.page(.samverkan, view, status: status)

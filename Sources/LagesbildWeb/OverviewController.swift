@@ -6,8 +6,8 @@ import LagesbildReport
 import LagesbildService
 import LagesbildStore
 
-/// The overview (who reported what), the measurement points as a page and as JSON. Admits the samordnare and
-/// rapportörer (the overview's group sends a läsare to the reports).
+/// The overview (who reported what), the measurement points as a page and as JSON: read-only, for the samordnare,
+/// rapportörer and medlemmar (``RequireRole/figures``; the overview's group sends a läsare to the reports).
 struct OverviewController {
     let shared: Shared
 
@@ -120,16 +120,17 @@ struct OverviewController {
                                                              year: year, baseYear: report.baseYear,
                                                              figures: Self.figureRows(report, summaryOnly: false),
                                                              maskText: FigureText.masked(threshold: report.maskThreshold),
-                                                             exactJSON: user.role == .samordnare))
+                                                             exactJSON: user.role.readsInternal))
     }
 
-    /// The command line's JSON contract (`indicators --format json`): exact for the samordnare, and for everyone else
-    /// the published view, in which every masked value (and every change, p-value and trend computed from one) is null.
+    /// The command line's JSON contract (`indicators --format json`): exact for who reads internal material (the
+    /// samordnare, a medlem), and for everyone else the published view, in which every masked value (and every change,
+    /// p-value and trend computed from one) is null.
     @Sendable func indicatorsJSON(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
         let version = try await shared.figures.version(context)
         let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: version))
-        let report = user.role == .samordnare ? try await shared.figures.exact(year: year, version: version)
+        let report = user.role.readsInternal ? try await shared.figures.exact(year: year, version: version)
             : try await shared.figures.published(year: year, version: version)
         let data = try report.jsonData() + Data("\n".utf8)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

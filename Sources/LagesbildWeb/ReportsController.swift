@@ -5,15 +5,15 @@ import LagesbildReport
 import LagesbildService
 import LagesbildStore
 
-/// Published reports (every role reads the public ones; the samordnare also the internal ones), the preview and
-/// publishing (the samordnare).
+/// Published reports (every role reads the public ones; who reads internal material, ``WebRole/readsInternal``, also
+/// the internal ones), the preview (who reads internal material) and publishing (the samordnare).
 struct ReportsController {
     let shared: Shared
 
-    func addRoutes(readers: RouterGroup<WorkspaceContext>, samordnare: RouterGroup<WorkspaceContext>) {
+    func addRoutes(readers: RouterGroup<WorkspaceContext>, internalReaders: RouterGroup<WorkspaceContext>, samordnare: RouterGroup<WorkspaceContext>) {
         readers.get("/rapporter", use: reportsPage)
         readers.get("/rapporter/:id", use: publishedReport)
-        samordnare.get("/rapporter/forhandsvisning", use: preview)
+        internalReaders.get("/rapporter/forhandsvisning", use: preview)
         samordnare.post("/rapporter", use: publish)
     }
 
@@ -22,6 +22,8 @@ struct ReportsController {
         let chrome: Chrome
         let reports: [Item]
         let hasReports: Bool
+        /// The preview's form, for who may open it (``RequireRole/internalMaterial``), and the publish form.
+        let canPreview: Bool
         let canPublish: Bool
         let year: Int
     }
@@ -34,7 +36,8 @@ struct ReportsController {
         }
         let year = (try? request.query("ar", as: Int.self)).flatMap { $0 } ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         return shared.views.page(.rapporter, ReportsPage(chrome: Chrome(title: "Rapporter", context: context, current: "/rapporter"), reports: items,
-                                                         hasReports: !items.isEmpty, canPublish: user.role == .samordnare, year: year))
+                                                         hasReports: !items.isEmpty, canPreview: RequireRole.internalMaterial.admits(user.role),
+                                                         canPublish: RequireRole.samordnare.admits(user.role), year: year))
     }
 
     func reportResponse(_ html: Data) -> Response {

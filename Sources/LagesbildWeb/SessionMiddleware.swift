@@ -52,12 +52,34 @@ struct RequireRole: RouterMiddleware {
         self.elsewhere = elsewhere
     }
 
+    /// Whether the group lets `role` through (the pages link what their reader may open).
+    func admits(_ role: WebRole) -> Bool { roles.contains(role) }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let user = context.user else { return .redirect(to: "/inloggning", type: .found) }
         if let page = elsewhere[user.role] { return .redirect(to: page, type: .found) }
         guard roles.contains(user.role) else { throw HTTPError(.forbidden) }
         return try await next(request, context)
     }
+}
+
+/// The workspace's gates by name, each read by the route table (``Workspace``) and by the pages' links and texts,
+/// so that a link is shown exactly to the roles its route admits. ``planning`` and ``groupTexts`` stand beside the
+/// activity plan.
+extension RequireRole {
+    /// Every role that signs in: the published reports, the own account, the help, logging out.
+    static let signedIn = RequireRole(.samordnare, .rapportor, .medlem, .lasare)
+    /// Who opens the overview: the roles of ``figures``; a läsare is sent to the reports instead.
+    static let overview = RequireRole(.samordnare, .rapportor, .medlem, elsewhere: [.lasare: "/rapporter"])
+    /// Who reads the figures (the measurement points as a page and as JSON). A medlem reads every källa's and
+    /// förvaltning's, exactly, and changes none.
+    static let figures = RequireRole(.samordnare, .rapportor, .medlem)
+    /// Who reports figures: uploads, rows and the month form (a rapportör only for its own källor and förvaltningar).
+    static let reporting = RequireRole(.samordnare, .rapportor)
+    /// Who reads internal material (``WebRole/readsInternal``): the report preview with exact values.
+    static let internalMaterial = RequireRole(.samordnare, .medlem)
+    /// The samordnare alone: publishing, imports and undo, accounts, registers, the audit log.
+    static let samordnare = RequireRole(.samordnare)
 }
 
 /// Reads the form of every POST in its group and checks its CSRF token before a handler sees it: the session's

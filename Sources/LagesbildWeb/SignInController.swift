@@ -13,7 +13,7 @@ struct SignInController {
         router.get("/stil.css", use: stylesheet)
         router.get("/inloggning", use: loginPage)
         router.group().add(middleware: FormMiddleware(token: .loginPage)).post("/inloggning", use: login)
-        router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session))
+        router.group().add(middleware: RequireRole.signedIn).add(middleware: FormMiddleware(token: .session))
             .post("/utloggning", use: logout)
     }
 

@@ -58,10 +58,17 @@ struct Chrome {
     let csrf: String
     let loggedIn: Bool
     let isSamordnare: Bool
-    /// Samordnare and rapportörer see the figures; läsare only published reports.
+    /// Who reads the figures (``RequireRole/figures``) sees the overview and the measurement points linked; läsare only
+    /// published reports.
     let seesFigures: Bool
+    /// Who reports figures (``RequireRole/reporting``) sees the uploads and forms (Uppgifter) linked.
+    let reportsFigures: Bool
     /// Who follows up the year's plan (``RequireRole/planning``) sees its pages linked.
     let followsUpPlan: Bool
+    /// The plan's pages in the menu, for who follows up the plan and has no Uppgifter page to find them on (a medlem).
+    let planInMenu: Bool
+    let onPlan: Bool
+    let onCollaboration: Bool
     let onOverview: Bool
     let onData: Bool
     let onIndicators: Bool
@@ -84,11 +91,16 @@ struct Chrome {
         roleName = context.user?.role.swedishName ?? ""
         csrf = context.session?.csrfToken ?? ""
         loggedIn = context.user != nil
-        isSamordnare = context.user?.role == .samordnare
-        seesFigures = context.user.map { $0.role != .lasare } ?? false
-        followsUpPlan = context.user.map { RequireRole.planning.roles.contains($0.role) } ?? false
+        isSamordnare = context.user.map { RequireRole.samordnare.admits($0.role) } ?? false
+        seesFigures = context.user.map { RequireRole.figures.admits($0.role) } ?? false
+        reportsFigures = context.user.map { RequireRole.reporting.admits($0.role) } ?? false
+        followsUpPlan = context.user.map { RequireRole.planning.admits($0.role) } ?? false
+        planInMenu = followsUpPlan && !reportsFigures
+        onPlan = current == "/uppgifter/aktiviteter"
+        onCollaboration = current == "/uppgifter/samverkan"
         onOverview = current == "/"
-        onData = current == "/uppgifter"
+        // The plan's pages belong to Uppgifter for who has that page.
+        onData = current == "/uppgifter" || (reportsFigures && (onPlan || onCollaboration))
         onIndicators = current == "/matpunkter"
         onImports = current == "/importer"
         onReports = current == "/rapporter"
@@ -98,7 +110,7 @@ struct Chrome {
         onAccount = current == "/konto"
         flash = context.flash
         onRegister = current == "/register"
-        writesTexts = context.user.map { RequireRole.groupTexts.roles.contains($0.role) } ?? false
+        writesTexts = context.user.map { RequireRole.groupTexts.admits($0.role) } ?? false
         onLagesbild = current == "/lagesbild"
     }
 }
@@ -129,7 +141,11 @@ extension Chrome: MustacheParent {
         case "loggedIn": loggedIn
         case "isSamordnare": isSamordnare
         case "seesFigures": seesFigures
+        case "reportsFigures": reportsFigures
         case "followsUpPlan": followsUpPlan
+        case "planInMenu": planInMenu
+        case "onPlan": onPlan
+        case "onCollaboration": onCollaboration
         case "onOverview": onOverview
         case "onData": onData
         case "onIndicators": onIndicators

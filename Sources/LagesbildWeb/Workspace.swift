@@ -78,21 +78,27 @@ public enum Workspace {
         // counts wrong current passwords when a password is changed.
         let throttle = LoginThrottle()
         SignInController(shared: shared, throttle: throttle).addRoutes(to: router)
-        // Every role: the reports, logging out; the overview sends a läsare to the reports.
+        // Every role (``RequireRole/signedIn``): the reports, logging out; the overview sends a läsare to the reports.
+        // The preview, internal or public, for who reads internal material (samordnare, medlem); publishing for the
+        // samordnare.
         ReportsController(shared: shared).addRoutes(
-            readers: router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session)),
-            samordnare: router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session)))
-        // Samordnare and rapportörer: figures, uploads and forms (a rapportör's own källor and förvaltningar only).
-        let reporting = router.group().add(middleware: RequireRole(.samordnare, .rapportor))
-        OverviewController(shared: shared).addRoutes(overview: router.group().add(middleware: RequireRole(.samordnare, .rapportor, elsewhere: [.lasare: "/rapporter"])),
-                                                     figures: reporting)
+            readers: router.group().add(middleware: RequireRole.signedIn).add(middleware: FormMiddleware(token: .session)),
+            internalReaders: router.group().add(middleware: RequireRole.internalMaterial),
+            samordnare: router.group().add(middleware: RequireRole.samordnare).add(middleware: FormMiddleware(token: .session)))
+        // The figures, read-only (``RequireRole/figures``: samordnare, rapportörer, medlemmar): the overview and the
+        // measurement points.
+        OverviewController(shared: shared).addRoutes(overview: router.group().add(middleware: RequireRole.overview),
+                                                     figures: router.group().add(middleware: RequireRole.figures))
+        // Samordnare and rapportörer (``RequireRole/reporting``): uploads and forms (a rapportör's own källor and
+        // förvaltningar only).
+        let reporting = router.group().add(middleware: RequireRole.reporting)
         // The samordnare alone: the import log and undo, accounts, registers, the audit log, names added in an upload.
-        let samordnare = router.group().add(middleware: RequireRole(.samordnare)).add(middleware: FormMiddleware(token: .session))
+        let samordnare = router.group().add(middleware: RequireRole.samordnare).add(middleware: FormMiddleware(token: .session))
         UploadController(shared: shared).addRoutes(upload: reporting, forms: reporting.group().add(middleware: FormMiddleware(token: .session)),
                                                    samordnare: samordnare)
         FormsController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
         MonthController(shared: shared).addRoutes(to: reporting.group().add(middleware: FormMiddleware(token: .session)))
-        // Who follows up the year's plan (``RequireRole/planning``): the activity plan and samverkan.
+        // Who follows up the year's plan (``RequireRole/planning``: samordnare, medlemmar): the activity plan and samverkan.
         let planning = router.group().add(middleware: RequireRole.planning).add(middleware: FormMiddleware(token: .session))
         ActivityPlanController(shared: shared).addRoutes(to: planning)
         CollaborationController(shared: shared).addRoutes(to: planning)
@@ -103,7 +109,7 @@ public enum Workspace {
         RegisterController(shared: shared).addRoutes(to: samordnare)
         AuditController(shared: shared).addRoutes(to: samordnare)
         // Every role: the own account and the help; the samordnare also sets another account's password.
-        let everyone = router.group().add(middleware: RequireRole(.samordnare, .rapportor, .lasare)).add(middleware: FormMiddleware(token: .session))
+        let everyone = router.group().add(middleware: RequireRole.signedIn).add(middleware: FormMiddleware(token: .session))
         AccountController(shared: shared, throttle: throttle).addRoutes(everyone: everyone, samordnare: samordnare)
         HelpController(shared: shared).addRoutes(to: everyone)
         return router

@@ -57,14 +57,11 @@ extension OptionValue {
         throw ValidationError("\"\(text)\" är ingen storlek (t.ex. 50MB)")
     }
 
-    /// `--role`: samordnare, rapportor (or rapportör) or lasare (or läsare).
+    /// `--role`: samordnare, rapportor (or rapportör), lasare (or läsare) or medlem: a role's name folded.
     static func role(_ text: String) throws -> WebRole {
-        switch TextKey.fold(text) {
-        case "samordnare": return .samordnare
-        case "rapportor": return .rapportor
-        case "lasare": return .lasare
-        default: throw ValidationError("\"\(text)\" är ingen roll; välj samordnare, rapportor eller lasare")
-        }
+        if let role = WebRole(rawValue: TextKey.fold(text)) { return role }
+        let names = WebRole.allCases.map(\.rawValue)
+        throw ValidationError("\"\(text)\" är ingen roll; välj \(names.dropLast().joined(separator: ", ")) eller \(names.last!)")
     }
 
     static func section(_ text: String) throws -> TextSection {

@@ -125,7 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
             let service = WorkspaceService(store: try Store.open(path: databasePath))
             print("\nDemokonton för arbetsytan (fiktiva; lösenorden gäller bara den här demodatabasen):")
             for (name, role, kallor) in [("samordnare", WebRole.samordnare, [String]()), ("rapportor", .rapportor, ["Grundskola"]),
-                                         ("lasare", .lasare, [])] {
+                                         ("medlem", .medlem, []), ("lasare", .lasare, [])] {
                 let password = DemoPassword.make()
                 _ = try await service.addUser(.init(name: name, role: role, password: password, kallor: kallor), by: .commandLine)
                 print("  \(name) (\(role.swedishName)\(kallor.isEmpty ? "" : ", källa \(kallor.joined(separator: ", "))")): \(password)")

@@ -51,7 +51,8 @@ struct UserCommand: ParsableCommand {
         )
         @OptionGroup var database: DatabaseOptions
         @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
-        @Option(help: ArgumentHelp("Rollen: samordnare, rapportor eller lasare.", valueName: "roll"), transform: OptionValue.role)
+        @Option(help: ArgumentHelp("Rollen: samordnare, rapportor (en verksamhet som rapporterar), lasare (publicerade rapporter) eller medlem (i samverkansgruppen).",
+                                   valueName: "roll"), transform: OptionValue.role)
         var role: WebRole
         @Option(name: .customLong("kalla"), help: ArgumentHelp("En källa rapportören rapporterar signaler för (kan anges flera gånger).", valueName: "källa"))
         var kallor: [String] = []

@@ -316,10 +316,10 @@ CREATE TABLE utbildning_history (
 );
 
 -- table web_user
-CREATE TABLE web_user (
+CREATE TABLE "web_user" (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL CHECK (role IN ('samordnare', 'rapportor', 'lasare')),
+    role TEXT NOT NULL CHECK (role IN ('samordnare', 'rapportor', 'lasare', 'medlem')),
     password_hash TEXT NOT NULL,
     kallor TEXT NOT NULL DEFAULT '',
     forvaltningar TEXT NOT NULL DEFAULT '',

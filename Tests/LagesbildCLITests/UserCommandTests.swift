@@ -11,6 +11,9 @@ import Testing
         _ = try cli.succeed(["register", "add", "kallor", "Grundskola", "--db", cli.database])
         let made = try cli.run(["user", "add", "skola-norr", "--role", "rapportor", "--kalla", "Grundskola", "--db", cli.database], input: password)
         #expect(made.status == 0 && made.stdout == "Skapade användaren skola-norr (rapportör).\n", "\(made.stderr)")
+        // A member of the collaboration group: a role without källor or förvaltningar.
+        let member = try cli.run(["user", "add", "gruppen-socialtjanst", "--role", "medlem", "--db", cli.database], input: password)
+        #expect(member.status == 0 && member.stdout == "Skapade användaren gruppen-socialtjanst (medlem).\n", "\(member.stderr)")
         // The rules, each with its sentence, and nothing written.
         let refusals: [([String], String, String)] = [
             (["user", "add", "ledamot", "--role", "lasare", "--kalla", "Grundskola"], password, "källor och förvaltningar gäller bara rapportörer"),
@@ -20,6 +23,8 @@ import Testing
             (["user", "add", "ledamot", "--role", "lasare"], "kort\n", "lösenordet ska ha minst 12 tecken"),
             (["user", "passwd", "finns-inte"], password, "det finns ingen användare \"finns-inte\""),
             (["user", "add", "skola-syd", "--role", "rapportor", "--kalla", "Grundskolan"], password, "okänd källa \"Grundskolan\"; menade du \"Grundskola\"?"),
+            (["user", "add", "gruppen-polis", "--role", "medlem", "--forvaltning", "Polisen"], password, "källor och förvaltningar gäller bara rapportörer"),
+            (["user", "add", "gast", "--role", "gäst"], password, "\"gäst\" är ingen roll; välj samordnare, rapportor, lasare eller medlem"),
         ]
         for (arguments, input, message) in refusals {
             let refused = try cli.run(arguments + ["--db", cli.database], input: input)
@@ -31,10 +36,12 @@ import Testing
         #expect(disabled.stdout == "Stängde av skola-norr; kontots inloggningar i arbetsytan avslutades.\n")
         let list = try cli.succeed(["user", "list", "--db", cli.database]).stdout
         #expect(list.contains("skola-norr") && list.contains("källa Grundskola") && list.contains("avstängd"))
+        #expect(list.contains("gruppen-socialtjanst") && list.contains("medlem"))
         #expect(!list.contains("ledamot") && !list.contains("skola-syd"))
         // The audit log names the command line for each change.
         let log = try cli.query("SELECT action || ' ' || detail || ' ' || user FROM audit_log ORDER BY id", as: String.self)
-        #expect(log == ["register: nytt namn källa: \"Grundskola\" (kommandorad)", "användare skapad skola-norr, rapportör (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
+        #expect(log == ["register: nytt namn källa: \"Grundskola\" (kommandorad)", "användare skapad skola-norr, rapportör (kommandorad)",
+                        "användare skapad gruppen-socialtjanst, medlem (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
                         "användare avstängd skola-norr (kommandorad)"])
     }
 }

@@ -36,6 +36,56 @@ import Testing
             #expect(try db.tableExists("referens") && db.tableExists("referens_history") && db.tableExists("referens_titel"))
         }
     }
+
+    /// v11 rebuilds web_user to admit the role `medlem`: every account keeps its id and columns, and the scope history
+    /// that points at an account still does.
+    @Test func accountsSurviveTheRebuildThatAdmitsTheMembersRole() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString).sqlite").path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Schema.migrator.migrate(queue, upTo: "v10-register")
+        let accounts = """
+            SELECT id || '|' || name || '|' || role || '|' || password_hash || '|' || replace(kallor, char(10), ',') || '|' || forvaltningar
+                   || '|' || disabled || '|' || created_at FROM web_user ORDER BY id
+            """
+        let before = try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO setting (key, value) VALUES ('kommun', '2313');
+                INSERT INTO import_log (id, imported_at, kind, file_name, sha256, encoding) VALUES (1, '2025-01-01T00:00:00Z', 'signaler', 'register', 'x', 'UTF-8');
+                INSERT INTO web_user (id, name, role, password_hash, kallor, forvaltningar, disabled, created_at) VALUES
+                    (3, 'samordnare', 'samordnare', '$2b$12$a', '', '', 0, '2025-01-01T10:00:00Z'),
+                    (7, 'skola-norr', 'rapportor', '$2b$12$b', 'Grundskola' || char(10) || 'Gymnasiet', 'Utbildningsförvaltningen', 0, '2025-01-02T10:00:00Z'),
+                    (9, 'ledamot-ks', 'lasare', '$2b$12$c', '', '', 1, '2025-01-03T10:00:00Z');
+                INSERT INTO web_user_scope_history (user_id, kallor, forvaltningar, replaced_by) VALUES (7, 'Grundskolan', '', 1);
+                """)
+            // Before: no member of the group could be stored.
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO web_user (name, role, password_hash, created_at) VALUES ('gruppen', 'medlem', 'h', '2025-01-04T10:00:00Z')")
+            }
+            return try String.fetchAll(db, sql: accounts)
+        }
+        #expect(before.count == 3)
+        try Schema.migrator.migrate(queue)
+        try queue.write { db in
+            #expect(try String.fetchAll(db, sql: accounts) == before)
+            #expect(try String.fetchAll(db, sql: "SELECT w.name FROM web_user_scope_history h JOIN web_user w ON w.id = h.user_id") == ["skola-norr"])
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            try db.execute(sql: "INSERT INTO web_user (name, role, password_hash, created_at) VALUES ('gruppen', 'medlem', 'h', '2025-01-04T10:00:00Z')")
+            #expect(try Int64.fetchOne(db, sql: "SELECT id FROM web_user WHERE name = 'gruppen'") == 10)
+            // The rebuilt table keeps its rules: one account per name, and only the known roles.
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO web_user (name, role, password_hash, created_at) VALUES ('gruppen', 'lasare', 'h', '2025-01-04T10:00:00Z')")
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO web_user (name, role, password_hash, created_at) VALUES ('gast', 'gast', 'h', '2025-01-04T10:00:00Z')")
+            }
+            // A scope history row still cannot name an account that is not there.
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO web_user_scope_history (user_id, kallor, forvaltningar, replaced_by) VALUES (99, '', '', 1)")
+            }
+        }
+    }
 }
 
 /// The migrations are literal SQL, frozen once shipped: a fresh database's schema is the committed one, and the

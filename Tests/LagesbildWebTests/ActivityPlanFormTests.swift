@@ -11,7 +11,8 @@ import Testing
 
 /// The activity plan's follow-up in one form per year: saved with a redirect (back and reload are safe) as one entry
 /// of the import log that undo reverses, "Inget ändrades" for the same again, typed values kept after an error, a save
-/// over someone else's newer one refused, the samordnare's alone for now, and a new year started from last year's
+/// over someone else's newer one refused, the samordnare's and the group's members' (not a rapportör's or a läsare's),
+/// and a new year started from last year's
 /// unfinished activities, which the report then counts as carried over.
 @Suite(.serialized) struct ActivityPlanFormTests {
     static let kommun = KommunCode("2313")!
@@ -133,9 +134,22 @@ import Testing
         }
     }
 
-    @Test func onlyTheSamordnareFollowsUpThePlanForNow() async throws {
+    @Test func theSamordnareAndTheGroupsMembersFollowUpThePlan() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
+            // A medlem finds the plan in the menu (it has no Uppgifter page) and saves the year like the samordnare.
+            let medlem = try await Browser.login(client, as: "gruppen")
+            #expect(String(buffer: try await medlem.get(client, "/").body).contains("href=\"/uppgifter/aktiviteter\""))
+            let page = try await medlem.get(client, "/uppgifter/aktiviteter?ar=2024")
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("href=\"/uppgifter/aktiviteter\" aria-current=\"page\""))
+            var rows = try stored(fixture.store, 2024)
+            rows[0].kommentar = "Uppföljt av gruppen"
+            let saved = try await medlem.post(client, "/uppgifter/aktiviteter", Self.fields(year: 2024, version: Self.version(page), rows: rows))
+            #expect(saved.status == .seeOther && saved.headers[.location] == "/uppgifter/aktiviteter?ar=2024")
+            #expect(try stored(fixture.store, 2024).contains { $0.kommentar == "Uppföljt av gruppen" })
+            let log = try fixture.store.auditLog().map { "\($0.user): \($0.detail)" }
+            #expect(log.contains { $0.hasPrefix("gruppen: aktivitetsplan 2024") }, "\(log)")
             for name in ["skola", "ledamot"] {
                 let browser = try await Browser.login(client, as: name)
                 #expect(try await browser.get(client, "/uppgifter/aktiviteter?ar=2024").status == .forbidden)

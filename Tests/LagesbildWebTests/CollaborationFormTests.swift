@@ -9,7 +9,8 @@ import Testing
 @testable import LagesbildWeb
 
 /// Samverkan in one form per year: actors from the register (the samordnare adds a new one from the page), typ and
-/// meetings, saved like the activity plan (replace the year, undoable, redirect, kept values, a stale save refused).
+/// meetings, saved like the activity plan (replace the year, undoable, redirect, kept values, a stale save refused), by
+/// the samordnare or a member of the group (who adds no names to the register).
 @Suite(.serialized) struct CollaborationFormTests {
     static let kommun = KommunCode("2313")!
     static let page = "/uppgifter/samverkan?ar=2024"
@@ -125,9 +126,22 @@ import Testing
         }
     }
 
-    @Test func onlyTheSamordnareKeepsSamverkanForNow() async throws {
+    @Test func theSamordnareAndTheGroupsMembersKeepSamverkan() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
+            let medlem = try await Browser.login(client, as: "gruppen")
+            let form = try await medlem.get(client, Self.page)
+            #expect(form.status == .ok)
+            // A medlem keeps no register: no field for a new actor, and the page's action for one is refused.
+            #expect(!String(buffer: form.body).contains("Lägg till i registret"))
+            let adding = Self.fields(version: MonthFormTests.version(form), rows: [CollaborationForm.Row()], action: "ny-aktor", newName: "Egen")
+            let refused = try await medlem.post(client, "/uppgifter/samverkan", adding)
+            #expect(refused.status == .forbidden && String(buffer: refused.body).contains("Du har inte behörighet"))
+            let rows = [CollaborationForm.Row(aktor: "Polisen", typ: "myndighet", moten: "9")]
+            let saved = try await medlem.post(client, "/uppgifter/samverkan", Self.fields(version: MonthFormTests.version(form), rows: rows))
+            #expect(saved.status == .seeOther)
+            #expect(try stored(fixture.store) == ["Polisen myndighet 9"])
+            _ = try fixture.store.undo(importID: try #require(try fixture.store.importLog().last { $0.kind == .samverkan }).id)
             for name in ["skola", "ledamot"] {
                 let browser = try await Browser.login(client, as: name)
                 #expect(try await browser.get(client, Self.page).status == .forbidden)

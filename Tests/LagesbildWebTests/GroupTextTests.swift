@@ -109,8 +109,9 @@ import Testing
     @Test func aSecondSaveOverANewerVersionIsRefusedWithBothShownAndNothingLost() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
+            // The samordnare and a member of the group.
             let one = try await Browser.login(client, as: "samordnare")
-            let two = try await Browser.login(client, as: "samordnare")
+            let two = try await Browser.login(client, as: "gruppen")
             _ = try await one.post(client, "/lagesbild/text", [("ar", "2024"), ("avsnitt", "omvarld"), ("version", "0"), ("text", "Kontakt med polisen varje månad.")])
             // Both open version 1.
             let pageOne = try await one.get(client, "/lagesbild/text?ar=2024&avsnitt=omvarld")
@@ -133,6 +134,7 @@ import Testing
             let again = try await two.post(client, "/lagesbild/text", [("ar", "2024"), ("avsnitt", "omvarld"), ("version", "2"), ("text", mine)])
             #expect(again.status == .seeOther)
             #expect(try history(fixture.store, .omvarld).map(\.version) == [3, 2, 1])
+            #expect(try history(fixture.store, .omvarld).map(\.savedBy) == ["gruppen", "samordnare", "samordnare"])
         }
     }
 

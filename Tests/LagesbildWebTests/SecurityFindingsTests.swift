@@ -214,7 +214,7 @@ import Testing
             let response = try await client.execute(uri: "/anvandare", method: .post, headers: samordnare.headers, body: body)
             #expect(response.status == .badRequest)
         }
-        #expect(try fixture.store.users().count == 3)
+        #expect(try fixture.store.users().count == 4)
     }
 
     @Test func bidiControlsAreRefusedInLabels() async throws {

@@ -27,6 +27,7 @@ struct WorkspaceFixture {
         _ = try store.addUser(name: "samordnare", role: .samordnare, passwordHash: hash)
         _ = try store.addUser(name: "skola", role: .rapportor, passwordHash: hash, kallor: ["Skola"])
         _ = try store.addUser(name: "ledamot", role: .lasare, passwordHash: hash)
+        _ = try store.addUser(name: "gruppen", role: .medlem, passwordHash: hash)
     }
 
     func application(secureCookies: Bool = false) throws -> some ApplicationProtocol {
@@ -128,62 +129,62 @@ struct Browser {
                                                        sha256: "a", by: "samordnare")
         let internalID = try fixture.store.publishReport(kommun: KommunCode("2313")!, year: 2024, internal: true, html: Data("<p>intern</p>".utf8),
                                                          sha256: "b", by: "samordnare")
-        // (method, path, [no login, samordnare, rapportör, läsare])
+        // (method, path, [no login, samordnare, rapportör, läsare, medlem])
         let table: [(String, String, [Expect])] = [
-            ("GET", "/halsa", [.ok, .ok, .ok, .ok]),
-            ("GET", "/stil.css", [.ok, .ok, .ok, .ok]),
-            ("GET", "/inloggning", [.ok, .ok, .ok, .ok]),
-            ("GET", "/", [.login, .ok, .ok, .redirect("/rapporter")]),
-            ("GET", "/?ar=2023", [.login, .ok, .ok, .redirect("/rapporter")]),
-            ("GET", "/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden]),
-            ("GET", "/api/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden]),
-            ("GET", "/rapporter", [.login, .ok, .ok, .ok]),
-            ("GET", "/rapporter/forhandsvisning?ar=2024", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/rapporter", [.login, .redirect("/rapporter/3"), .forbidden, .forbidden]),
-            ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok]),
-            ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden]),
-            ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden]),
-            ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden]),
-            ("GET", "/uppgifter/manad?ar=2024&manad=3", [.login, .ok, .ok, .forbidden]),
-            ("GET", "/uppgifter/mall?ar=2024", [.login, .ok, .ok, .forbidden]),
-            ("POST", "/uppgifter/manad", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
-            ("GET", "/uppgifter/aktiviteter?ar=2024", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/uppgifter/aktiviteter", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("GET", "/uppgifter/samverkan?ar=2024", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/uppgifter/samverkan", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
-            ("POST", "/uppgifter/signal/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
-            ("POST", "/uppgifter/utbildning/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
-            ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden]),
-            ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden]),
-            ("POST", "/uppgifter/nya-namn", [.login, .redirect("status 410"), .forbidden, .forbidden]),
-            ("GET", "/lagesbild?ar=2024", [.login, .ok, .forbidden, .forbidden]),
-            ("GET", "/lagesbild/text?ar=2024&avsnitt=bedomning", [.login, .ok, .forbidden, .forbidden]),
-            ("GET", "/lagesbild/text/historik?ar=2024&avsnitt=bedomning", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/lagesbild/text", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("POST", "/lagesbild/text/aterstall", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("GET", "/importer", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden]),
-            ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden]),
-            ("GET", "/register", [.login, .ok, .forbidden, .forbidden]),
-            ("POST", "/register/lagg-till", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("POST", "/register/byt-namn", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("POST", "/register/sla-ihop", [.login, .redirect("status 400"), .forbidden, .forbidden]),
-            ("GET", "/logg", [.login, .ok, .forbidden, .forbidden]),
-            ("GET", "/konto", [.login, .ok, .ok, .ok]),
-            ("GET", "/hjalp", [.login, .ok, .ok, .ok]),
+            ("GET", "/halsa", [.ok, .ok, .ok, .ok, .ok]),
+            ("GET", "/stil.css", [.ok, .ok, .ok, .ok, .ok]),
+            ("GET", "/inloggning", [.ok, .ok, .ok, .ok, .ok]),
+            ("GET", "/", [.login, .ok, .ok, .redirect("/rapporter"), .ok]),
+            ("GET", "/?ar=2023", [.login, .ok, .ok, .redirect("/rapporter"), .ok]),
+            ("GET", "/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden, .ok]),
+            ("GET", "/api/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden, .ok]),
+            ("GET", "/rapporter", [.login, .ok, .ok, .ok, .ok]),
+            ("GET", "/rapporter/forhandsvisning?ar=2024", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("POST", "/rapporter", [.login, .redirect("/rapporter/3"), .forbidden, .forbidden, .forbidden]),
+            ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok, .ok]),
+            ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden, .forbidden]),
+            ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden, .forbidden]),
+            ("GET", "/uppgifter/manad?ar=2024&manad=3", [.login, .ok, .ok, .forbidden, .forbidden]),
+            ("GET", "/uppgifter/mall?ar=2024", [.login, .ok, .ok, .forbidden, .forbidden]),
+            ("POST", "/uppgifter/manad", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden, .forbidden]),
+            ("GET", "/uppgifter/aktiviteter?ar=2024", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("POST", "/uppgifter/aktiviteter", [.login, .redirect("status 400"), .forbidden, .forbidden, .redirect("status 400")]),
+            ("GET", "/uppgifter/samverkan?ar=2024", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("POST", "/uppgifter/samverkan", [.login, .redirect("status 400"), .forbidden, .forbidden, .redirect("status 400")]),
+            ("POST", "/uppgifter/utbildning", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/signal/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/utbildning/ta-bort", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/avbryt", [.login, .redirect("/uppgifter"), .redirect("/uppgifter"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/spara", [.login, .redirect("status 410"), .redirect("status 410"), .forbidden, .forbidden]),
+            ("POST", "/uppgifter/nya-namn", [.login, .redirect("status 410"), .forbidden, .forbidden, .forbidden]),
+            ("GET", "/lagesbild?ar=2024", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("GET", "/lagesbild/text?ar=2024&avsnitt=bedomning", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("GET", "/lagesbild/text/historik?ar=2024&avsnitt=bedomning", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("POST", "/lagesbild/text", [.login, .redirect("status 400"), .forbidden, .forbidden, .redirect("status 400")]),
+            ("POST", "/lagesbild/text/aterstall", [.login, .redirect("status 400"), .forbidden, .forbidden, .redirect("status 400")]),
+            ("GET", "/importer", [.login, .ok, .forbidden, .forbidden, .forbidden]),
+            ("POST", "/importer/999/angra", [.login, .redirect("status 409"), .forbidden, .forbidden, .forbidden]),
+            ("GET", "/anvandare", [.login, .ok, .forbidden, .forbidden, .forbidden]),
+            ("GET", "/register", [.login, .ok, .forbidden, .forbidden, .forbidden]),
+            ("POST", "/register/lagg-till", [.login, .redirect("status 400"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/register/byt-namn", [.login, .redirect("status 400"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/register/sla-ihop", [.login, .redirect("status 400"), .forbidden, .forbidden, .forbidden]),
+            ("GET", "/logg", [.login, .ok, .forbidden, .forbidden, .forbidden]),
+            ("GET", "/konto", [.login, .ok, .ok, .ok, .ok]),
+            ("GET", "/hjalp", [.login, .ok, .ok, .ok, .ok]),
             // The new password's rules are checked first: too short.
-            ("POST", "/konto/losenord", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
-            ("POST", "/anvandare/losenord", [.login, .redirect("status 422"), .forbidden, .forbidden]),
-            ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden]),
-            ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden]),
-            ("POST", "/uppgifter/signal", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden]),
+            ("POST", "/konto/losenord", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
+            ("POST", "/anvandare/losenord", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/uppgifter/signal", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden, .forbidden]),
             // Not multipart: the upload cannot be read.
-            ("POST", "/uppgifter/fil", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden]),
+            ("POST", "/uppgifter/fil", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden, .forbidden]),
             // Without the login page's token (these browsers send their session's).
-            ("POST", "/inloggning", [.forbidden, .forbidden, .forbidden, .forbidden]),
+            ("POST", "/inloggning", [.forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
             // Last: it ends the sessions.
-            ("POST", "/utloggning", [.login, .login, .login, .login]),
+            ("POST", "/utloggning", [.login, .login, .login, .login, .login]),
         ]
         // The table covers every route the workspace registers (HEAD is each GET's).
         let registered = Set(try Workspace.router(WorkspaceConfiguration(databasePath: fixture.store.path), store: fixture.store).routes
@@ -193,7 +194,7 @@ struct Browser {
         let app = try fixture.application()
         try await app.test(.router) { client in
             let browsers: [Browser?] = [nil, try await Browser.login(client, as: "samordnare"), try await Browser.login(client, as: "skola"),
-                                        try await Browser.login(client, as: "ledamot")]
+                                        try await Browser.login(client, as: "ledamot"), try await Browser.login(client, as: "gruppen")]
             for (method, path, expectations) in table {
                 for (index, expected) in expectations.enumerated() {
                     let browser = browsers[index] ?? Browser()
@@ -204,7 +205,12 @@ struct Browser {
                     case 403: .forbidden
                     default: .redirect("status \(response.status.code)")
                     }
-                    #expect(actual == expected, "\(method) \(path) as \(["no login", "samordnare", "rapportör", "läsare"][index]): \(actual), expected \(expected)")
+                    let who = ["no login", "samordnare", "rapportör", "läsare", "medlem"][index]
+                    #expect(actual == expected, "\(method) \(path) as \(who): \(actual), expected \(expected)")
+                    // A refusal is the workspace's own page, in Swedish.
+                    if actual == .forbidden {
+                        #expect(String(buffer: response.body).contains("Du har inte behörighet till den här sidan eller åtgärden."), "\(method) \(path) as \(who)")
+                    }
                 }
             }
         }
