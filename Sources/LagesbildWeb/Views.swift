@@ -4,7 +4,7 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case aktiviteter, anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, rapporter, register, samverkan, sida, uppgifter
+    case aktiviteter, anvandare, fel, formular, hjalp, importer, inloggning, konto, logg, manad, matpunkter, publicera, rapport, rapporter, register, samverkan, sida, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande
