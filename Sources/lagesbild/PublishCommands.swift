@@ -19,7 +19,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("År att publicera.", valueName: "år"), transform: OptionValue.year) var year: Int
     @Flag(name: .customLong("intern"), help: "Internt arbetsmaterial: exakta värden, bara för samordnaren.") var isInternal = false
     @Option(help: ArgumentHelp("Kommunens diarienummer, t.ex. \"KS 2026/123\".", valueName: "diarienummer")) var diarienummer: String = ""
-    @Option(help: ArgumentHelp("Dagen samverkansgruppen fastställde lägesbilden, ÅÅÅÅ-MM-DD.", valueName: "datum")) var faststalld: String = ""
+    @Option(help: ArgumentHelp("Dagen då samverkansgruppen fastställde lägesbilden, ÅÅÅÅ-MM-DD.", valueName: "datum")) var faststalld: String = ""
     @Option(help: ArgumentHelp("Chromium att skriva ut PDF med (standard: chromium på PATH).", valueName: "sökväg")) var chromium: String?
 
     func run() async throws {
