@@ -131,7 +131,9 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           // To check a publication's sha256 against its bytes.
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // End-to-end tests run the built `lagesbild` binary on the fixture files in Tests/Fixtures.
         .testTarget(

@@ -23,10 +23,50 @@ public struct ReportOptions: Sendable {
     public var templateDirectory: String?
     /// The program and version stated in the report ("lagesbild 0.3.0 (commit …)"); the executable sets it.
     public var producer = "lagesbild"
+    /// What the cover says of the report's standing: a draft (the workspace's preview) or a publication (version,
+    /// fastställande, diarienummer); nil says neither (a report written with `lagesbild report`).
+    public var publication: PublicationStanding?
 
     public init(year: Int, kommun: KommunCode? = nil) {
         self.year = year
         self.kommun = kommun
+    }
+}
+
+/// Which version of the year a published report is, and the collaboration group's fastställande.
+public struct Publication: Sendable, Equatable {
+    public var version: Int
+    public var diarienummer: String?
+    /// The day the group approved the report, ÅÅÅÅ-MM-DD.
+    public var faststalld: String?
+
+    public init(version: Int, diarienummer: String? = nil, faststalld: String? = nil) {
+        self.version = version
+        self.diarienummer = diarienummer
+        self.faststalld = faststalld
+    }
+
+    /// The cover's line: "Version 2 · Fastställd av samverkansgruppen 2026-03-12 · Dnr KS 2026/123" (what is not
+    /// recorded is left out).
+    public var coverLine: String {
+        (["Version \(version)"] + [faststalld.map { "Fastställd av samverkansgruppen \($0)" }, diarienummer.map { "Dnr \($0)" }].compactMap { $0 })
+            .joined(separator: " · ")
+    }
+}
+
+/// A report's standing, as its cover states it.
+public enum PublicationStanding: Sendable, Equatable {
+    /// Not published: the preview. Every printed page says so too.
+    case draft
+    case published(Publication)
+
+    static let draftText = "Utkast – ej publicerad"
+
+    var coverLine: String {
+        switch self {
+        case .draft: Self.draftText
+        case .published(let publication): publication.coverLine
+        }
     }
 }
 
@@ -95,6 +135,15 @@ public struct ReportBuilder {
             sentence: model.sentence).context()
         context.css = css
         context.producer = options.producer
+        if let standing = options.publication {
+            context.publicationLine = standing.coverLine
+            context.hasPublicationLine = true
+            context.isDraft = standing == .draft
+            if context.isDraft {
+                context.pageMark = context.hasPageMark ? "\(PublicationStanding.draftText) · \(context.pageMark)" : PublicationStanding.draftText
+                context.hasPageMark = true
+            }
+        }
         var library = MustacheLibrary()
         for (name, text) in templates {
             do {

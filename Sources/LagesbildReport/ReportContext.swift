@@ -62,6 +62,11 @@ struct ReportContext {
     var hiddenText = FigureText.hidden
     /// The stylesheet, inlined.
     var css = ""
+    /// The cover's line on the report's standing ("Version 2 · Fastställd av samverkansgruppen … · Dnr …", or
+    /// "Utkast – ej publicerad"); empty for a report written from the command line.
+    var publicationLine = ""
+    var hasPublicationLine = false
+    var isDraft = false
 }
 
 /// A line of the summary: one measurement point this year and the year before, with its sentence.

@@ -62,7 +62,7 @@ extension WorkspaceService {
             let section = state.section
             let link = "/lagesbild/text?ar=\(year)&avsnitt=\(section.rawValue)"
             guard let latest = state.latest else {
-                items.append(CheckItem(title: section.title, done: false, detail: "\(section.title) är inte skriven ännu.", link: link,
+                items.append(CheckItem(title: section.title, done: false, detail: "Texten är inte skriven ännu.", link: link,
                                        publicText: "Avsnittet \(section.title.lowercased()) är inte skrivet."))
                 continue
             }
@@ -103,7 +103,7 @@ extension WorkspaceService {
         items.append(CheckItem(
             title: "Röjandekontroll", done: true,
             detail: "Publika rapporter visar antal under \(facts.threshold) som \(FigureText.masked(threshold: facts.threshold)) "
-                + "(gränsen ändras på servern med lagesbild settings --mask-threshold).",
+                + "(gränsen ställs in på servern, av den som driver arbetsytan).",
             link: "/hjalp", publicText: ""))
         return items
     }

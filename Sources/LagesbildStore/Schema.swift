@@ -474,6 +474,45 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE web_user_new RENAME TO web_user")
         }
 
+        // MARK: - v12: publication versions (kept apart: other migrations are added above this block)
+
+        // Publishing a year again makes a new version of it: `published_version` holds, beside each published report
+        // (which never changes), its version number per (kommun, year, internal), the group's fastställande and
+        // diarienummer, and the PDF printed with it or why none could be. A version is superseded by the one numbered
+        // after it (the unique index serves that lookup and refuses a second version N). Rows are written with their
+        // report, in one transaction, and never change either. Reports published before this step get versions in the
+        // order they were published and the reason they have no PDF.
+        migrator.registerMigration("v12-published-versions") { db in
+            try db.execute(sql: """
+                CREATE TABLE published_version (
+                    report_id INTEGER PRIMARY KEY REFERENCES published_report(id),
+                    kommun TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    internal INTEGER NOT NULL CHECK (internal IN (0, 1)),
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    diarienummer TEXT,
+                    faststalld TEXT,
+                    pdf BLOB,
+                    pdf_sha256 TEXT,
+                    pdf_missing TEXT,
+                    CHECK ((pdf IS NULL) = (pdf_sha256 IS NULL) AND (pdf IS NULL) <> (pdf_missing IS NULL))
+                );
+                CREATE UNIQUE INDEX published_version_number ON published_version(kommun, year, internal, version);
+                INSERT INTO published_version (report_id, kommun, year, internal, version, pdf_missing)
+                SELECT id, kommun, year, internal, ROW_NUMBER() OVER (PARTITION BY kommun, year, internal ORDER BY id),
+                       'rapporten publicerades innan lagesbild sparade en PDF med varje publicering'
+                FROM published_report;
+                CREATE TRIGGER published_version_matches BEFORE INSERT ON published_version
+                WHEN NOT EXISTS (SELECT 1 FROM published_report r WHERE r.id = NEW.report_id AND r.kommun = NEW.kommun
+                                 AND r.year = NEW.year AND r.internal = NEW.internal)
+                BEGIN SELECT RAISE(ABORT, 'a version belongs to a published report of its kommun, year and kind'); END;
+                CREATE TRIGGER published_version_unchanged BEFORE UPDATE ON published_version
+                BEGIN SELECT RAISE(ABORT, 'a published version never changes'); END;
+                CREATE TRIGGER published_version_kept BEFORE DELETE ON published_version
+                BEGIN SELECT RAISE(ABORT, 'a published version is never removed'); END;
+                """)
+        }
+
         // The group's own texts of a year (``TextSection``): every saved version kept, never changed, with who saved it,
         // when, and the data it was written against (the store's data version and the year's figures then, JSON by
         // measurement point) so that a page can say which figures moved since. A restore is a new version that names

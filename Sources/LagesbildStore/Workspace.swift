@@ -73,22 +73,6 @@ public struct AuditEntry: Sendable, Equatable, FetchableRecord, Decodable {
     public let detail: String
 }
 
-/// A report as published: the exact bytes, never changed (the table refuses updates and deletes).
-public struct PublishedReport: Sendable, Equatable, FetchableRecord, Decodable {
-    public let id: Int64
-    public let kommun: String
-    public let year: Int
-    public let `internal`: Bool
-    public let sha256: String
-    public let publishedBy: String
-    public let publishedAt: String
-
-    enum CodingKeys: String, CodingKey {
-        case id, kommun, year, `internal`, sha256
-        case publishedBy = "published_by", publishedAt = "published_at"
-    }
-}
-
 /// Why an account cannot be made or changed.
 public enum WorkspaceError: Error, Equatable, UserFacingError {
     case userExists(String)
@@ -200,43 +184,6 @@ extension Store {
     /// The newest entries first.
     public func auditLog(limit: Int = 500) throws -> [AuditEntry] {
         try read { db in try db.auditLog(AuditFilter(), limit: limit, offset: 0) }
-    }
-
-    /// Stores a report's bytes for good; returns its id.
-    public func publishReport(kommun: KommunCode, year: Int, internal: Bool, html: Data, sha256: String, by user: String,
-                              at date: Date = Date()) throws -> Int64 {
-        try write { db in try db.insertPublishedReport(kommun: kommun, year: year, internal: `internal`, html: html, sha256: sha256, by: user, at: date) }
-    }
-
-    /// Published reports, newest first; without `includeInternal` only the public ones.
-    public func publishedReports(includeInternal: Bool) throws -> [PublishedReport] {
-        try read { db in try db.publishedReports(includeInternal: includeInternal) }
-    }
-
-    /// A published report's bytes and whether it is internal.
-    public func publishedReportHTML(id: Int64) throws -> (html: Data, internal: Bool)? {
-        try read { db in try db.publishedReportHTML(id: id) }
-    }
-}
-
-extension Database {
-    package func insertPublishedReport(kommun: KommunCode, year: Int, internal: Bool, html: Data, sha256: String, by user: String,
-                                       at date: Date) throws -> Int64 {
-        try execute(sql: """
-            INSERT INTO published_report (kommun, year, internal, html, sha256, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [kommun.rawValue, year, `internal`, html, sha256, user, Store.timestamp(date)])
-        return lastInsertedRowID
-    }
-
-    package func publishedReports(includeInternal: Bool) throws -> [PublishedReport] {
-        try PublishedReport.fetchAll(self, sql: """
-            SELECT id, kommun, year, internal, sha256, published_by, published_at FROM published_report
-            WHERE ? OR internal = 0 ORDER BY id DESC
-            """, arguments: [includeInternal])
-    }
-
-    package func publishedReportHTML(id: Int64) throws -> (html: Data, internal: Bool)? {
-        try Row.fetchOne(self, sql: "SELECT html, internal FROM published_report WHERE id = ?", arguments: [id]).map { ($0["html"], $0["internal"]) }
     }
 }
 

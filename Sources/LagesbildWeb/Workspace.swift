@@ -18,12 +18,15 @@ public struct WorkspaceConfiguration: Sendable {
     public var maxUpload: Int
     /// The program and version stated in the reports it renders.
     public var producer: String
+    /// How each publication's PDF is printed (Chromium on PATH unless `serve --chromium` names one).
+    public var pdf = PDFSettings()
     /// A connection that sends nothing for this long (between requests, or in the middle of one) is closed.
     public var idleTimeout: Duration = .seconds(30)
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, maxUpload: Int = 50_000_000,
-                producer: String = "lagesbild") {
+                producer: String = "lagesbild", pdf: PDFSettings = PDFSettings()) {
         self.databasePath = databasePath
+        self.pdf = pdf
         self.producer = producer
         self.host = host
         self.port = port

@@ -17,7 +17,7 @@ struct Lagesbild: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
-            ServeCommand.self, UserCommand.self, RegisterCommand.self, TextCommand.self, BenchCommand.self,
+            ServeCommand.self, UserCommand.self, RegisterCommand.self, TextCommand.self, PublishCommand.self, PublishedCommand.self, BenchCommand.self,
         ]
     )
 

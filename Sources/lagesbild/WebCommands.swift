@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LagesbildModel
+import LagesbildReport
 import LagesbildService
 import LagesbildStore
 import LagesbildWeb
@@ -21,11 +22,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-upload"), help: ArgumentHelp("Största uppladdning, t.ex. 50MB.", valueName: "storlek"),
             transform: OptionValue.size)
     var maxUpload: Int = 50_000_000
+    @Option(help: ArgumentHelp("Chromium att skriva ut varje publicerings PDF med (standard: chromium på PATH).", valueName: "sökväg"))
+    var chromium: String?
 
     func run() async throws {
         do {
+            // A Chromium named but not there stops the start, not a publication later.
+            if let chromium { _ = try PDFPrinter(explicit: chromium) }
             let configuration = WorkspaceConfiguration(databasePath: database.path, host: listen.host, port: listen.port,
-                                                       secureCookies: secureCookies, maxUpload: maxUpload, producer: BuildInfo.producer)
+                                                       secureCookies: secureCookies, maxUpload: maxUpload, producer: BuildInfo.producer,
+                                                       pdf: PDFSettings(chromium: chromium))
             try await Workspace.serve(configuration)
         } catch let error as ExitCode {
             throw error

@@ -13,6 +13,9 @@ CREATE UNIQUE INDEX import_log_undoes ON import_log(undoes) WHERE undoes IS NOT 
 -- index omrade_grans_history_replaced
 CREATE INDEX omrade_grans_history_replaced ON omrade_grans_history(replaced_by);
 
+-- index published_version_number
+CREATE UNIQUE INDEX published_version_number ON published_version(kommun, year, internal, version);
+
 -- index referens_history_replaced
 CREATE INDEX referens_history_replaced ON referens_history(replaced_by);
 
@@ -167,6 +170,21 @@ CREATE TABLE published_report (
     sha256 TEXT NOT NULL,
     published_by TEXT NOT NULL,
     published_at TEXT NOT NULL
+);
+
+-- table published_version
+CREATE TABLE published_version (
+    report_id INTEGER PRIMARY KEY REFERENCES published_report(id),
+    kommun TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    internal INTEGER NOT NULL CHECK (internal IN (0, 1)),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    diarienummer TEXT,
+    faststalld TEXT,
+    pdf BLOB,
+    pdf_sha256 TEXT,
+    pdf_missing TEXT,
+    CHECK ((pdf IS NULL) = (pdf_sha256 IS NULL) AND (pdf IS NULL) <> (pdf_missing IS NULL))
 );
 
 -- table referens
@@ -351,3 +369,17 @@ BEGIN SELECT RAISE(ABORT, 'a published report is never removed'); END;
 -- trigger published_report_unchanged
 CREATE TRIGGER published_report_unchanged BEFORE UPDATE ON published_report
 BEGIN SELECT RAISE(ABORT, 'a published report never changes'); END;
+
+-- trigger published_version_kept
+CREATE TRIGGER published_version_kept BEFORE DELETE ON published_version
+BEGIN SELECT RAISE(ABORT, 'a published version is never removed'); END;
+
+-- trigger published_version_matches
+CREATE TRIGGER published_version_matches BEFORE INSERT ON published_version
+WHEN NOT EXISTS (SELECT 1 FROM published_report r WHERE r.id = NEW.report_id AND r.kommun = NEW.kommun
+                 AND r.year = NEW.year AND r.internal = NEW.internal)
+BEGIN SELECT RAISE(ABORT, 'a version belongs to a published report of its kommun, year and kind'); END;
+
+-- trigger published_version_unchanged
+CREATE TRIGGER published_version_unchanged BEFORE UPDATE ON published_version
+BEGIN SELECT RAISE(ABORT, 'a published version never changes'); END;

@@ -88,6 +88,34 @@ import Testing
     }
 }
 
+/// Reports published before versions existed become versions of their year and kind, in the order they were
+/// published, without a PDF and saying why.
+@Suite struct PublishedVersionMigrationTests {
+    @Test func earlierPublicationsBecomeVersionsInTheOrderTheyWerePublished() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("versions-\(UUID().uuidString).sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v10-register")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO setting (key, value) VALUES ('kommun', '2313');
+                INSERT INTO kommun (kod, namn) VALUES ('2313', 'Strömsunds kommun');
+                INSERT INTO published_report (id, kommun, year, internal, html, sha256, published_by, published_at) VALUES
+                    (1, '2313', 2024, 0, x'01', 'a', 's', '2025-03-01T10:00:00Z'),
+                    (2, '2313', 2024, 1, x'02', 'b', 's', '2025-03-02T10:00:00Z'),
+                    (3, '2313', 2024, 0, x'03', 'c', 's', '2025-03-03T10:00:00Z'),
+                    (4, '2313', 2023, 0, x'04', 'd', 's', '2025-03-04T10:00:00Z');
+                """)
+        }
+        try queue.close()
+        let store = try Store.open(path: path)
+        let reports = try store.publishedReports(includeInternal: true)
+        #expect(reports.map(\.id) == [4, 3, 2, 1] && reports.map(\.version) == [1, 2, 1, 1])
+        #expect(reports.map(\.supersededBy) == [nil, nil, nil, 3])
+        #expect(Set(reports.map(\.pdfMissing)) == ["rapporten publicerades innan lagesbild sparade en PDF med varje publicering"])
+        #expect(try store.publishedReportHTML(id: 3)?.html == Data([3]))
+    }
+}
+
 /// The migrations are literal SQL, frozen once shipped: a fresh database's schema is the committed one, and the
 /// oldest database upgrades through every step with its rows.
 @Suite struct FrozenSchemaTests {

@@ -244,7 +244,41 @@ import Testing
         #expect(byTitle["Befolkning"]?.done == false)
         #expect(byTitle["Aktivitetsplanen följd upp"]?.done == false)
         #expect(byTitle["Aktivitetsplanen följd upp"]?.link == "/uppgifter/aktiviteter?ar=2025")
-        #expect(byTitle["Samverkansgruppens bedömning"]?.detail == "Samverkansgruppens bedömning är inte skriven ännu.")
+        #expect(byTitle["Samverkansgruppens bedömning"]?.detail == "Texten är inte skriven ännu.")
         #expect(byTitle["Röjandekontroll"]?.done == true)
+    }
+}
+
+/// Publishing after the texts: the confirmation step lists what the checklist leaves open, with the figures that moved
+/// since the assessment was saved, asks for a ticked confirmation, and the published report prints the open items.
+@Suite(.serialized) struct PublishingWithTextsTests {
+    @Test func theConfirmationListsTheMovedFiguresAndTheReportPrintsTheOpenItems() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            _ = try await samordnare.post(client, "/lagesbild/text", [("ar", "2024"), ("avsnitt", "bedomning"), ("version", "0"),
+                                                                      ("text", "Signalerna ökade från 45 till 86.")])
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("nya-signaler-\(UUID().uuidString).csv")
+            try Data("år;månad;kategori;miljö;område;källa;antal;orosanmälningar;polisanmälningar\n2024;;symboler;höger;Centrum;Skola;5;0;0\n".utf8).write(to: file)
+            _ = try Importer(store: fixture.store).importFiles([file.path])
+
+            let confirm = try await samordnare.post(client, "/rapporter", [("ar", "2024"), ("diarienummer", "KS 2025/17")])
+            let html = String(buffer: confirm.body)
+            #expect(confirm.status == .ok && html.contains("<h2 id=\"oppna-rubrik\">Öppna punkter</h2>"))
+            #expect(html.contains("<a href=\"/lagesbild/text?ar=2024&amp;avsnitt=bedomning\">Samverkansgruppens bedömning</a>: 4 mätpunkter har ändrats sedan bedömningen sparades"))
+            #expect(html.contains(": MO1-01 86 → 91, MO1-02 74,8 → 79,1, MO1-05 20,9 → 19,8, MO1-06 29,1 → 27,5."))
+            #expect(html.contains("<input type=\"checkbox\" name=\"bekrafta\" value=\"1\" required> Publicera trots de öppna punkterna"))
+            #expect(try fixture.store.publishedReports(includeInternal: true).isEmpty)
+
+            let published = try await samordnare.post(client, "/rapporter", [("ar", "2024"), ("diarienummer", "KS 2025/17"), ("bekrafta", "1")])
+            #expect(published.status == .seeOther)
+            let report = try #require(try fixture.store.publishedReports(includeInternal: true).first)
+            let bytes = String(decoding: try #require(try fixture.store.publishedReportHTML(id: report.id)).html, as: UTF8.self)
+            #expect(bytes.contains("<h4>Öppna punkter när rapporten publicerades</h4>"))
+            #expect(bytes.contains("<li>Samverkansgruppens bedömning skrevs innan uppgifterna ändrades senast: 4 mätpunkter har ändrats sedan dess (MO1-01, MO1-02, MO1-05, MO1-06).</li>"))
+            // The public report names no exact small figures in its open items.
+            #expect(!bytes.contains("86 → 91"))
+            #expect(bytes.contains("<p>Signalerna ökade från 45 till 86.</p>"))
+        }
     }
 }

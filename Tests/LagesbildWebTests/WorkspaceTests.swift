@@ -30,8 +30,11 @@ struct WorkspaceFixture {
         _ = try store.addUser(name: "gruppen", role: .medlem, passwordHash: hash)
     }
 
-    func application(secureCookies: Bool = false) throws -> some ApplicationProtocol {
-        try Workspace.application(WorkspaceConfiguration(databasePath: store.path, secureCookies: secureCookies), store: store)
+    /// No Chromium: a publication is stored without a PDF (quickly), unless a test asks for one with `pdf`.
+    static let noChromium = PDFSettings(chromium: "/nonexistent/chromium")
+
+    func application(secureCookies: Bool = false, pdf: PDFSettings = noChromium) throws -> some ApplicationProtocol {
+        try Workspace.application(WorkspaceConfiguration(databasePath: store.path, secureCookies: secureCookies, pdf: pdf), store: store)
     }
 }
 
@@ -125,10 +128,12 @@ struct Browser {
     /// Every route × every role (and no login): allowed, sent to the login page, or 403.
     @Test func everyRouteForEveryRole() async throws {
         let fixture = try WorkspaceFixture()
-        let publicID = try fixture.store.publishReport(kommun: KommunCode("2313")!, year: 2024, internal: false, html: Data("<p>publik</p>".utf8),
-                                                       sha256: "a", by: "samordnare")
-        let internalID = try fixture.store.publishReport(kommun: KommunCode("2313")!, year: 2024, internal: true, html: Data("<p>intern</p>".utf8),
-                                                         sha256: "b", by: "samordnare")
+        let publicID = try fixture.store.publishReport(NewPublication(kommun: KommunCode("2313")!, year: 2024, internal: false, html: Data("<p>publik</p>".utf8),
+                                                                      sha256: "a", pdf: .printed(Data("%PDF-publik".utf8), sha256: "c"),
+                                                                      publishedBy: "samordnare", publishedAt: Date())).id
+        let internalID = try fixture.store.publishReport(NewPublication(kommun: KommunCode("2313")!, year: 2024, internal: true, html: Data("<p>intern</p>".utf8),
+                                                                        sha256: "b", pdf: .printed(Data("%PDF-intern".utf8), sha256: "d"),
+                                                                        publishedBy: "samordnare", publishedAt: Date())).id
         // (method, path, [no login, samordnare, rapportör, läsare, medlem])
         let table: [(String, String, [Expect])] = [
             ("GET", "/halsa", [.ok, .ok, .ok, .ok, .ok]),
@@ -140,9 +145,14 @@ struct Browser {
             ("GET", "/api/matpunkter?ar=2024", [.login, .ok, .ok, .forbidden, .ok]),
             ("GET", "/rapporter", [.login, .ok, .ok, .ok, .ok]),
             ("GET", "/rapporter/forhandsvisning?ar=2024", [.login, .ok, .forbidden, .forbidden, .ok]),
-            ("POST", "/rapporter", [.login, .redirect("/rapporter/3"), .forbidden, .forbidden, .forbidden]),
+            // Without `bekrafta`: the confirmation step, nothing published.
+            ("POST", "/rapporter", [.login, .ok, .forbidden, .forbidden, .forbidden]),
             ("GET", "/rapporter/\(publicID)", [.login, .ok, .ok, .ok, .ok]),
             ("GET", "/rapporter/\(internalID)", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("GET", "/rapporter/\(publicID)/html", [.login, .ok, .ok, .ok, .ok]),
+            ("GET", "/rapporter/\(internalID)/html", [.login, .ok, .forbidden, .forbidden, .ok]),
+            ("GET", "/rapporter/\(publicID)/pdf", [.login, .ok, .ok, .ok, .ok]),
+            ("GET", "/rapporter/\(internalID)/pdf", [.login, .ok, .forbidden, .forbidden, .ok]),
             ("GET", "/uppgifter", [.login, .ok, .ok, .forbidden, .forbidden]),
             ("GET", "/uppgifter/formular", [.login, .ok, .ok, .forbidden, .forbidden]),
             ("GET", "/uppgifter/manad?ar=2024&manad=3", [.login, .ok, .ok, .forbidden, .forbidden]),
@@ -307,9 +317,9 @@ struct Browser {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
             let browser = try await Browser.login(client, as: "samordnare")
-            let published = try await browser.post(client, "/rapporter", [("ar", "2024")])
+            let published = try await browser.post(client, "/rapporter", [("ar", "2024"), ("bekrafta", "1")])
             let location = try #require(published.headers[.location])
-            let served = try await browser.get(client, location)
+            let served = try await browser.get(client, location + "/html")
             #expect(served.status == .ok)
             #expect(served.headers[.contentSecurityPolicy] == SecurityHeadersMiddleware.reportPolicy)
             let html = String(buffer: served.body)
