@@ -158,6 +158,18 @@ public struct ReportBuilder {
         return html
     }
 
+    /// What the report says beside the group's *Källor och begränsningar* (who reported, which months are missing, the
+    /// reference data, what masking hides) for the public report of the year, as of `date` (YYYY-MM-DD): the text's
+    /// page shows the group the facts its words stand beside.
+    public func sourceFacts(year: Int, date: String) throws -> [String] {
+        let kommun = store.ownKommun
+        let report = try IndicatorEngine(store: store, definitions: definitions, references: references).evaluate(kommun: kommun, year: year)
+        return GroupTextSections(report: report, texts: [:], activities: [], reporting: try store.reportingStatus(kommun: kommun, year: year),
+                                 previousReporting: try store.reportingStatus(kommun: kommun, year: year - 1),
+                                 expectedMonths: Self.expectedMonths(year: year, reportDate: date), openItems: [], exact: false,
+                                 sentence: { _ in "" }).sourceFacts()
+    }
+
     package static func validatedDate(_ text: String) throws -> String {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,

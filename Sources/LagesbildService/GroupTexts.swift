@@ -1,6 +1,7 @@
 import Foundation
 import LagesbildIndicators
 import LagesbildModel
+import LagesbildReport
 import LagesbildStore
 import NIOPosix
 
@@ -80,6 +81,16 @@ extension WorkspaceService {
             let report = try IndicatorEngine(store: store, definitions: sources.definitions, references: sources.references)
                 .evaluate(kommun: store.ownKommun, year: year)
             return Dictionary(uniqueKeysWithValues: report.indicators.compactMap { result in result.value.map { (result.definition.id, $0) } })
+        }
+    }
+
+    /// The facts the report prints beside the group's *Källor och begränsningar* for the year's public report, as of
+    /// today (``ReportBuilder/sourceFacts(year:date:)``).
+    public func sourceFacts(year: Int, sources: ReportSources) async throws -> [String] {
+        let store = store
+        let today = String(SwedishTime.minute(clock()).prefix(10))
+        return try await NIOThreadPool.singleton.runIfActive {
+            try ReportBuilder(store: store, definitions: sources.definitions, references: sources.references).sourceFacts(year: year, date: today)
         }
     }
 

@@ -113,6 +113,9 @@ struct GroupTextController {
         let hasActivities: Bool
         let indicators: [String]
         let rows: Int
+        /// For *Källor och begränsningar*: what the report prints beside the group's words.
+        let facts: [String]
+        let hasFacts: Bool
     }
 
     func section(_ request: Request) throws -> TextSection {
@@ -134,6 +137,7 @@ struct GroupTextController {
         let latest = state?.latest
         let savedStatus = latest.map { "Senast sparad: version \($0.version), \(minute($0.savedAt)) av \($0.savedBy)." } ?? "Inte sparad ännu."
         let activities = section == .problem ? try await shared.service.store.asyncActivities(year: year) : []
+        let facts = section == .kallor ? try await shared.service.sourceFacts(year: year, sources: sources) : []
         return shared.views.page(.text, TextPage(
             chrome: Chrome(title: "\(section.title) \(year)", context: context, current: "/lagesbild"), year: year, key: section.rawValue,
             title: section.title, guidance: section.guidance, text: text, version: version, status: savedStatus, errors: errors,
@@ -141,7 +145,8 @@ struct GroupTextController {
             moved: (state?.moved ?? []).map(\.exactText), hasMoved: !(state?.moved ?? []).isEmpty, isProblems: section == .problem,
             activities: activities, hasActivities: !activities.isEmpty,
             indicators: sources.definitions.map { "\($0.id) \($0.title)" },
-            rows: min(40, max(12, text.split(separator: "\n", omittingEmptySubsequences: false).count + 3))), status: status)
+            rows: min(40, max(12, text.split(separator: "\n", omittingEmptySubsequences: false).count + 3)),
+            facts: facts, hasFacts: !facts.isEmpty), status: status)
     }
 
     /// The posted text (the contract for scripts: `csrf`, `ar`, `avsnitt`, `text`, `version`; `atgard` is

@@ -43,6 +43,11 @@ import Testing
             // Källor och begränsningar starts from BRÅ's four questions.
             let kallor = try await samordnare.get(client, "/lagesbild/text?ar=2024&avsnitt=kallor")
             #expect(Self.textarea(kallor).contains("### Vilka källor användes och vilka valdes bort?"))
+            // Beside the text box, the facts the report prints beside the group's words.
+            let facts = String(buffer: kallor.body)
+            #expect(facts.contains("<h2 id=\"fakta-rubrik\">Det som rapporten skriver bredvid er text</h2>"))
+            #expect(facts.contains("<li>Alla källor som rapporterade 2023 eller 2024 har rapporterat varje månad 2024, signaler eller en nollrapport.</li>"))
+            #expect(facts.contains("<li>Inga jämförelsedata (officiell statistik) finns i databasen för 2024.</li>"))
 
             let page = try await samordnare.get(client, "/lagesbild/text?ar=2024&avsnitt=bedomning")
             #expect(page.status == .ok && Self.version(page) == "0" && Self.textarea(page).isEmpty)
