@@ -28,3 +28,9 @@ public enum SwedishFormat {
         return (rounded < 0 ? "−" : "") + text
     }
 }
+
+extension StringProtocol {
+    /// The text with its first letter in upper case, the rest as it is: "Mars 2025" from "mars 2025", a sentence from
+    /// a message written to stand inside one.
+    public var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -63,7 +63,7 @@ struct AreaMapSection {
                                       value: figure.text)
         }
         let unmatched = breakdown.cells.filter { cell in !cell.key.isEmpty && !boundaries.contains { TextKey.fold($0.name) == TextKey.fold(cell.key) } }
-        var caption = "\(measure.prefix(1).uppercased() + measure.dropFirst()) per område \(report.year)"
+        var caption = "\(measure.capitalizedFirst) per område \(report.year)"
             + (perThousand ? "." : " (antal: folkmängden per område är inte känd, så tal per invånare kan inte räknas).")
         caption += exact ? " Internt arbetsmaterial: alla värden visas." : " Områden med färre än \(threshold) signaler är streckade och redovisas inte (\(masked))."
         if anyHidden {

@@ -177,6 +177,6 @@ struct ComparisonSection {
                            : "Kommuner med ett antal under \(threshold) är streckade och redovisas inte (\(masked))"
                              + (anyHidden ? ", och så är kommunen med näst minst antal (\(FigureText.hidden)), eftersom länets summa annars skulle avslöja den enda dolda;" : ";"))
                         + " \(comparison.lan.members.count) av \(boundaries.count) kommuner i länet finns i databasen.",
-                     valueHeading: perText.prefix(1).uppercased() + perText.dropFirst(), rows: rows, attribution: KommunBoundaries.attribution)
+                     valueHeading: perText.capitalizedFirst, rows: rows, attribution: KommunBoundaries.attribution)
     }
 }

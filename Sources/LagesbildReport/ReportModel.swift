@@ -200,7 +200,7 @@ struct ReportModel {
             let isTraining = definition.unit == .procent && breakdown.field.kind == .utbildning
             var table = BreakdownTable(
                 caption: "\(definition.id) \(definition.title) per \(breakdown.field.name), \(report.year) och \(report.baseYear)",
-                dimension: breakdown.field.name.prefix(1).uppercased() + breakdown.field.name.dropFirst(),
+                dimension: breakdown.field.name.capitalizedFirst,
                 rows: breakdown.cells.map { cell in
                     BreakdownRow(
                         label: Hyphenation.compounds(cell.label),

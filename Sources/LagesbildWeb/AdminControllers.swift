@@ -248,6 +248,6 @@ struct AuditController {
 
 /// A service's message as a page's sentence: a capital letter first and a full stop last.
 func sentence(_ text: String) -> String {
-    let text = text.prefix(1).uppercased() + text.dropFirst()
+    let text = text.capitalizedFirst
     return text.hasSuffix(".") ? text : text + "."
 }

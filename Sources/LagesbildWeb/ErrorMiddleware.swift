@@ -48,7 +48,7 @@ struct ErrorMiddleware: RouterMiddleware {
             }
         } else if let error = error as? any UserFacingError {
             status = .unprocessableContent
-            text = error.description.prefix(1).uppercased() + error.description.dropFirst() + "."
+            text = error.description.capitalizedFirst + "."
         } else {
             log("\(Store.timestamp(Date())) \(request.method) \(request.uri.path): fel 500: \(String(reflecting: error))")
             status = .internalServerError

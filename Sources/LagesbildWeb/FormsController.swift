@@ -197,7 +197,7 @@ struct FormsController {
                                            errors: ["Raden finns inte (längre); den kan redan vara ändrad eller borttagen."], status: .notFound)
             }
             let shown = form.keyFields.filter { $0.column != .year && $0.column != .month }.map { field in
-                FormsPage.Shown(label: field.header.prefix(1).uppercased() + field.header.dropFirst(), value: display(row, field.column))
+                FormsPage.Shown(label: field.header.capitalizedFirst, value: display(row, field.column))
             }
             var values: [String: String] = [:]
             for field in form.fields where !form.keyFields.contains(where: { $0.name == field.name }) {

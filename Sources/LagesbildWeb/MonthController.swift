@@ -118,8 +118,3 @@ struct MonthController {
         return try await shared.service.registerNames(.kallor)
     }
 }
-
-extension String {
-    /// "Mars 2025" from "mars 2025".
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}

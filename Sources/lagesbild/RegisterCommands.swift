@@ -24,7 +24,7 @@ struct RegisterCommand: ParsableCommand {
             try reportingErrors {
                 let entries = try database.open().registerEntries(register)
                 if entries.isEmpty {
-                    print("\(register.registerInSwedish.prefix(1).uppercased())\(register.registerInSwedish.dropFirst()) är tomt. Lägg till namn med: lagesbild register add \(register.rawValue) NAMN...")
+                    print("\(register.registerInSwedish.capitalizedFirst) är tomt. Lägg till namn med: lagesbild register add \(register.rawValue) NAMN...")
                     return
                 }
                 var table = TextTable(headers: ["Namn", "Rader", "Konton"], rightAligned: [1, 2])

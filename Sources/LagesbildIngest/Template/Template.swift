@@ -69,7 +69,7 @@ public enum Template {
             var sheet = WorkbookWriter.Sheet(name: name)
             let columns = columns(of: kind)
             sheet.columns = columns.map { column in
-                let header = column.name.prefix(1).uppercased() + column.name.dropFirst()
+                let header = column.name.capitalizedFirst
                 let width: Double = switch column.type {
                 case .label, .requiredLabel, .populationArea: column.db == .comment ? 50 : 32
                 case .vocabulary: 30
