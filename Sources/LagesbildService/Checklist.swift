@@ -8,7 +8,8 @@ extension WorkspaceService {
     /// The year's checklist before publishing, in the order a coordinator works: the monthly reports of every källa,
     /// the population, the activity plan's follow-up, the group's texts (written, and written against the data as they
     /// are), and the masking threshold. Each item links to the page where it is put right.
-    public func checklist(year: Int, sources: ReportSources) async throws -> [CheckItem] {
+    /// `figures` are the year's as they are now, if the caller has them (else they are computed).
+    public func checklist(year: Int, sources: ReportSources, figures: [String: Double]? = nil) async throws -> [CheckItem] {
         let kommun = store.ownKommun
         let now = clock()
         let facts = try await store.asyncRead { db in
@@ -58,7 +59,7 @@ extension WorkspaceService {
             publicText: facts.activities.isEmpty ? "Aktivitetsplanen för \(year) är inte inläst."
                 : "Aktivitetsplanen är inte helt följd upp: \(unexplained.count) av \(facts.activities.count) aktiviteter saknar kommentar om varför de inte är genomförda."))
 
-        for state in try await textStates(year: year, sources: sources) {
+        for state in try await textStates(year: year, sources: sources, figures: figures) {
             let section = state.section
             let link = "/lagesbild/text?ar=\(year)&avsnitt=\(section.rawValue)"
             guard let latest = state.latest else {

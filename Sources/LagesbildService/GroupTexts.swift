@@ -78,10 +78,15 @@ extension WorkspaceService {
     public func figures(year: Int, sources: ReportSources) async throws -> [String: Double] {
         let store = store
         return try await NIOThreadPool.singleton.runIfActive {
-            let report = try IndicatorEngine(store: store, definitions: sources.definitions, references: sources.references)
-                .evaluate(kommun: store.ownKommun, year: year)
-            return Dictionary(uniqueKeysWithValues: report.indicators.compactMap { result in result.value.map { (result.definition.id, $0) } })
+            Self.figures(of: try IndicatorEngine(store: store, definitions: sources.definitions, references: sources.references)
+                .evaluate(kommun: store.ownKommun, year: year))
         }
+    }
+
+    /// A computed year's figures by measurement point (a point without a value is absent): what a page that already
+    /// has the year's report (the workspace computes it once per state of the data) passes to ``textStates``.
+    public static func figures(of report: IndicatorReport) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: report.indicators.compactMap { result in result.value.map { (result.definition.id, $0) } })
     }
 
     /// The facts the report prints beside the group's *Källor och begränsningar* for the year's public report, as of
@@ -190,9 +195,11 @@ extension WorkspaceService {
     }
 
     /// Each section's newest text and what moved since it was saved.
-    public func textStates(year: Int, sources: ReportSources) async throws -> [TextState] {
+    /// `figures` are the year's as they are now, if the caller has them (else they are computed).
+    public func textStates(year: Int, sources: ReportSources, figures known: [String: Double]? = nil) async throws -> [TextState] {
         let texts = try await texts(year: year)
-        let now = try await figures(year: year, sources: sources)
+        var now = known ?? [:]
+        if known == nil { now = try await figures(year: year, sources: sources) }
         return TextSection.allCases.map { section in
             let latest = texts[section]
             return TextState(section: section, latest: latest,

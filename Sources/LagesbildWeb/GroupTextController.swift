@@ -54,9 +54,12 @@ struct GroupTextController {
 
     @Sendable func yearPage(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
-        let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: try await shared.figures.version(context)))
+        let version = try await shared.figures.version(context)
+        let year = try await LagesbildWeb.year(request, fallback: try await shared.figures.defaultYear(version: version))
         let sources = shared.figures.sources
-        let states = try await shared.service.textStates(year: year, sources: sources)
+        // The year's figures once per state of the data (the workspace's cache), for the texts and the checklist alike.
+        let figures = WorkspaceService.figures(of: try await shared.figures.exact(year: year, version: version))
+        let states = try await shared.service.textStates(year: year, sources: sources, figures: figures)
         let sections = states.map { state in
             let status: String
             if let latest = state.latest {
@@ -70,7 +73,7 @@ struct GroupTextController {
                 moved: state.moved.map { "\($0.exactText) sedan \(state.section.definiteName) sparades \(SwedishTime.day(utc: state.latest!.savedAt))" },
                 hasMoved: !state.moved.isEmpty, hasHistory: state.latest != nil)
         }
-        let checklist = try await shared.service.checklist(year: year, sources: sources).map { item in
+        let checklist = try await shared.service.checklist(year: year, sources: sources, figures: figures).map { item in
             YearPage.Item(title: item.title, done: item.done, mark: item.done ? "Klart" : "Öppen", detail: item.detail, link: item.link)
         }
         let published = try await shared.service.publishedReports(for: user).filter { $0.year == year }.map { report in
@@ -133,7 +136,8 @@ struct GroupTextController {
     func textPage(_ context: WorkspaceContext, year: Int, section: TextSection, text: String, version: Int, errors: [String] = [],
                   preview: Bool = false, conflict: TextPage.Conflict? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let sources = shared.figures.sources
-        let state = try await shared.service.textStates(year: year, sources: sources).first { $0.section == section }
+        let figures = WorkspaceService.figures(of: try await shared.figures.exact(year: year, version: try await shared.figures.version(context)))
+        let state = try await shared.service.textStates(year: year, sources: sources, figures: figures).first { $0.section == section }
         let latest = state?.latest
         let savedStatus = latest.map { "Senast sparad: version \($0.version), \(minute($0.savedAt)) av \($0.savedBy)." } ?? "Inte sparad ännu."
         let activities = section == .problem ? try await shared.service.store.asyncActivities(year: year) : []
