@@ -69,11 +69,11 @@ struct TwoFactorController {
         await shared.sessions.end(session.id)
         let complete = await shared.sessions.create(userID: user.id, credential: user.credential)
         try await shared.service.audit(.signIn, by: context.actor, detail: method.auditDetail)
-        let home = SignInController.home(of: user)
+        // After a recovery code: the account page, which says how many are left and makes new ones.
+        let home = method == .recoveryCode ? "/konto" : SignInController.home(of: user)
         if method == .recoveryCode {
             let left = try await shared.service.unusedRecoveryCodes(of: user)
-            var flash = Flash(text: "Du loggade in med en reservkod; den fungerar inte igen. \(left) av \(TwoFactor.recoveryCodeCount) reservkoder är kvar"
-                + " (nya reservkoder gör du under Ditt konto).")
+            var flash = Flash(text: "Du loggade in med en reservkod; den fungerar inte igen. \(left) av \(TwoFactor.recoveryCodeCount) reservkoder är kvar.")
             flash.path = home
             await shared.sessions.setFlash(complete.id, flash)
         }

@@ -188,8 +188,9 @@ enum IndependentTOTP {
             let (half, _) = try await Self.password(client, as: "ledamot")
             // As typed from paper: upper case, without the dashes.
             let (signedIn, used, landing) = try await Self.code(client, half, codes[3].uppercased().replacing("-", with: " "))
-            #expect(used.status == .seeOther && used.headers[.location] == "/rapporter")
-            #expect(String(buffer: try #require(landing).body).contains("Du loggade in med en reservkod; den fungerar inte igen. 9 av 10 reservkoder är kvar"))
+            #expect(used.status == .seeOther && used.headers[.location] == "/konto")
+            #expect(String(buffer: try #require(landing).body).contains("Du loggade in med en reservkod; den fungerar inte igen. 9 av 10 reservkoder är kvar.")
+                && String(buffer: landing!.body).contains("9 av 10 reservkoder är oanvända"))
             let (second, _) = try await Self.password(client, as: "ledamot")
             let reused = try await Self.code(client, second, codes[3])
             #expect(reused.response.status == .unauthorized && Self.message(reused.response) == "Reservkoden stämmer inte eller har redan använts.")
