@@ -23,6 +23,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case registerAdd = "register: nytt namn"
     case registerRename = "register: namnbyte"
     case registerMerge = "register: sammanslagning"
+    case totpEnabled = "tvåstegsverifiering påslagen"
+    case totpReset = "tvåstegsverifiering återställd"
+    case recoveryCodesRenewed = "nya reservkoder"
+    case settingChanged = "inställning ändrad"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -49,6 +53,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .registerAdd: "Namn tillagt i ett register"
         case .registerRename: "Namn bytt i ett register"
         case .registerMerge: "Namn sammanslagna i ett register"
+        case .totpEnabled: "Tvåstegsverifiering påslagen"
+        case .totpReset: "Tvåstegsverifiering avstängd på servern (förlorad telefon)"
+        case .recoveryCodesRenewed: "Nya reservkoder (de gamla slutade gälla)"
+        case .settingChanged: "Inställning ändrad på servern"
         }
     }
 }

@@ -539,6 +539,25 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'a saved version of a text is never removed'); END;
                 """)
         }
+
+        // A second factor for local accounts (TOTP, RFC 6238): the account's 20-byte secret (NULL while it is off),
+        // the last time step a code was accepted for (a code is accepted once: only a later step passes), and when it
+        // was switched on (part of what a session is bound to, so switching it on or off ends the account's other
+        // sessions). Recovery codes are kept only as SHA-256 of a code with 80 random bits, each used once; the unique
+        // key serves the sign-in's lookup by account and hash.
+        migrator.registerMigration("v14-totp") { db in
+            try db.execute(sql: """
+                ALTER TABLE web_user ADD COLUMN totp_secret BLOB CHECK (totp_secret IS NULL OR length(totp_secret) = 20);
+                ALTER TABLE web_user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE web_user ADD COLUMN totp_enabled_at TEXT;
+                CREATE TABLE recovery_code (
+                  user_id INTEGER NOT NULL REFERENCES web_user(id),
+                  code_hash TEXT NOT NULL CHECK (length(code_hash) = 64),
+                  used_at TEXT,
+                  PRIMARY KEY (user_id, code_hash)
+                );
+                """)
+        }
         return migrator
     }
 }

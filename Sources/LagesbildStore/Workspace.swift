@@ -50,6 +50,15 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
     public let disabled: Bool
     /// When the account was made (ISO 8601 in UTC, as stored).
     public let createdAt: String
+    /// When the account's second factor (TOTP) was switched on, or nil while it is off. The secret itself is never
+    /// part of this value: it is read only where a code is checked.
+    public let totpEnabledAt: String?
+
+    public var hasTOTP: Bool { totpEnabledAt != nil }
+
+    /// What a session is bound to: the password hash and the second factor's state, so that a new password, and
+    /// switching TOTP on or off, end the account's sessions made before.
+    public var credential: String { passwordHash + "\n" + (totpEnabledAt ?? "") }
 
     public init(row: Row) throws {
         id = row["id"]
@@ -60,6 +69,7 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
         forvaltningar = (row["forvaltningar"] as String).split(separator: "\n").map(String.init)
         disabled = row["disabled"]
         createdAt = row["created_at"] ?? ""
+        totpEnabledAt = row["totp_enabled_at"]
     }
 }
 

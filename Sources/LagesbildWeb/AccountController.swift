@@ -24,17 +24,25 @@ struct AccountController {
         let role: String
         let scope: String?
         let message: String?
+        let totpOn: Bool
+        let totpSince: String
+        let unusedRecoveryCodes: Int
+        /// Whether the account's role must have TOTP (a samordnare, unless the setting is off).
+        let totpRequired: Bool
     }
 
-    func accountPage(_ context: WorkspaceContext, message: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+    func accountPage(_ context: WorkspaceContext, message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = try context.requireUser()
+        let unused = user.hasTOTP ? try await shared.service.unusedRecoveryCodes(of: user) : 0
+        let required = user.role == .samordnare ? try await shared.service.totpRequiredForSamordnare() : false
         return shared.views.page(.konto, AccountPage(chrome: Chrome(title: "Ditt konto", context: context, current: "/konto"), name: user.name,
                                                      role: user.role.swedishName,
                                                      scope: shared.service.scope(of: user).map { "Kontot rapporterar \($0.allowedInSwedish)." },
-                                                     message: message), status: status)
+                                                     message: message, totpOn: user.hasTOTP, totpSince: user.totpEnabledAt.map(minute) ?? "",
+                                                     unusedRecoveryCodes: unused, totpRequired: required), status: status)
     }
 
-    @Sendable func accountPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try accountPage(context) }
+    @Sendable func accountPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await accountPage(context) }
 
     struct OwnPasswordForm: Decodable {
         let nuvarande: String?
@@ -52,19 +60,19 @@ struct AccountController {
         let repeated = String((form.upprepa ?? "").prefix(1024))
         if case .blocked(let first) = await throttle.decide(account: user.name, address: context.address) {
             if first { try await shared.service.audit(.signInBlocked, by: context.actor, detail: "byte av eget lösenord") }
-            return try accountPage(context, message: "För många försök med fel lösenord; vänta en stund och försök igen.", status: .tooManyRequests)
+            return try await accountPage(context, message: "För många försök med fel lösenord; vänta en stund och försök igen.", status: .tooManyRequests)
         }
         do {
             let changed = try await shared.service.changeOwnPassword(of: user, current: current, to: new, repeated: repeated, by: context.actor)
             await throttle.recordSuccess(account: user.name)
             await shared.sessions.endAll(userID: user.id, keeping: session.id)
-            await shared.sessions.rebind(session.id, credential: changed.passwordHash)
+            await shared.sessions.rebind(session.id, credential: changed.credential)
             return await shared.seeOther("/konto", Flash(text: "Lösenordet är bytt. Kontots andra inloggningar avslutades."), context: context)
         } catch AccountError.wrongCurrentPassword {
             await throttle.recordFailure(account: user.name, address: context.address)
-            return try accountPage(context, message: sentence(AccountError.wrongCurrentPassword.description), status: .unprocessableContent)
+            return try await accountPage(context, message: sentence(AccountError.wrongCurrentPassword.description), status: .unprocessableContent)
         } catch let error as AccountError {
-            return try accountPage(context, message: sentence(error.description), status: .unprocessableContent)
+            return try await accountPage(context, message: sentence(error.description), status: .unprocessableContent)
         }
     }
 

@@ -11,7 +11,11 @@ public struct WorkspaceContext: RequestContext {
     /// The peer's IP address (behind a reverse proxy: the proxy's), for login throttling and the audit log.
     public let address: String
     var session: Session?
+    /// The signed-in user: set only for a session whose sign-in is complete (``SignInStage/complete``).
     var user: WebUser?
+    /// The user of a session halfway through signing in (password right, second factor not yet): reaches only the
+    /// next step's page.
+    var pendingUser: WebUser?
     /// The `application/x-www-form-urlencoded` body of a POST whose CSRF token matched.
     var formBody = ""
     /// The state of the data, read with the session's user in the same snapshot (one database read per request).
@@ -31,7 +35,7 @@ public struct WorkspaceContext: RequestContext {
     }
 
     /// Who the audit log names for what this request does.
-    var actor: Actor { Actor(name: user?.name ?? "", address: address) }
+    var actor: Actor { Actor(name: user?.name ?? pendingUser?.name ?? "", address: address) }
 
     /// The posted form as its typed fields. A body that is not a well-formed form (bad %-encoding, a field twice) is
     /// refused with 400, never read as empty fields.
@@ -49,6 +53,7 @@ extension WorkspaceContext {
     var anonymous: WorkspaceContext {
         var copy = self
         copy.user = nil
+        copy.pendingUser = nil
         copy.session = nil
         return copy
     }

@@ -3,9 +3,10 @@ import Hummingbird
 import LagesbildService
 import LagesbildStore
 
-/// Finds the session behind the cookie and its user. A session ends when its account is disabled or its password
-/// changed (also by the command line, in another process): it is bound to the password hash it was opened with.
-/// Sends no one anywhere: which roles a route admits is the route group's middleware (``RequireRole``).
+/// Finds the session behind the cookie and its user. A session ends when its account is disabled, its password
+/// changed or its TOTP switched on or off (also by the command line, in another process): it is bound to the
+/// credential it was opened with (``WebUser/credential``). A session halfway through signing in has only a
+/// `pendingUser`, never a `user`, so no role's route admits it. Sends no one anywhere: which roles a route admits is the route group's middleware (``RequireRole``).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WorkspaceContext
     static let cookieName = "lagesbild_sid"
@@ -19,9 +20,9 @@ struct SessionMiddleware: RouterMiddleware {
             // The user and the state of the data in one read: every page with figures needs both.
             let (user, version) = try await service.store.asyncRead { db in (try db.user(id: session.userID), try db.dataVersion()) }
             context.dataVersion = version
-            if let user, !user.disabled, constantTimeEqual(user.passwordHash, session.credential) {
+            if let user, !user.disabled, constantTimeEqual(user.credential, session.credential) {
                 context.session = session
-                context.user = user
+                if session.stage == .complete { context.user = user } else { context.pendingUser = user }
                 // A save's message, for the page it sent the browser to (post-redirect-get).
                 if session.flash != nil, request.method == .get {
                     context.flash = await sessions.takeFlash(id, path: request.uri.path)
@@ -56,7 +57,8 @@ struct RequireRole: RouterMiddleware {
     func admits(_ role: WebRole) -> Bool { roles.contains(role) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let user = context.user else { return .redirect(to: "/inloggning", type: .found) }
+        // Halfway through signing in: back to the step's page, and nothing else.
+        guard let user = context.user else { return .redirect(to: context.session.map(\.stage.page) ?? "/inloggning", type: .found) }
         if let page = elsewhere[user.role] { return .redirect(to: page, type: .found) }
         guard roles.contains(user.role) else { throw HTTPError(.forbidden) }
         return try await next(request, context)
@@ -80,6 +82,31 @@ extension RequireRole {
     static let internalMaterial = RequireRole(.samordnare, .medlem)
     /// The samordnare alone: publishing, imports and undo, accounts, registers, the audit log.
     static let samordnare = RequireRole(.samordnare)
+}
+
+/// The steps of signing in a route group admits (the second factor's pages, logging out): a session at another step
+/// is sent to its own step's page, a browser without a session to the login page. The gate for the workspace's
+/// pages is ``RequireRole``, which admits only a complete sign-in.
+struct RequireSignInStage: RouterMiddleware {
+    typealias Context = WorkspaceContext
+    let stages: Set<SignInStage>
+
+    init(_ stages: SignInStage...) { self.stages = Set(stages) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let session = context.session, context.user != nil || context.pendingUser != nil else {
+            return .redirect(to: "/inloggning", type: .found)
+        }
+        guard stages.contains(session.stage) else { return .redirect(to: session.stage.page, type: .found) }
+        return try await next(request, context)
+    }
+
+    /// A session past the password whose account has TOTP: the code's page.
+    static let awaitingCode = RequireSignInStage(.awaitingCode)
+    /// A session past the password whose samordnare must enrol first: the enrolment's page.
+    static let mustEnrol = RequireSignInStage(.mustEnrol)
+    /// Any session, complete or halfway: logging out.
+    static let anyStage = RequireSignInStage(.complete, .awaitingCode, .mustEnrol)
 }
 
 /// Reads the form of every POST in its group and checks its CSRF token before a handler sees it: the session's

@@ -1,17 +1,44 @@
 import Foundation
+import LagesbildService
 import LagesbildStore
 
-/// A logged-in browser: a random id (256 bits) in an HttpOnly cookie, the user it belongs to, its CSRF token, and the
-/// password hash the user had when it was opened (a new password ends it).
+/// A browser that has signed in, or is halfway: a random id (256 bits) in an HttpOnly cookie, the user it belongs
+/// to, its CSRF token, what the user's credential was when it was opened (a new password, or TOTP switched on or
+/// off, ends it), and how far the sign-in has come.
 struct Session: Sendable {
     let id: String
     let userID: Int64
-    let credential: String
+    var credential: String
     let csrfToken: String
     let created: Date
     var lastSeen: Date
     /// What the page after a save says once (post-redirect-get): kept here until the browser reads that page.
     var flash: Flash?
+    /// How far the sign-in has come: only a complete one reaches the workspace's pages.
+    var stage: SignInStage = .complete
+    /// A TOTP secret shown for enrolment and not yet confirmed with a code: it is stored only once confirmed.
+    var pendingSecret: TOTPSecret?
+    /// New recovery codes, until the page that shows them once has been read.
+    var recoveryCodes: [String]?
+}
+
+/// The steps of a sign-in. A session past the password but short of the second factor reaches only the page of its
+/// next step (and logging out); every other route sends it there (``RequireRole``).
+enum SignInStage: Sendable, Equatable {
+    case complete
+    /// The password was right; the account has TOTP and the code (or a recovery code) is asked for.
+    case awaitingCode
+    /// The password was right; the account is a samordnare without TOTP, which the settings require: enrolment first.
+    case mustEnrol
+
+    /// The page of the step.
+    var page: String {
+        switch self {
+        case .complete: "/"
+        case .awaitingCode: "/inloggning/kod"
+        case .mustEnrol: "/inloggning/aktivera"
+        }
+    }
 }
 
 /// The server's sessions, in memory: a restart logs everyone out, which is the safe direction.
@@ -21,11 +48,11 @@ actor SessionStore {
 
     private var sessions: [String: Session] = [:]
 
-    /// A new session for a user (a new id at every login).
-    func create(userID: Int64, credential: String, now: Date = Date()) -> Session {
+    /// A new session for a user (a new id at every login, and again when a second factor completes it).
+    func create(userID: Int64, credential: String, stage: SignInStage = .complete, recoveryCodes: [String]? = nil, now: Date = Date()) -> Session {
         sweep(now: now)
         let session = Session(id: Random.hex(bytes: 32), userID: userID, credential: credential, csrfToken: Random.hex(bytes: 32), created: now,
-                              lastSeen: now)
+                              lastSeen: now, stage: stage, recoveryCodes: recoveryCodes)
         sessions[session.id] = session
         return session
     }
@@ -49,10 +76,29 @@ actor SessionStore {
     func endAll(userID: Int64, keeping kept: String? = nil) { sessions = sessions.filter { $0.value.userID != userID || $0.key == kept } }
 
     /// Binds a kept session to the user's new password.
-    func rebind(_ id: String, credential: String) {
-        guard let session = sessions[id] else { return }
-        sessions[id] = Session(id: session.id, userID: session.userID, credential: credential, csrfToken: session.csrfToken,
-                               created: session.created, lastSeen: session.lastSeen, flash: session.flash)
+    func rebind(_ id: String, credential: String) { sessions[id]?.credential = credential }
+
+    /// The secret being enrolled in this session: the one kept, or a new one kept from now on.
+    func pendingSecret(_ id: String) -> TOTPSecret? {
+        guard sessions[id] != nil else { return nil }
+        if let secret = sessions[id]?.pendingSecret { return secret }
+        let secret = TOTPSecret.random()
+        sessions[id]?.pendingSecret = secret
+        return secret
+    }
+
+    /// Forgets the pending secret (it was confirmed) and keeps the new recovery codes for the page that shows them.
+    func enrolled(_ id: String, recoveryCodes: [String]) {
+        sessions[id]?.pendingSecret = nil
+        sessions[id]?.recoveryCodes = recoveryCodes
+    }
+
+    func setRecoveryCodes(_ id: String, _ codes: [String]) { sessions[id]?.recoveryCodes = codes }
+
+    /// New recovery codes, once: the page that shows them takes them.
+    func takeRecoveryCodes(_ id: String) -> [String]? {
+        defer { sessions[id]?.recoveryCodes = nil }
+        return sessions[id]?.recoveryCodes
     }
 
     /// Keeps a message for the session's next GET of `flash.path` (a newer one replaces it).

@@ -3,7 +3,8 @@ import Hummingbird
 import LagesbildService
 import LagesbildStore
 
-/// Health, the stylesheet, logging in and out: the routes anyone reaches (logging out needs the session's token).
+/// Health, the stylesheet, logging in and out: the routes anyone reaches (logging out needs the session's token, and
+/// works halfway through signing in too). The second step of a sign-in with TOTP is ``TwoFactorController``'s.
 struct SignInController {
     let shared: Shared
     let throttle: LoginThrottle
@@ -13,7 +14,8 @@ struct SignInController {
         router.get("/stil.css", use: stylesheet)
         router.get("/inloggning", use: loginPage)
         router.group().add(middleware: FormMiddleware(token: .loginPage)).post("/inloggning", use: login)
-        router.group().add(middleware: RequireRole.signedIn).add(middleware: FormMiddleware(token: .session))
+        // Also halfway through signing in: the code's and the enrolment's pages offer to give up.
+        router.group().add(middleware: RequireSignInStage.anyStage).add(middleware: FormMiddleware(token: .session))
             .post("/utloggning", use: logout)
     }
 
@@ -67,15 +69,27 @@ struct SignInController {
         }
         guard let user = try await shared.service.verify(name: name, password: password) else {
             await throttle.recordFailure(account: name, address: context.address)
-            try await shared.service.audit(.signInFailed, by: actor)
+            try await shared.service.audit(.signInFailed, by: actor, detail: "fel användarnamn eller lösenord")
             return loginPage(context, message: refused, name: name, status: .unauthorized)
         }
-        await throttle.recordSuccess(account: name)
-        // A new session (and id) at every login; an older session of this browser ends.
+        // A new session (and id) at every login; an older session of this browser ends. With TOTP, or for a samordnare
+        // who must enrol first, it is halfway: it reaches the next step's page and nothing else, and the throttle's
+        // count for the account stays until the second factor is right.
         if let old = context.session { await shared.sessions.end(old.id) }
-        let session = await shared.sessions.create(userID: user.id, credential: user.passwordHash)
-        try await shared.service.audit(.signIn, by: Actor(name: user.name, address: context.address))
-        var response = Response.redirect(to: user.role == .lasare ? "/rapporter" : "/", type: .normal)
+        let stage: SignInStage = user.hasTOTP ? .awaitingCode : try await shared.service.mustEnrol(user) ? .mustEnrol : .complete
+        let session = await shared.sessions.create(userID: user.id, credential: user.credential, stage: stage)
+        guard stage == .complete else { return signedIn(user, session: session, to: stage.page) }
+        await throttle.recordSuccess(account: name)
+        try await shared.service.audit(.signIn, by: Actor(name: user.name, address: context.address), detail: TwoFactor.Method.password.auditDetail)
+        return signedIn(user, session: session, to: Self.home(of: user))
+    }
+
+    /// Where a sign-in lands: the overview, or a läsare's reports.
+    static func home(of user: WebUser) -> String { user.role == .lasare ? "/rapporter" : "/" }
+
+    /// `303 See Other` to `location` with the session's cookie (and the login page's cookie gone).
+    func signedIn(_ user: WebUser, session: Session, to location: String) -> Response {
+        var response = Response.redirect(to: location, type: .normal)
         response.setCookie(sessionCookie(session.id, maxAge: Int(SessionStore.absoluteTimeout)))
         response.setCookie(Cookie(name: FormMiddleware.loginCookie, value: "", maxAge: 0, path: "/inloggning",
                                   secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .strict))

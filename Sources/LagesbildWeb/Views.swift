@@ -4,8 +4,8 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case aktiviteter, anvandare, fel, formular, hjalp, historik, importer, inloggning, konto, lagesbild, logg, manad, matpunkter, publicera
-    case rapport, rapporter, register, samverkan, sida, text, uppgifter
+    case aktiviteter, anvandare, fel, formular, hjalp, historik, importer, inloggning, kod, konto, lagesbild, logg, manad, matpunkter, publicera
+    case rapport, rapporter, register, reservkoder, samverkan, sida, text, tvasteg, uppgifter
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande

@@ -114,6 +114,13 @@ public enum Workspace {
         // Every role: the own account and the help; the samordnare also sets another account's password.
         let everyone = router.group().add(middleware: RequireRole.signedIn).add(middleware: FormMiddleware(token: .session))
         AccountController(shared: shared, throttle: throttle).addRoutes(everyone: everyone, samordnare: samordnare)
+        // The second factor: the code after the password and a samordnare's enrolment before the sign-in completes
+        // (sessions halfway through signing in, ``RequireSignInStage``: nothing else admits them), and enrolment and
+        // recovery codes on the own account (every role).
+        TwoFactorController(shared: shared, throttle: throttle).addRoutes(
+            awaitingCode: router.group().add(middleware: RequireSignInStage.awaitingCode).add(middleware: FormMiddleware(token: .session)),
+            mustEnrol: router.group().add(middleware: RequireSignInStage.mustEnrol).add(middleware: FormMiddleware(token: .session)),
+            everyone: everyone)
         HelpController(shared: shared).addRoutes(to: everyone)
         return router
     }

@@ -5,6 +5,7 @@ import LagesbildStore
 import LagesbildIngest
 import LagesbildIndicators
 import LagesbildReport
+import LagesbildService
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
@@ -104,10 +105,10 @@ struct CompareCommand: ParsableCommand {
     }
 }
 
-struct SettingsCommand: ParsableCommand {
+struct SettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Visar eller ändrar databasens inställningar (maskningsgräns för röjandekontroll)."
+        abstract: "Visar eller ändrar databasens inställningar (maskningsgräns för röjandekontroll, tvåstegsverifiering för samordnare)."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -115,13 +116,21 @@ struct SettingsCommand: ParsableCommand {
     @Option(name: .customLong("mask-threshold"), help: ArgumentHelp("Minsta antal som visas omaskat (3–10).", valueName: "antal"))
     var maskThreshold: Int?
 
-    func run() throws {
-        try reportingErrors {
+    @Option(name: .customLong("totp-samordnare"),
+            help: ArgumentHelp("Om samordnare måste ha tvåstegsverifiering för att logga in i arbetsytan: på (förval) eller av.", valueName: "på|av"),
+            transform: OptionValue.onOff)
+    var totpSamordnare: Bool?
+
+    func run() async throws {
+        try await reportingErrors {
             let store = try database.open()
             if let maskThreshold { try store.setMaskThreshold(maskThreshold) }
+            let service = WorkspaceService(store: store)
+            if let totpSamordnare { try await service.setTOTPRequiredForSamordnare(totpSamordnare, by: .commandLine) }
             print("Kommun: \(try store.kommunName(store.ownKommun)) (\(store.ownKommun))")
             let threshold = try store.maskThreshold()
             print("Maskningsgräns: antal 1–\(threshold - 1) visas som <\(threshold) i publicerade siffror")
+            print("Tvåstegsverifiering krävs för samordnare: \(try await service.totpRequiredForSamordnare() ? "på" : "av")")
         }
     }
 }

@@ -64,6 +64,15 @@ extension OptionValue {
         throw ValidationError("\"\(text)\" är ingen roll; välj \(names.dropLast().joined(separator: ", ")) eller \(names.last!)")
     }
 
+    /// `på` or `av` (also `pa`, `ja`, `nej`).
+    static func onOff(_ text: String) throws -> Bool {
+        switch TextKey.fold(text) {
+        case "pa", "ja": return true
+        case "av", "nej": return false
+        default: throw ValidationError("\"\(text)\" är varken på eller av")
+        }
+    }
+
     static func section(_ text: String) throws -> TextSection {
         if let section = TextSection(rawValue: TextKey.fold(text)) { return section }
         throw ValidationError("\"\(text)\" är inget avsnitt; välj \(TextSection.allCases.map(\.rawValue).joined(separator: ", "))")

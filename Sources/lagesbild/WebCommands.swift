@@ -45,8 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Hanterar arbetsytans konton: add, list, passwd, disable.",
-        subcommands: [Add.self, List.self, Passwd.self, Disable.self]
+        abstract: "Hanterar arbetsytans konton: add, list, passwd, disable, totp.",
+        subcommands: [Add.self, List.self, Passwd.self, Disable.self, TOTP.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -91,10 +91,10 @@ struct UserCommand: ParsableCommand {
                     print("Inga konton ännu. Skapa en samordnare med: lagesbild user add NAMN --role samordnare")
                     return
                 }
-                var table = TextTable(headers: ["Namn", "Roll", "Rapporterar för", "Status"])
+                var table = TextTable(headers: ["Namn", "Roll", "Rapporterar för", "Status", "Tvåstegsverifiering"])
                 for user in users {
                     let scope = (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", ")
-                    table.add([user.name, user.role.swedishName, scope, user.disabled ? "avstängd" : "aktiv"])
+                    table.add([user.name, user.role.swedishName, scope, user.disabled ? "avstängd" : "aktiv", user.hasTOTP ? "på" : "av"])
                 }
                 print(table.render())
             }
@@ -126,6 +126,37 @@ struct UserCommand: ParsableCommand {
             try await reportingErrors {
                 _ = try await WorkspaceService(store: try database.open()).disable(name, by: .commandLine)
                 print("Stängde av \(name); kontots inloggningar i arbetsytan avslutades.")
+            }
+        }
+    }
+}
+
+extension UserCommand {
+    /// `lagesbild user totp NAMN reset`: the second factor of an account that lost its phone.
+    struct TOTP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp",
+            abstract: "Stänger av ett kontos tvåstegsverifiering (reset), till exempel när telefonen har förlorats.",
+            discussion: "Nyckeln och reservkoderna glöms och kontots inloggningar i arbetsytan avslutas. Kontot slår på tvåstegsverifieringen igen under Ditt konto; en samordnare som måste ha den gör det vid nästa inloggning."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Användarnamnet.", valueName: "namn")) var name: String
+        @Argument(help: ArgumentHelp("Vad som ska göras: reset (stänger av tvåstegsverifieringen).", valueName: "åtgärd")) var action: String
+
+        func validate() throws {
+            guard action == "reset" else { throw ValidationError("\"\(action)\" är ingen åtgärd för totp; skriv reset") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let user = try await WorkspaceService(store: try database.open()).resetTOTP(of: name, by: .commandLine)
+                print("Stängde av tvåstegsverifieringen för \(user.name); nyckeln och reservkoderna gäller inte längre och kontots inloggningar i "
+                    + "arbetsytan avslutades.")
+                if user.role == .samordnare {
+                    print("Samordnaren slår på den igen med den nya telefonen vid nästa inloggning.")
+                } else {
+                    print("Kontot kan slå på den igen under Ditt konto.")
+                }
             }
         }
     }

@@ -187,6 +187,14 @@ CREATE TABLE published_version (
     CHECK ((pdf IS NULL) = (pdf_sha256 IS NULL) AND (pdf IS NULL) <> (pdf_missing IS NULL))
 );
 
+-- table recovery_code
+CREATE TABLE recovery_code (
+  user_id INTEGER NOT NULL REFERENCES web_user(id),
+  code_hash TEXT NOT NULL CHECK (length(code_hash) = 64),
+  used_at TEXT,
+  PRIMARY KEY (user_id, code_hash)
+);
+
 -- table referens
 CREATE TABLE referens (
   kommun TEXT NOT NULL CHECK (length(kommun) IN (2, 4)),
@@ -343,7 +351,7 @@ CREATE TABLE "web_user" (
     forvaltningar TEXT NOT NULL DEFAULT '',
     disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at TEXT NOT NULL
-);
+, totp_secret BLOB CHECK (totp_secret IS NULL OR length(totp_secret) = 20), totp_last_step INTEGER NOT NULL DEFAULT 0, totp_enabled_at TEXT);
 
 -- table web_user_scope_history
 CREATE TABLE web_user_scope_history (

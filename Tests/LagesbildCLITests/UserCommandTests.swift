@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `lagesbild user`: the workspace service's rules and sentences, the same as on the users page.
@@ -43,5 +44,53 @@ import Testing
         #expect(log == ["register: nytt namn källa: \"Grundskola\" (kommandorad)", "användare skapad skola-norr, rapportör (kommandorad)",
                         "användare skapad gruppen-socialtjanst, medlem (kommandorad)", "lösenord bytt skola-norr (kommandorad)",
                         "användare avstängd skola-norr (kommandorad)"])
+    }
+
+    /// `lagesbild user totp NAMN reset` and `lagesbild settings --totp-samordnare`: Swedish, audited, and the list says
+    /// who has TOTP.
+    @Test func totpIsResetForAnAccountAndRequiredForSamordnareBySetting() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        _ = try cli.run(["user", "add", "samordnare", "--role", "samordnare", "--db", cli.database], input: "ett-långt-lösenord\n")
+        _ = try cli.run(["user", "add", "ledamot", "--role", "lasare", "--db", cli.database], input: "ett-långt-lösenord\n")
+        #expect(try cli.succeed(["settings", "--db", cli.database]).stdout.hasSuffix("Tvåstegsverifiering krävs för samordnare: på\n"))
+        #expect(try cli.succeed(["settings", "--totp-samordnare", "av", "--db", cli.database]).stdout
+            .hasSuffix("Tvåstegsverifiering krävs för samordnare: av\n"))
+        #expect(try cli.succeed(["settings", "--totp-samordnare", "på", "--db", cli.database]).stdout
+            .hasSuffix("Tvåstegsverifiering krävs för samordnare: på\n"))
+        let bad = try cli.run(["settings", "--totp-samordnare", "kanske", "--db", cli.database])
+        #expect(bad.status != 0 && bad.stderr.contains("\"kanske\" är varken på eller av"), "\(bad.stderr)")
+        // TOTP switched on as the workspace does it (a secret, a used step, the time, ten code hashes).
+        let queue = try DatabaseQueue(path: cli.database)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE web_user SET totp_secret = ?, totp_last_step = 1, totp_enabled_at = '2026-03-15T10:00:00Z' WHERE name = 'samordnare'",
+                           arguments: [Data(repeating: 0x31, count: 20)])
+            for index in 0..<10 {
+                try db.execute(sql: "INSERT INTO recovery_code (user_id, code_hash) SELECT id, ? FROM web_user WHERE name = 'samordnare'",
+                               arguments: [String(repeating: String(index), count: 64)])
+            }
+        }
+        let list = try cli.succeed(["user", "list", "--db", cli.database]).stdout
+        #expect(list.contains("Tvåstegsverifiering"))
+        #expect(list.split(separator: "\n").contains { $0.hasPrefix("samordnare") && $0.hasSuffix("på") })
+        #expect(list.split(separator: "\n").contains { $0.hasPrefix("ledamot") && $0.hasSuffix("av") })
+        let reset = try cli.succeed(["user", "totp", "samordnare", "reset", "--db", cli.database])
+        #expect(reset.stdout == "Stängde av tvåstegsverifieringen för samordnare; nyckeln och reservkoderna gäller inte längre och kontots "
+            + "inloggningar i arbetsytan avslutades.\nSamordnaren slår på den igen med den nya telefonen vid nästa inloggning.\n")
+        #expect(try cli.query("SELECT COUNT(*) FROM web_user WHERE totp_secret IS NOT NULL OR totp_enabled_at IS NOT NULL", as: Int.self) == [0])
+        #expect(try cli.query("SELECT COUNT(*) FROM recovery_code", as: Int.self) == [0])
+        let refusals: [([String], String)] = [
+            (["user", "totp", "samordnare", "reset"], "tvåstegsverifiering är inte påslagen för kontot"),
+            (["user", "totp", "finns-inte", "reset"], "det finns ingen användare \"finns-inte\""),
+            (["user", "totp", "samordnare", "av"], "\"av\" är ingen åtgärd för totp; skriv reset"),
+        ]
+        for (arguments, message) in refusals {
+            let refused = try cli.run(arguments + ["--db", cli.database])
+            #expect(refused.status != 0 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+        let log = try cli.query("SELECT action || ': ' || detail || ' ' || user FROM audit_log WHERE action <> 'användare skapad' ORDER BY id", as: String.self)
+        #expect(log == ["inställning ändrad: tvåstegsverifiering krävs för samordnare: av (kommandorad)",
+                        "inställning ändrad: tvåstegsverifiering krävs för samordnare: på (kommandorad)",
+                        "tvåstegsverifiering återställd: samordnare (kommandorad)"])
     }
 }

@@ -28,6 +28,8 @@ struct WorkspaceFixture {
         _ = try store.addUser(name: "skola", role: .rapportor, passwordHash: hash, kallor: ["Skola"])
         _ = try store.addUser(name: "ledamot", role: .lasare, passwordHash: hash)
         _ = try store.addUser(name: "gruppen", role: .medlem, passwordHash: hash)
+        // The tests sign in as the samordnare with the password alone; the TOTP tests switch the default (on) back.
+        try store.setTOTPRequiredForSamordnare(false)
     }
 
     /// No Chromium: a publication is stored without a PDF (quickly), unless a test asks for one with `pdf`.
@@ -182,6 +184,17 @@ struct Browser {
             ("POST", "/register/sla-ihop", [.login, .redirect("status 400"), .forbidden, .forbidden, .forbidden]),
             ("GET", "/logg", [.login, .ok, .forbidden, .forbidden, .forbidden]),
             ("GET", "/konto", [.login, .ok, .ok, .ok, .ok]),
+            // The second step of a sign-in: a complete one has passed it.
+            ("GET", "/inloggning/kod", [.login, .redirect("/"), .redirect("/"), .redirect("/"), .redirect("/")]),
+            ("POST", "/inloggning/kod", [.login, .redirect("/"), .redirect("/"), .redirect("/"), .redirect("/")]),
+            ("GET", "/inloggning/aktivera", [.login, .redirect("/"), .redirect("/"), .redirect("/"), .redirect("/")]),
+            ("POST", "/inloggning/aktivera", [.login, .redirect("/"), .redirect("/"), .redirect("/"), .redirect("/")]),
+            // Enrolment on the own account (the GET keeps a pending secret; a POST without a code is refused).
+            ("GET", "/konto/tvasteg", [.login, .ok, .ok, .ok, .ok]),
+            ("POST", "/konto/tvasteg", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
+            // No new codes to show; no TOTP to make new codes for.
+            ("GET", "/konto/reservkoder", [.login, .redirect("/konto"), .redirect("/konto"), .redirect("/konto"), .redirect("/konto")]),
+            ("POST", "/konto/reservkoder", [.login, .redirect("status 409"), .redirect("status 409"), .redirect("status 409"), .redirect("status 409")]),
             ("GET", "/hjalp", [.login, .ok, .ok, .ok, .ok]),
             // The new password's rules are checked first: too short.
             ("POST", "/konto/losenord", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
