@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LagesbildModel
 import LagesbildReport
 import LagesbildStore
@@ -15,9 +14,9 @@ extension WorkspaceService {
         let facts = try await store.asyncRead { db in
             (status: try db.reportingStatus(kommun: kommun, year: year),
              previous: try db.reportingStatus(kommun: kommun, year: year - 1),
-             population: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM befolkning WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) ?? 0,
+             population: try db.populationRows(kommun: kommun, year: year),
              activities: try db.activities(kommun: kommun, year: year),
-             threshold: try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'").flatMap(Int.init) ?? 5)
+             threshold: try db.maskThreshold())
         }
         var items: [CheckItem] = []
 

@@ -94,9 +94,7 @@ public final class Store: Sendable {
 
     /// The smallest non-zero count of signals that may be published unmasked.
     public func maskThreshold() throws -> Int {
-        try queue.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'").flatMap(Int.init) ?? 5
-        }
+        try queue.read { db in try db.maskThreshold() }
     }
 
     public func setMaskThreshold(_ value: Int) throws {
@@ -190,5 +188,17 @@ extension Database {
     package func kommunName(_ kommun: KommunCode) throws -> String {
         try String.fetchOne(self, sql: "SELECT namn FROM kommun WHERE kod = ?", arguments: [kommun.rawValue])
             ?? RegionRegister.region(kommun.rawValue)?.officialName ?? "Kommun \(kommun.rawValue)"
+    }
+}
+
+extension Database {
+    /// ``Store/maskThreshold()`` inside a transaction.
+    package func maskThreshold() throws -> Int {
+        try String.fetchOne(self, sql: "SELECT value FROM setting WHERE key = 'mask_threshold'").flatMap(Int.init) ?? 5
+    }
+
+    /// How many population rows a municipality has for a year (0: the year's population is missing).
+    package func populationRows(kommun: KommunCode, year: Int) throws -> Int {
+        try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM befolkning WHERE kommun = ? AND ar = ?", arguments: [kommun.rawValue, year]) ?? 0
     }
 }
