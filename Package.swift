@@ -22,7 +22,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x: jwt-kit 5 needs it (the OpenID Connect sign-in's ID tokens).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
@@ -35,6 +36,10 @@ let package = Package(
         // NIO's thread pool (bcrypt, the report) and channel types, which Hummingbird builds on.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // OpenID Connect sign-in: the ID token's JOSE (signature with the provider's JWKS) and the HTTP client for
+        // discovery, the keys and the token endpoint.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libxml2's SAX parser (the system library, as Debian's libxml2-dev installs it), for streaming
@@ -84,7 +89,7 @@ let package = Package(
         .target(
             name: "LagesbildService",
             dependencies: [
-                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport",
+                "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildOIDC",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -92,10 +97,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Sign-in with the municipality's identity provider (OpenID Connect): its configuration, discovery and keys, the
+        // authorization code flow's values (PKCE, state, nonce), the ID token's verification and the groups' roles.
+        .target(
+            name: "LagesbildOIDC",
+            dependencies: [
+                "LagesbildModel", "LagesbildStore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "LagesbildWeb",
             dependencies: [
                 "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildService",
+                "LagesbildOIDC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -112,7 +132,7 @@ let package = Package(
             name: "lagesbild",
             dependencies: [
                 "LagesbildModel", "LagesbildStore", "LagesbildIngest", "LagesbildIndicators", "LagesbildReport", "LagesbildService",
-                "LagesbildWeb",
+                "LagesbildWeb", "LagesbildOIDC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["EmbedResources"]
@@ -134,7 +154,11 @@ let package = Package(
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift"),
                            // To check a publication's sha256 against its bytes.
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           // ID tokens signed the way a provider signs them, and the wrong ways (the refusals' tests).
+                           "LagesbildOIDC",
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         // End-to-end tests run the built `lagesbild` binary on the fixture files in Tests/Fixtures.
         .testTarget(

@@ -27,6 +27,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case totpReset = "tvåstegsverifiering återställd"
     case recoveryCodesRenewed = "nya reservkoder"
     case settingChanged = "inställning ändrad"
+    case roleFromProvider = "roll från identitetstjänsten"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -57,6 +58,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .totpReset: "Tvåstegsverifiering avstängd på servern (förlorad telefon)"
         case .recoveryCodesRenewed: "Nya reservkoder (de gamla slutade gälla)"
         case .settingChanged: "Inställning ändrad på servern"
+        case .roleFromProvider: "Roll ändrad av gruppernas tillhörighet i kommunens identitetstjänst"
         }
     }
 }

@@ -164,6 +164,7 @@ extension WorkspaceService {
     /// hashes. Audited; the code and the secret are not.
     public func enableTOTP(for user: WebUser, secret: TOTPSecret, code typed: String, by actor: Actor) async throws -> (user: WebUser, recoveryCodes: [String]) {
         guard !user.hasTOTP else { throw TwoFactorError.alreadyOn }
+        guard !user.signsInWithProvider else { throw AccountError.providerAccount }
         let now = clock()
         guard let step = Self.matchingStep(secret, typed: typed, now: now) else { throw TwoFactorError.wrongCode }
         let codes = TwoFactor.newRecoveryCodes()

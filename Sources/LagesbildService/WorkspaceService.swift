@@ -104,7 +104,8 @@ public struct WorkspaceService: Sendable {
     public func setPassword(of name: String, to password: String, repeated: String? = nil, by actor: Actor,
                             action: AuditAction = .passwordChanged) async throws -> WebUser {
         if let problem = Self.passwordProblem(password, repeated: repeated) { throw problem }
-        guard try await store.asyncRead({ db in try db.user(named: name) }) != nil else { throw WorkspaceError.unknownUser(name) }
+        guard let user = try await store.asyncRead({ db in try db.user(named: name) }) else { throw WorkspaceError.unknownUser(name) }
+        guard !user.signsInWithProvider else { throw AccountError.providerAccount }
         let hash = try await Self.hash(password)
         let now = clock()
         return try await store.asyncWrite { db in
@@ -118,6 +119,7 @@ public struct WorkspaceService: Sendable {
     /// them costs no bcrypt). A wrong current password is refused and audited; the caller throttles the tries as it
     /// throttles signing in. Returns the account with its new hash.
     public func changeOwnPassword(of user: WebUser, current: String, to password: String, repeated: String, by actor: Actor) async throws -> WebUser {
+        guard !user.signsInWithProvider else { throw AccountError.providerAccount }
         if let problem = Self.passwordProblem(password, repeated: repeated) { throw problem }
         guard try await verify(name: user.name, password: current) != nil else {
             try await audit(.passwordChangeRefused, by: actor, detail: user.name)
@@ -147,9 +149,10 @@ public struct WorkspaceService: Sendable {
     /// exist), and nil for a disabled account.
     public func verify(name: String, password: String) async throws -> WebUser? {
         let user = try await user(named: name)
-        let hash = user?.passwordHash ?? Passwords.decoy
+        // An account of the identity provider has no password: the decoy answers, in the same time.
+        let hash = user.flatMap { $0.signsInWithProvider ? nil : $0.passwordHash } ?? Passwords.decoy
         let valid = try await NIOThreadPool.singleton.runIfActive { Passwords.verify(password, hash: hash) }
-        guard let user, valid, !user.disabled else { return nil }
+        guard let user, valid, !user.disabled, !user.signsInWithProvider else { return nil }
         return user
     }
 
@@ -213,6 +216,7 @@ public enum AccountError: Error, Equatable, UserFacingError {
     case password(String)
     case ownAccount
     case wrongCurrentPassword
+    case providerAccount
 
     public var description: String {
         switch self {
@@ -224,6 +228,7 @@ public enum AccountError: Error, Equatable, UserFacingError {
         case .password(let problem): problem
         case .ownAccount: "du kan inte stänga av ditt eget konto"
         case .wrongCurrentPassword: "det nuvarande lösenordet stämmer inte"
+        case .providerAccount: "kontot loggar in med kommunens konto (identitetstjänsten) och har inget lösenord här; lösenord och tvåstegsverifiering sköts där"
         }
     }
 }

@@ -558,6 +558,16 @@ enum Schema {
                 );
                 """)
         }
+        // Accounts of the municipality's identity provider (OpenID Connect): the issuer and the subject (the
+        // configured claim that identifies a person: `sub`, or Entra ID's `oid`) an account signs in as. Such an
+        // account has no password (an empty hash, which no password matches). A pair names one account at most.
+        migrator.registerMigration("v15-oidc") { db in
+            try db.execute(sql: """
+                ALTER TABLE web_user ADD COLUMN oidc_issuer TEXT;
+                ALTER TABLE web_user ADD COLUMN oidc_subject TEXT CHECK ((oidc_issuer IS NULL) = (oidc_subject IS NULL));
+                CREATE UNIQUE INDEX web_user_oidc ON web_user(oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

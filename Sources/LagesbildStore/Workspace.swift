@@ -56,6 +56,14 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
 
     public var hasTOTP: Bool { totpEnabledAt != nil }
 
+    /// The identity provider's issuer and subject the account signs in as (OpenID Connect), or nil for a local
+    /// account. Such an account has no password.
+    public let oidcIssuer: String?
+    public let oidcSubject: String?
+
+    /// Whether the account signs in with the municipality's identity provider, not a password.
+    public var signsInWithProvider: Bool { oidcSubject != nil }
+
     /// What a session is bound to: the password hash and the second factor's state, so that a new password, and
     /// switching TOTP on or off, end the account's sessions made before.
     public var credential: String { passwordHash + "\n" + (totpEnabledAt ?? "") }
@@ -70,6 +78,8 @@ public struct WebUser: Sendable, Equatable, FetchableRecord {
         disabled = row["disabled"]
         createdAt = row["created_at"] ?? ""
         totpEnabledAt = row["totp_enabled_at"]
+        oidcIssuer = row["oidc_issuer"]
+        oidcSubject = row["oidc_subject"]
     }
 }
 
@@ -125,6 +135,28 @@ extension Database {
             INSERT INTO web_user (name, role, password_hash, kallor, forvaltningar, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [name, role, passwordHash, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), Store.timestamp(date)])
         return try WebUser.fetchOne(self, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [lastInsertedRowID])!
+    }
+
+    /// An account of the identity provider: one that has no password and signs in as `subject` of `issuer`.
+    package func insertProviderUser(name: String, role: WebRole, kallor: [String], forvaltningar: [String], issuer: String, subject: String,
+                                    at date: Date) throws -> WebUser {
+        if try Int.fetchOne(self, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [name]) != nil { throw WorkspaceError.userExists(name) }
+        try execute(sql: """
+            INSERT INTO web_user (name, role, password_hash, kallor, forvaltningar, created_at, oidc_issuer, oidc_subject)
+            VALUES (?, ?, '', ?, ?, ?, ?, ?)
+            """, arguments: [name, role, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), Store.timestamp(date), issuer, subject])
+        return try WebUser.fetchOne(self, sql: "SELECT * FROM web_user WHERE id = ?", arguments: [lastInsertedRowID])!
+    }
+
+    /// The account that signs in as `subject` of `issuer`, if there is one.
+    package func user(issuer: String, subject: String) throws -> WebUser? {
+        try WebUser.fetchOne(self, sql: "SELECT * FROM web_user WHERE oidc_issuer = ? AND oidc_subject = ?", arguments: [issuer, subject])
+    }
+
+    /// Sets the role and scope the provider's groups give an account at its sign-in.
+    package func setGrant(userID: Int64, role: WebRole, kallor: [String], forvaltningar: [String]) throws {
+        try execute(sql: "UPDATE web_user SET role = ?, kallor = ?, forvaltningar = ? WHERE id = ?",
+                    arguments: [role, kallor.joined(separator: "\n"), forvaltningar.joined(separator: "\n"), userID])
     }
 
     package func user(named name: String) throws -> WebUser? {

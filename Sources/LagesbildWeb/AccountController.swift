@@ -29,6 +29,8 @@ struct AccountController {
         let unusedRecoveryCodes: Int
         /// Whether the account's role must have TOTP (a samordnare, unless the setting is off).
         let totpRequired: Bool
+        /// An account of the municipality's identity provider: no password or TOTP here.
+        let provider: Bool
     }
 
     func accountPage(_ context: WorkspaceContext, message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -39,7 +41,7 @@ struct AccountController {
                                                      role: user.role.swedishName,
                                                      scope: shared.service.scope(of: user).map { "Kontot rapporterar \($0.allowedInSwedish)." },
                                                      message: message, totpOn: user.hasTOTP, totpSince: user.totpEnabledAt.map(minute) ?? "",
-                                                     unusedRecoveryCodes: unused, totpRequired: required), status: status)
+                                                     unusedRecoveryCodes: unused, totpRequired: required, provider: user.signsInWithProvider), status: status)
     }
 
     @Sendable func accountPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await accountPage(context) }

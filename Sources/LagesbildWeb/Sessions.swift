@@ -20,6 +20,9 @@ struct Session: Sendable {
     var pendingSecret: TOTPSecret?
     /// New recovery codes, until the page that shows them once has been read.
     var recoveryCodes: [String]?
+    /// For a sign-in through the municipality's identity provider: its ID token, kept in memory only, as the hint of
+    /// the provider's logout.
+    var providerToken: String?
 }
 
 /// The steps of a sign-in. A session past the password but short of the second factor reaches only the page of its
@@ -49,10 +52,11 @@ actor SessionStore {
     private var sessions: [String: Session] = [:]
 
     /// A new session for a user (a new id at every login, and again when a second factor completes it).
-    func create(userID: Int64, credential: String, stage: SignInStage = .complete, recoveryCodes: [String]? = nil, now: Date = Date()) -> Session {
+    func create(userID: Int64, credential: String, stage: SignInStage = .complete, recoveryCodes: [String]? = nil, providerToken: String? = nil,
+                now: Date = Date()) -> Session {
         sweep(now: now)
         let session = Session(id: Random.hex(bytes: 32), userID: userID, credential: credential, csrfToken: Random.hex(bytes: 32), created: now,
-                              lastSeen: now, stage: stage, recoveryCodes: recoveryCodes)
+                              lastSeen: now, stage: stage, recoveryCodes: recoveryCodes, providerToken: providerToken)
         sessions[session.id] = session
         return session
     }

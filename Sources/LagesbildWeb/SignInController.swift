@@ -34,13 +34,22 @@ struct SignInController {
         let message: String?
         let name: String
         let token: String
+        /// Whether the municipality's identity provider is configured (its button), and the local form is offered.
+        let provider: Bool
+        let localAccounts: Bool
     }
+
+    /// Whether the workspace's own accounts may sign in (always, unless the identity provider's configuration
+    /// switches them off).
+    var localAccounts: Bool { shared.configuration.identityProvider?.configuration.localAccounts ?? true }
 
     /// The login form, with a token bound to a cookie of its own (the login form's CSRF protection).
     func loginPage(_ context: WorkspaceContext, message: String?, name: String = "", status: HTTPResponse.Status = .ok) -> Response {
         let token = Random.hex(bytes: 32)
         var response = shared.views.page(.inloggning, LoginPage(chrome: Chrome(title: "Logga in", context: context.anonymous, current: ""),
-                                                                message: message, name: name, token: token), status: status)
+                                                                message: message, name: name, token: token,
+                                                                provider: shared.configuration.identityProvider != nil,
+                                                                localAccounts: localAccounts), status: status)
         response.setCookie(Cookie(name: FormMiddleware.loginCookie, value: token, maxAge: 60 * 60, path: "/inloggning",
                                   secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .strict))
         return response
@@ -57,6 +66,9 @@ struct SignInController {
 
     @Sendable func login(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let form = try context.form(LoginForm.self)
+        guard localAccounts else {
+            return loginPage(context, message: "Lokala konton är avstängda i arbetsytan. Logga in med kommunens konto.", status: .forbidden)
+        }
         // What anyone types is cut before it is kept anywhere (the throttle, the audit log, the page).
         let name = String((form.anvandare ?? "").trimmingCharacters(in: .whitespaces).prefix(WorkspaceService.nameLimit))
         let password = String((form.losenord ?? "").prefix(1024))
@@ -97,16 +109,30 @@ struct SignInController {
         return response
     }
 
-    /// Ends the session on the server and the previews it kept.
+    /// Ends the session on the server and the previews it kept; a session of the identity provider goes on to the
+    /// provider's logout (RP-initiated logout), where the provider offers one.
     @Sendable func logout(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        var response = Response.redirect(to: "/inloggning", type: .normal)
         if let session = context.session {
             await shared.sessions.end(session.id)
             await shared.uploads.discardAll(sessionID: session.id)
             try await shared.service.audit(.signOut, by: context.actor)
+            if let token = session.providerToken, let provider = shared.configuration.identityProvider,
+               let url = await provider.logoutURL(idTokenHint: token) {
+                // A page that moves on by itself, not a redirect: the form's page allows forms to post to this site
+                // only (form-action 'self'), which a browser holds to every redirect after the post too.
+                var chrome = Chrome(title: "Utloggad", context: context.anonymous, current: "")
+                chrome.refresh = url.absoluteString
+                response = shared.views.page(.utloggad, SignedOutPage(chrome: chrome, provider: url.absoluteString))
+            }
         }
-        var response = Response.redirect(to: "/inloggning", type: .normal)
         response.setCookie(sessionCookie("", maxAge: 0))
         return response
+    }
+
+    struct SignedOutPage {
+        let chrome: Chrome
+        let provider: String
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> Cookie {

@@ -97,7 +97,7 @@ struct TwoFactorController {
 
     func enrolmentPage(_ context: WorkspaceContext, message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let user = context.user ?? context.pendingUser, let session = context.session else { throw HTTPError(.forbidden) }
-        if user.hasTOTP { return Response.redirect(to: "/konto", type: .normal) }
+        if user.hasTOTP || user.signsInWithProvider { return Response.redirect(to: "/konto", type: .normal) }
         // The secret is the session's until it is confirmed: reading the page again shows the same one.
         guard let secret = await shared.sessions.pendingSecret(session.id) else { throw HTTPError(.forbidden) }
         let qr = try QRCode(secret.authenticatorURL(account: user.name))

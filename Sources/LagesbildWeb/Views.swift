@@ -4,8 +4,8 @@ import Mustache
 
 /// The workspace's templates (`Web/NAME.mustache`).
 enum Template: String, CaseIterable {
-    case aktiviteter, anvandare, fel, formular, hjalp, historik, importer, inloggning, kod, konto, lagesbild, logg, manad, matpunkter, publicera
-    case rapport, rapporter, register, reservkoder, samverkan, sida, text, tvasteg, uppgifter
+    case aktiviteter, anvandare, fel, formular, hjalp, historik, importer, inloggad, inloggning, kod, konto, lagesbild, logg, manad, matpunkter, publicera
+    case rapport, rapporter, register, reservkoder, samverkan, sida, text, tvasteg, uppgifter, utloggad
     case oversiktInnehall = "oversikt-innehall"
     // Partials, included by the others.
     case huvud, fot, manadsval, meddelande
@@ -84,6 +84,9 @@ struct Chrome {
     /// Who writes the group's texts (``RequireRole/groupTexts``) sees the year's lägesbild linked.
     let writesTexts: Bool
     let onLagesbild: Bool
+    /// Where the page moves on by itself (`<meta http-equiv="refresh">`): only the page after a sign-in through the
+    /// identity provider (see ``ProviderSignInController``).
+    var refresh: String?
 
     init(title: String, context: WorkspaceContext, current: String) {
         self.title = title
@@ -135,6 +138,7 @@ extension Chrome: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "title": title
+        case "refresh": refresh
         case "userName": userName
         case "roleName": roleName
         case "csrf": csrf

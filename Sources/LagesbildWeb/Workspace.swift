@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import LagesbildIndicators
 import LagesbildModel
+import LagesbildOIDC
 import LagesbildService
 import LagesbildStore
 import Logging
@@ -22,6 +23,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var pdf = PDFSettings()
     /// A connection that sends nothing for this long (between requests, or in the middle of one) is closed.
     public var idleTimeout: Duration = .seconds(30)
+    /// Sign-in with the municipality's identity provider (`serve --oidc FIL`), or nil for local accounts only.
+    public var identityProvider: IdentityProvider?
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, maxUpload: Int = 50_000_000,
                 producer: String = "lagesbild", pdf: PDFSettings = PDFSettings()) {
@@ -80,7 +83,12 @@ public enum Workspace {
         // Anyone: health, stylesheet, the login form (its POST checks the login page's token). The throttle also
         // counts wrong current passwords when a password is changed.
         let throttle = LoginThrottle()
-        SignInController(shared: shared, throttle: throttle).addRoutes(to: router)
+        let signIn = SignInController(shared: shared, throttle: throttle)
+        signIn.addRoutes(to: router)
+        // Anyone, with an identity provider configured: the sign-in through it and its way back.
+        if let provider = configuration.identityProvider {
+            ProviderSignInController(shared: shared, provider: provider, pending: PendingSignIns(), signIn: signIn).addRoutes(to: router)
+        }
         // Every role (``RequireRole/signedIn``): the reports, logging out; the overview sends a läsare to the reports.
         // The preview, internal or public, for who reads internal material (samordnare, medlem); publishing for the
         // samordnare.

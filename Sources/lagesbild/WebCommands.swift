@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LagesbildModel
+import LagesbildOIDC
 import LagesbildReport
 import LagesbildService
 import LagesbildStore
@@ -24,14 +25,31 @@ struct ServeCommand: AsyncParsableCommand {
     var maxUpload: Int = 50_000_000
     @Option(help: ArgumentHelp("Chromium att skriva ut varje publicerings PDF med (standard: chromium på PATH).", valueName: "sökväg"))
     var chromium: String?
+    @Option(help: ArgumentHelp("Inloggning med kommunens identitetstjänst (OpenID Connect): inställningsfilen (YAML, se README).",
+                               valueName: "fil"))
+    var oidc: String?
 
     func run() async throws {
         do {
             // A Chromium named but not there stops the start, not a publication later.
             if let chromium { _ = try PDFPrinter(explicit: chromium) }
-            let configuration = WorkspaceConfiguration(databasePath: database.path, host: listen.host, port: listen.port,
+            var configuration = WorkspaceConfiguration(databasePath: database.path, host: listen.host, port: listen.port,
                                                        secureCookies: secureCookies, maxUpload: maxUpload, producer: BuildInfo.producer,
                                                        pdf: PDFSettings(chromium: chromium))
+            if let oidc {
+                // The file and the registers' names are checked now: a wrong configuration stops the start.
+                let service = WorkspaceService(store: try database.open())
+                let settings = try await service.withRegisteredGrants(try OIDCConfiguration.load(path: oidc))
+                let provider = IdentityProvider(configuration: settings)
+                configuration.identityProvider = provider
+                // An unreachable provider does not stop the start (local accounts, where on, still sign in): it is said.
+                do {
+                    _ = try await provider.providerMetadata()
+                } catch {
+                    Terminal.error("kommunens identitetstjänst \(settings.issuer) svarar inte just nu; inloggning med kommunens konto "
+                        + "fungerar först när den svarar" + (settings.localAccounts ? " (lokala konton fungerar)" : ""))
+                }
+            }
             try await Workspace.serve(configuration)
         } catch let error as ExitCode {
             throw error
@@ -65,9 +83,22 @@ struct UserCommand: ParsableCommand {
         @Option(name: .customLong("forvaltning"), help: ArgumentHelp("En förvaltning rapportören rapporterar utbildning för (kan anges flera gånger).", valueName: "förvaltning"))
         var forvaltningar: [String] = []
 
+        @Option(name: .customLong("oidc-issuer"), help: ArgumentHelp("För ett konto som loggar in med kommunens identitetstjänst: dess utfärdare (issuer i inställningsfilen).",
+                                                                     valueName: "adress"))
+        var oidcIssuer: String?
+        @Option(name: .customLong("oidc-subject"), help: ArgumentHelp("Personens identitet hos identitetstjänsten (värdet av subject_claim, t.ex. Entra ID:s oid). Kontot får inget lösenord; rollen följer grupperna vid varje inloggning.",
+                                                                      valueName: "id"))
+        var oidcSubject: String?
+
         func run() async throws {
             try await reportingErrors {
                 let service = WorkspaceService(store: try database.open())
+                if oidcIssuer != nil || oidcSubject != nil {
+                    let user = try await service.addProviderUser(name: name, role: role, kallor: kallor, forvaltningar: forvaltningar,
+                                                                 issuer: oidcIssuer ?? "", subject: oidcSubject ?? "", by: .commandLine)
+                    print("Skapade användaren \(user.name) (\(user.role.swedishName)), som loggar in med kommunens konto.")
+                    return
+                }
                 // Every rule but the password's before the password is asked for.
                 var account = WorkspaceService.NewAccount(name: name, role: role, password: "", kallor: kallor, forvaltningar: forvaltningar)
                 if let problem = WorkspaceService.problemBesidesPassword(account) { throw problem }
@@ -94,7 +125,8 @@ struct UserCommand: ParsableCommand {
                 var table = TextTable(headers: ["Namn", "Roll", "Rapporterar för", "Status", "Tvåstegsverifiering"])
                 for user in users {
                     let scope = (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", ")
-                    table.add([user.name, user.role.swedishName, scope, user.disabled ? "avstängd" : "aktiv", user.hasTOTP ? "på" : "av"])
+                    table.add([user.name, user.role.swedishName, scope, user.disabled ? "avstängd" : "aktiv",
+                               user.signsInWithProvider ? "kommunens konto" : user.hasTOTP ? "på" : "av"])
                 }
                 print(table.render())
             }

@@ -34,6 +34,9 @@ CREATE INDEX signal_zero_report ON signal(kommun, ar, manad, kalla) WHERE katego
 -- index utbildning_history_replaced
 CREATE INDEX utbildning_history_replaced ON utbildning_history(replaced_by);
 
+-- index web_user_oidc
+CREATE UNIQUE INDEX web_user_oidc ON web_user(oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL;
+
 -- index web_user_scope_history_replaced
 CREATE INDEX web_user_scope_history_replaced ON web_user_scope_history(replaced_by);
 
@@ -351,7 +354,7 @@ CREATE TABLE "web_user" (
     forvaltningar TEXT NOT NULL DEFAULT '',
     disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at TEXT NOT NULL
-, totp_secret BLOB CHECK (totp_secret IS NULL OR length(totp_secret) = 20), totp_last_step INTEGER NOT NULL DEFAULT 0, totp_enabled_at TEXT);
+, totp_secret BLOB CHECK (totp_secret IS NULL OR length(totp_secret) = 20), totp_last_step INTEGER NOT NULL DEFAULT 0, totp_enabled_at TEXT, oidc_issuer TEXT, oidc_subject TEXT CHECK ((oidc_issuer IS NULL) = (oidc_subject IS NULL)));
 
 -- table web_user_scope_history
 CREATE TABLE web_user_scope_history (

@@ -106,8 +106,8 @@ enum IndependentTOTP {
         return (signedIn, response, landing)
     }
 
-    /// Enrols `name` on its account page; returns the secret and the recovery codes.
-    static func enrol(_ client: some TestClientProtocol, as name: String, store: Store) async throws -> (secret: String, codes: [String]) {
+    /// Enrols `name` on its account page; returns the secret, the recovery codes and the code that confirmed it.
+    static func enrol(_ client: some TestClientProtocol, as name: String, store: Store) async throws -> (secret: String, codes: [String], confirmed: String) {
         let browser = try await Browser.login(client, as: name)
         let account = try await browser.get(client, "/konto")
         #expect(String(buffer: account.body).contains("<a href=\"/konto/tvasteg\">Slå på tvåstegsverifiering</a>"))
@@ -132,14 +132,14 @@ enum IndependentTOTP {
         // Shown once.
         #expect(try await browser.get(client, "/konto/reservkoder").headers[.location] == "/konto")
         #expect(String(buffer: try await browser.get(client, "/konto").body).contains("10 av 10 reservkoder är oanvända"))
-        return (secret, codes)
+        return (secret, codes, right)
     }
 
     @Test func enrolSignInWithACodeReplayFailsAndAPasswordAloneIsNotEnough() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
             let other = try await Browser.login(client, as: "skola")
-            let (secret, _) = try await Self.enrol(client, as: "skola", store: fixture.store)
+            let (secret, _, confirmed) = try await Self.enrol(client, as: "skola", store: fixture.store)
             let user = try #require(try fixture.store.user(named: "skola"))
             #expect(user.hasTOTP)
             // The stored secret is the one the page showed.
@@ -157,8 +157,9 @@ enum IndependentTOTP {
             }
             let page = try await half.get(client, "/inloggning/kod")
             #expect(page.status == .ok && String(buffer: page.body).contains("autocomplete=\"one-time-code\""))
-            // The code that switched TOTP on was for this step: it is not accepted again.
-            let replay = try await Self.code(client, half, IndependentTOTP.code(base32: secret))
+            // The code that switched TOTP on is not accepted again (the code itself, not the current step's: a step may
+            // have passed meanwhile on a loaded machine).
+            let replay = try await Self.code(client, half, confirmed)
             #expect(replay.response.status == .unauthorized && Self.message(replay.response) == "Koden har redan använts; vänta på nästa kod i appen.")
             // A code of an hour ago (six digits, so a TOTP code, not a recovery code).
             let wrong = try await Self.code(client, half, IndependentTOTP.code(base32: secret, at: Date().addingTimeInterval(-3600)))
@@ -184,7 +185,7 @@ enum IndependentTOTP {
     @Test func aRecoveryCodeWorksOnceAndNewCodesEndTheOldOnes() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
-            let (_, codes) = try await Self.enrol(client, as: "ledamot", store: fixture.store)
+            let (_, codes, _) = try await Self.enrol(client, as: "ledamot", store: fixture.store)
             let (half, _) = try await Self.password(client, as: "ledamot")
             // As typed from paper: upper case, without the dashes.
             let (signedIn, used, landing) = try await Self.code(client, half, codes[3].uppercased().replacing("-", with: " "))
@@ -213,7 +214,7 @@ enum IndependentTOTP {
     @Test func wrongCodesAreThrottledLikePasswords() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
-            let (secret, _) = try await Self.enrol(client, as: "gruppen", store: fixture.store)
+            let (secret, _, _) = try await Self.enrol(client, as: "gruppen", store: fixture.store)
             let (half, _) = try await Self.password(client, as: "gruppen")
             for _ in 0..<LoginThrottle.limit {
                 #expect(try await Self.code(client, half, "000000x").response.status == .unauthorized)
@@ -309,7 +310,7 @@ enum IndependentTOTP {
     @Test func resettingTOTPOnTheServerEndsTheSessionsAndTheSecret() async throws {
         let fixture = try WorkspaceFixture()
         try await fixture.application().test(.router) { client in
-            let (secret, _) = try await Self.enrol(client, as: "skola", store: fixture.store)
+            let (secret, _, _) = try await Self.enrol(client, as: "skola", store: fixture.store)
             let (half, _) = try await Self.password(client, as: "skola")
             let (signedIn, _, _) = try await Self.code(client, half, IndependentTOTP.code(base32: secret, at: Date().addingTimeInterval(30)))
             #expect(try await signedIn.get(client, "/").status == .ok)
