@@ -75,10 +75,17 @@ struct UsersController {
         group.get("/anvandare", use: usersPage)
         group.post("/anvandare", use: addUser)
         group.post("/anvandare/avstang", use: disableUser)
+        group.post("/anvandare/tvasteg-av", use: resetTwoFactor)
     }
 
     struct UsersPage {
-        struct Row { let name: String; let role: String; let scope: String; let state: String; let created: String; let canDisable: Bool }
+        struct Row {
+            let name: String; let role: String; let scope: String; let state: String; let created: String; let canDisable: Bool
+            /// How the account signs in: "kommunens konto", "lösenord + TOTP" or "lösenord".
+            let signIn: String
+            /// Another account's TOTP the samordnare can switch off (a lost phone).
+            let canResetTOTP: Bool
+        }
         struct Option { let value: String; let label: String; let selected: Bool }
         /// A name to tick, with an id of its own (a name may hold spaces).
         struct Choice { let id: String; let value: String; let selected: Bool }
@@ -110,7 +117,9 @@ struct UsersController {
         let rows = users.map { user in
             UsersPage.Row(name: user.name, role: user.role.swedishName,
                           scope: (user.kallor.map { "källa \($0)" } + user.forvaltningar.map { "förvaltning \($0)" }).joined(separator: ", "),
-                          state: user.disabled ? "avstängd" : "aktiv", created: minute(user.createdAt), canDisable: !user.disabled && user.id != me.id)
+                          state: user.disabled ? "avstängd" : "aktiv", created: minute(user.createdAt), canDisable: !user.disabled && user.id != me.id,
+                          signIn: user.signsInWithProvider ? "kommunens konto" : user.hasTOTP ? "lösenord + TOTP" : "lösenord",
+                          canResetTOTP: user.hasTOTP && user.id != me.id)
         }
         let roles = [WebRole.rapportor, .medlem, .lasare, .samordnare].map { UsersPage.Option(value: $0.rawValue, label: $0.swedishName, selected: $0.rawValue == typed.roll) }
         let others = users.filter { !$0.disabled && $0.id != me.id }.map { UsersPage.Option(value: $0.name, label: $0.name, selected: $0.name == passwordFor) }
@@ -178,6 +187,29 @@ struct UsersController {
             return await shared.seeOther("/anvandare", Flash(text: "Stängde av \(name); kontots inloggningar avslutades."), context: context)
         } catch AccountError.ownAccount {
             return try await usersPage(context, message: "Du kan inte stänga av ditt eget konto.", isError: true, status: .conflict)
+        } catch WorkspaceError.unknownUser {
+            throw HTTPError(.notFound)
+        }
+    }
+}
+
+extension UsersController {
+    /// Switches another account's TOTP off (its phone is lost): the secret and recovery codes are forgotten, its
+    /// sessions end, and it signs in with the password until TOTP is switched on again (a samordnare is asked to at
+    /// once). The own TOTP is the own account page's.
+    @Sendable func resetTwoFactor(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let me = try context.requireUser()
+        let name = try context.form(NameForm.self).namn ?? ""
+        guard name != me.name else {
+            return try await usersPage(context, message: "Din egen tvåstegsverifiering sköter du under Ditt konto.", isError: true, status: .conflict)
+        }
+        do {
+            let user = try await shared.service.resetTOTP(of: name, by: context.actor)
+            await shared.sessions.endAll(userID: user.id)
+            return await shared.seeOther("/anvandare", Flash(text: "Stängde av tvåstegsverifieringen för \(name); kontots inloggningar avslutades."),
+                                         context: context)
+        } catch TwoFactorError.notOn {
+            return try await usersPage(context, message: "\(name) har inte tvåstegsverifiering påslagen.", isError: true, status: .conflict)
         } catch WorkspaceError.unknownUser {
             throw HTTPError(.notFound)
         }

@@ -324,4 +324,28 @@ enum IndependentTOTP {
         #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recovery_code") } == 0)
         #expect(try fixture.store.auditLog().contains { $0.action == "tvåstegsverifiering återställd" && $0.user == "(kommandorad)" && $0.detail == "skola" })
     }
+
+    /// The samordnare, on the users page: another account's lost phone, without the command line.
+    @Test func theSamordnareSwitchesOffAnotherAccountsTOTPOnTheUsersPage() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let (secret, _, _) = try await Self.enrol(client, as: "skola", store: fixture.store)
+            let (half, _) = try await Self.password(client, as: "skola")
+            let (signedIn, _, _) = try await Self.code(client, half, IndependentTOTP.code(base32: secret, at: Date().addingTimeInterval(30)))
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            let page = String(buffer: try await samordnare.get(client, "/anvandare").body)
+            #expect(page.contains("<td>lösenord + TOTP</td>"))
+            #expect(page.contains(#"aria-label="Stäng av tvåstegsverifieringen för skola""#))
+            #expect(!page.contains(#"aria-label="Stäng av tvåstegsverifieringen för samordnare""#))
+            let done = try await samordnare.submit(client, "/anvandare/tvasteg-av", [("namn", "skola")])
+            #expect(String(buffer: done.body).contains("Stängde av tvåstegsverifieringen för skola; kontots inloggningar avslutades."))
+            #expect(try fixture.store.user(named: "skola")?.hasTOTP == false)
+            #expect(try await signedIn.get(client, "/").headers[.location] == "/inloggning")
+            #expect(try await Browser.attempt(client, "skola", WorkspaceFixture.password).headers[.location] == "/")
+            // Not on: refused with a sentence; the own one is the account page's.
+            #expect(try await samordnare.post(client, "/anvandare/tvasteg-av", [("namn", "skola")]).status == .conflict)
+            #expect(try await samordnare.post(client, "/anvandare/tvasteg-av", [("namn", "samordnare")]).status == .conflict)
+        }
+        #expect(try fixture.store.auditLog().contains { $0.action == "tvåstegsverifiering återställd" && $0.user == "samordnare" && $0.detail == "skola" })
+    }
 }

@@ -201,6 +201,7 @@ struct Browser {
             ("POST", "/anvandare/losenord", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
             ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
             ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden, .forbidden]),
+            ("POST", "/anvandare/tvasteg-av", [.login, .redirect("status 404"), .forbidden, .forbidden, .forbidden]),
             ("POST", "/uppgifter/signal", [.login, .redirect("status 422"), .redirect("status 422"), .forbidden, .forbidden]),
             // Not multipart: the upload cannot be read.
             ("POST", "/uppgifter/fil", [.login, .redirect("status 400"), .redirect("status 400"), .forbidden, .forbidden]),
