@@ -201,9 +201,12 @@ extension WorkspaceService {
         return .recoveryCode
     }
 
-    /// Ten new recovery codes for an account with TOTP; the old ones stop working. Audited.
-    public func newRecoveryCodes(for user: WebUser, by actor: Actor) async throws -> [String] {
+    /// Ten new recovery codes for an account with TOTP, given its second factor again (a code from the app, or one
+    /// of the recovery codes, which is used up): a session left open on a shared computer cannot make them. The old
+    /// ones stop working. Audited.
+    public func newRecoveryCodes(for user: WebUser, code typed: String, by actor: Actor) async throws -> [String] {
         guard user.hasTOTP else { throw TwoFactorError.notOn }
+        _ = try await verifySecondFactor(of: user, code: typed)
         let codes = TwoFactor.newRecoveryCodes()
         let hashes = codes.map { TwoFactor.hash(recoveryCode: TwoFactor.normalisedRecoveryCode($0)!) }
         let now = clock()

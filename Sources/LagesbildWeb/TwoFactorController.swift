@@ -161,17 +161,26 @@ struct TwoFactorController {
                                                                  codes: codes, home: SignInController.home(of: user)))
     }
 
-    /// Ten new recovery codes; the old ones stop working.
+    /// Ten new recovery codes, with the second factor typed again (throttled like a sign-in); the old ones stop
+    /// working.
     @Sendable func newRecoveryCodes(_ request: Request, context: WorkspaceContext) async throws -> Response {
         let user = try context.requireUser()
         guard let session = context.session else { throw HTTPError(.forbidden) }
+        let account = AccountController(shared: shared, throttle: throttle)
+        guard user.hasTOTP else {
+            return try await account.accountPage(context, message: sentence(TwoFactorError.notOn.description), status: .conflict)
+        }
+        let typed = try typedCode(context)
+        if case .blocked = await throttle.decide(account: user.name, address: context.address) {
+            return try await account.accountPage(context, message: "För många misslyckade försök; vänta en stund och försök igen.", status: .tooManyRequests)
+        }
         do {
-            let codes = try await shared.service.newRecoveryCodes(for: user, by: context.actor)
+            let codes = try await shared.service.newRecoveryCodes(for: user, code: typed, by: context.actor)
             await shared.sessions.setRecoveryCodes(session.id, codes)
             return await shared.seeOther("/konto/reservkoder", Flash(text: "Nya reservkoder; de gamla fungerar inte längre."), context: context)
         } catch let error as TwoFactorError {
-            return try await AccountController(shared: shared, throttle: throttle).accountPage(context, message: sentence(error.description),
-                                                                                               status: .conflict)
+            await throttle.recordFailure(account: user.name, address: context.address)
+            return try await account.accountPage(context, message: sentence(error.description), status: .unprocessableContent)
         }
     }
 }

@@ -195,8 +195,12 @@ enum IndependentTOTP {
             let (second, _) = try await Self.password(client, as: "ledamot")
             let reused = try await Self.code(client, second, codes[3])
             #expect(reused.response.status == .unauthorized && Self.message(reused.response) == "Reservkoden stämmer inte eller har redan använts.")
+            // New codes need the second factor again: without it, or with a used code, nothing changes.
+            #expect(try await signedIn.post(client, "/konto/reservkoder", []).status == .unprocessableContent)
+            #expect(try await signedIn.post(client, "/konto/reservkoder", [("kod", codes[3])]).status == .unprocessableContent)
+            #expect(try fixture.store.read { db in try db.unusedRecoveryCodes(userID: try db.user(named: "ledamot")!.id) } == 9)
             // New codes: shown once; the old unused ones stop working, a new one works.
-            let renewed = try await signedIn.submit(client, "/konto/reservkoder", [])
+            let renewed = try await signedIn.submit(client, "/konto/reservkoder", [("kod", codes[5])])
             let fresh = Self.recoveryCodes(in: renewed)
             #expect(fresh.count == 10 && Set(fresh).isDisjoint(with: codes))
             #expect(try await Self.code(client, second, codes[4]).response.status == .unauthorized)
