@@ -48,6 +48,9 @@ enum SignInStage: Sendable, Equatable {
 actor SessionStore {
     static let idleTimeout: TimeInterval = 30 * 60
     static let absoluteTimeout: TimeInterval = 8 * 60 * 60
+    /// A session halfway through signing in (the password right, the code not yet typed, or a samordnare's
+    /// enrolment) lasts at most this long from the password: long enough to find the phone, not a half-open door.
+    static let halfwayTimeout: TimeInterval = 10 * 60
 
     private var sessions: [String: Session] = [:]
 
@@ -115,8 +118,9 @@ actor SessionStore {
         return flash
     }
 
-    private static func expired(_ session: Session, now: Date) -> Bool {
-        now.timeIntervalSince(session.lastSeen) > idleTimeout || now.timeIntervalSince(session.created) > absoluteTimeout
+    static func expired(_ session: Session, now: Date) -> Bool {
+        if session.stage != .complete, now.timeIntervalSince(session.created) > halfwayTimeout { return true }
+        return now.timeIntervalSince(session.lastSeen) > idleTimeout || now.timeIntervalSince(session.created) > absoluteTimeout
     }
 
     /// Forgets timed-out sessions (else a session never used again would stay in memory until the restart).

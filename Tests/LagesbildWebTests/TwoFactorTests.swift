@@ -352,4 +352,16 @@ enum IndependentTOTP {
         }
         #expect(try fixture.store.auditLog().contains { $0.action == "tvåstegsverifiering återställd" && $0.user == "samordnare" && $0.detail == "skola" })
     }
+
+    /// Halfway through signing in, a session lasts ten minutes from the password (a complete one 30 idle, 8 in all).
+    @Test func aHalfwaySessionEndsAfterTenMinutes() async {
+        let sessions = SessionStore()
+        let start = Date()
+        let half = await sessions.create(userID: 1, credential: "c", stage: .awaitingCode, now: start)
+        let whole = await sessions.create(userID: 2, credential: "c", now: start)
+        #expect(await sessions.session(half.id, now: start.addingTimeInterval(9 * 60)) != nil)
+        #expect(await sessions.session(whole.id, now: start.addingTimeInterval(9 * 60)) != nil)
+        #expect(await sessions.session(half.id, now: start.addingTimeInterval(11 * 60)) == nil)
+        #expect(await sessions.session(whole.id, now: start.addingTimeInterval(11 * 60)) != nil)
+    }
 }
