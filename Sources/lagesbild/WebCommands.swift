@@ -141,7 +141,9 @@ struct UserCommand: ParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let service = WorkspaceService(store: try database.open())
-                guard try await service.user(named: name) != nil else { throw WorkspaceError.unknownUser(name) }
+                guard let user = try await service.user(named: name) else { throw WorkspaceError.unknownUser(name) }
+                // Before a password is asked for: none opens an account of the identity provider.
+                guard !user.signsInWithProvider else { throw AccountError.providerAccount }
                 let password = try PasswordPrompt.read()
                 _ = try await service.setPassword(of: name, to: password, by: .commandLine)
                 print("Bytte lösenord för \(name). Kontots inloggningar i arbetsytan avslutades.")

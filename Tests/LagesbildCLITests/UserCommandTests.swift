@@ -46,6 +46,27 @@ import Testing
                         "användare avstängd skola-norr (kommandorad)"])
     }
 
+    /// An account of the municipality's identity provider made beforehand: no password asked, the name it is shown
+    /// by, linked to the issuer and subject; the same identity twice is refused.
+    @Test func aProviderAccountIsMadeBeforehandWithoutAPassword() throws {
+        let cli = try CLI()
+        try cli.initDatabase()
+        let issuer = "https://login.microsoftonline.com/abc/v2.0"
+        let made = try cli.run(["user", "add", "ks-ordforande", "--role", "lasare", "--oidc-issuer", issuer, "--oidc-subject", "oid-1", "--db", cli.database])
+        #expect(made.status == 0 && made.stdout == "Skapade användaren ks-ordforande (läsare), som loggar in med kommunens konto.\n", "\(made.stderr)")
+        let again = try cli.run(["user", "add", "ks-ledamot", "--role", "lasare", "--oidc-issuer", issuer, "--oidc-subject", "oid-1", "--db", cli.database])
+        #expect(again.status != 0 && again.stderr.contains("identiteten hör redan till kontot \"ks-ordforande\""), "\(again.stderr)")
+        let half = try cli.run(["user", "add", "ks-ledamot", "--role", "lasare", "--oidc-subject", "oid-2", "--db", cli.database])
+        #expect(half.status != 0 && half.stderr.contains("ange både utfärdaren (--oidc-issuer)"), "\(half.stderr)")
+        #expect(try cli.query("SELECT name || ' ' || oidc_issuer || ' ' || oidc_subject || ' [' || password_hash || ']' FROM web_user", as: String.self)
+            == ["ks-ordforande \(issuer) oid-1 []"])
+        let list = try cli.succeed(["user", "list", "--db", cli.database]).stdout
+        #expect(list.split(separator: "\n").contains { $0.hasPrefix("ks-ordforande") && $0.hasSuffix("kommunens konto") })
+        // No password opens it.
+        let passwd = try cli.run(["user", "passwd", "ks-ordforande", "--db", cli.database], input: "ett-långt-lösenord\n")
+        #expect(passwd.status != 0 && passwd.stderr.contains("loggar in med kommunens konto"), "\(passwd.stderr)")
+    }
+
     /// `lagesbild user totp NAMN reset` and `lagesbild settings --totp-samordnare`: Swedish, audited, and the list says
     /// who has TOTP.
     @Test func totpIsResetForAnAccountAndRequiredForSamordnareBySetting() throws {
