@@ -330,7 +330,7 @@ public actor IdentityProvider {
         usedNonces = usedNonces.filter { $0.value.timeIntervalSince1970 + skew >= now }
         let nonce = claims.string("nonce") ?? ""
         if usedNonces[nonce] != nil { throw OIDCRefusal.nonceReplayed }
-        guard !expectedNonce.isEmpty, nonce.utf8.count == expectedNonce.utf8.count, constantTimeEquals(nonce, expectedNonce) else {
+        guard !expectedNonce.isEmpty, nonce.utf8.count == expectedNonce.utf8.count, constantTimeEqual(nonce, expectedNonce) else {
             throw OIDCRefusal.nonceMismatch
         }
 
@@ -448,13 +448,4 @@ public enum Base64URL {
         while base64.count % 4 != 0 { base64 += "=" }
         return Data(base64Encoded: base64)
     }
-}
-
-/// Compares two texts in time that depends on their length only.
-func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for index in x.indices { difference |= x[index] ^ y[index] }
-    return difference == 0
 }

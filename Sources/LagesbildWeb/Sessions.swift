@@ -1,4 +1,5 @@
 import Foundation
+import LagesbildModel
 import LagesbildService
 import LagesbildStore
 
@@ -188,13 +189,4 @@ enum Random {
         var generator = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
-}
-
-/// Compares two texts in time that depends on their length only (CSRF tokens, session credentials).
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for index in x.indices { difference |= x[index] ^ y[index] }
-    return difference == 0
 }

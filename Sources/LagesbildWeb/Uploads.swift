@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LagesbildModel
 import LagesbildIngest
 import LagesbildStore
 import NIOCore
