@@ -162,25 +162,32 @@ import Testing
         }
     }
 
-    /// Sends a request's head, reads what comes within `firstWait` seconds, then sends the body (if any) and reads until
-    /// the final answer has come (at most 10 s more).
-    /// A TCP socket connected to the server on loopback (the caller closes it).
+    /// A TCP socket connected to the server (the caller closes it). The live test server listens on "localhost", which
+    /// is ::1 where /etc/hosts names it for IPv6 too (as Debian's installer writes it) and 127.0.0.1 elsewhere: as a
+    /// browser does, each address "localhost" resolves to is tried in turn.
     static func connected(port: Int) throws -> Int32 {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var addresses: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo("localhost", String(port), &hints, &addresses) == 0, let first = addresses else {
+            throw POSIXError(.EADDRNOTAVAIL)
         }
-        guard connected == 0 else {
-            close(socket)
-            throw POSIXError(.ECONNREFUSED)
+        defer { freeaddrinfo(first) }
+        var next: UnsafeMutablePointer<addrinfo>? = first
+        while let address = next {
+            let socket = Foundation.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            if socket >= 0 {
+                if connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return socket }
+                close(socket)
+            }
+            next = address.pointee.ai_next
         }
-        return socket
+        throw POSIXError(.ECONNREFUSED)
     }
 
+    /// Sends a request's head, reads what comes within `firstWait` seconds, then sends the body (if any) and reads until
+    /// the final answer has come (at most 10 s more).
     static func exchange(port: Int, head: String, body: String?, firstWait: Double) throws -> String {
         let socket = try connected(port: port)
         defer { close(socket) }
