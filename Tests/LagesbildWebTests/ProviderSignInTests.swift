@@ -395,6 +395,26 @@ func refusal(_ call: () async throws -> VerifiedIdentity) async -> OIDCRefusal? 
         }
     }
 
+    /// The provider does not answer: the login page says so (503) and local accounts still sign in.
+    @Test func anUnreachableProviderIsSaidAndLocalAccountsStillWork() async throws {
+        struct Unreachable: OIDCTransport {
+            struct Refused: Error {}
+            func get(_ url: URL) async throws -> HTTPReply { throw Refused() }
+            func postForm(_ url: URL, fields: [(String, String)], headers: [(String, String)]) async throws -> HTTPReply { throw Refused() }
+        }
+        var configuration = WorkspaceConfiguration(databasePath: fixture.store.path, pdf: WorkspaceFixture.noChromium)
+        configuration.identityProvider = IdentityProvider(configuration: MemoryProvider.configuration(), transport: Unreachable())
+        let app = try Workspace.application(configuration, store: fixture.store)
+        try await app.test(.router) { client in
+            let start = try await client.execute(uri: "/inloggning/oidc", method: .get)
+            #expect(start.status == .serviceUnavailable)
+            #expect(String(buffer: start.body).contains("Kommunens inloggningstjänst svarar inte som den ska just nu."))
+            #expect(start.headers[.setCookie]?.contains("lagesbild_oidc") != true)
+            #expect(try await Browser.attempt(client, "samordnare", WorkspaceFixture.password).headers[.location] == "/")
+        }
+        #expect(try fixture.store.auditLog(limit: 5).contains { $0.detail == "OIDC: inloggningstjänsten nås inte (Refused)" })
+    }
+
     @Test func localAccountsSwitchedOffCannotSignIn() async throws {
         let app = try application(localAccounts: false)
         try await app.test(.router) { client in
