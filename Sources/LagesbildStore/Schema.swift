@@ -570,4 +570,11 @@ enum Schema {
         }
         return migrator
     }
+
+    /// The applied migrations this program does not know, sorted (empty for a database this version or an older one
+    /// made): GRDB's `appliedIdentifiers` holds every identifier in `grdb_migrations`, the registered ones too.
+    static func unknownMigrations(_ db: Database) throws -> [String] {
+        let known = Set(migrator.migrations)
+        return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+    }
 }

@@ -11,6 +11,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case invalidThreshold(Int)
     case busy(path: String)
     case backupExists(path: String)
+    /// The database has migrations this program does not have: a newer lagesbild has opened it.
+    case newerDatabase(path: String, unknownMigrations: [String])
 
     public var description: String {
         switch self {
@@ -22,6 +24,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalidThreshold(let value): "maskningsgränsen \(value) ska vara mellan 3 och 10"
         case .busy(let path): "databasen \(path) används av en annan körning just nu; försök igen om en stund"
         case .backupExists(let path): "\(path) finns redan; en kopia skrivs alltid till en ny fil (t.ex. med datum i namnet)"
+        case .newerDatabase(let path, let unknown):
+            "databasen \(path) har uppgraderats av en nyare version av lagesbild (ändringar som den här versionen inte känner: "
+                + unknown.joined(separator: ", ") + "); den här versionen öppnar den inte och har inte ändrat något. "
+                + "Installera den nyare versionen igen, eller återställ en säkerhetskopia från före uppgraderingen med lagesbild restore"
         }
     }
 }
@@ -82,6 +88,17 @@ public final class Store: Sendable {
     public static func open(path: String) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
         do {
+            // Before anything is written: a database a newer lagesbild has migrated is refused untouched (GRDB's
+            // migrator would skip the migrations it does not know and go on, and this program's writes could then break
+            // the newer version's rules). Asked on a read-only connection: a pool writes as it opens (GRDB makes sure
+            // the WAL file exists with a table it creates and drops).
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(15)
+            let probe = try DatabaseQueue(path: path, configuration: readOnly)
+            let unknown = try probe.read { db in try Schema.unknownMigrations(db) }
+            try probe.close()
+            guard unknown.isEmpty else { throw StoreError.newerDatabase(path: path, unknownMigrations: unknown) }
             let queue = try DatabasePool(path: path, configuration: configuration())
             try Schema.migrator.migrate(queue)
             return try Store(path: path, queue: queue)

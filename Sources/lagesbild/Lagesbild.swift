@@ -15,7 +15,7 @@ struct Lagesbild: AsyncParsableCommand {
             + "räkna mätpunkterna med indicators och skriv rapporten med report. Prova med: lagesbild demo",
         version: BuildInfo.producer,
         subcommands: [
-            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self,
+            InitCommand.self, ImportCommand.self, StatusCommand.self, ImportsCommand.self, UndoCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self,
             IndicatorsCommand.self, CompareCommand.self, ReportCommand.self, TemplateCommand.self, DemoCommand.self, SettingsCommand.self,
             ServeCommand.self, UserCommand.self, RegisterCommand.self, TextCommand.self, PublishCommand.self, PublishedCommand.self, BenchCommand.self,
         ]

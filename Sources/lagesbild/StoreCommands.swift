@@ -223,6 +223,32 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Lägger en säkerhetskopia på databasens plats, efter att ha kontrollerat den; den ersatta filen sparas bredvid.",
+        discussion: "Kopian kontrolleras först (SQLite:s integritetskontroll, att den är en lagesbild-databas vars ändringar "
+            + "den här versionen känner, och lagesbilds regler som i lagesbild check) på en arbetskopia, så att den själv aldrig ändras. "
+            + "Den ersatta databasen sparas som FIL.ersatt-ÅÅÅÅ-MM-DDTHHMMSS. Vägras, och inget ersätts, medan någon process har "
+            + "databasen öppen (tjänsten, en import, en säkerhetskopia): stoppa tjänsten först."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: ArgumentHelp("Säkerhetskopian att återställa.", valueName: "kopia")) var copy: String
+
+    func run() throws {
+        try reportingErrors {
+            let outcome = try Store.restore(copy: copy, over: database.path)
+            for item in outcome.checked { print("Kontrollerat: \(item)") }
+            if !outcome.migrated.isEmpty {
+                print("Kopian uppgraderades till den här versionen (\(outcome.migrated.joined(separator: ", "))).")
+            }
+            if let kept = outcome.kept { print("Den ersatta databasen ligger kvar som \(kept).") }
+            print("Återställde \(outcome.database) från \(copy).")
+        }
+    }
+}
+
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",

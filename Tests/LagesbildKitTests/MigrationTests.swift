@@ -9,6 +9,28 @@ import Testing
 
 /// A database made by an earlier version is upgraded when opened, its rows kept.
 @Suite struct MigrationTests {
+    /// A database that a newer lagesbild has migrated (a migration this program does not know) is refused with the
+    /// unknown migrations named, before anything is written: the file is byte for byte the same afterwards.
+    @Test func aNewerVersionsDatabaseIsRefusedBeforeAnythingIsWritten() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString).sqlite").path
+        do { _ = try Store.create(path: path, kommun: KommunCode("2313")!, name: "Strömsunds kommun") }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v98-framtida'), ('v99-framtida'); CREATE TABLE framtida (x)")
+        }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.newerDatabase(path: path, unknownMigrations: ["v98-framtida", "v99-framtida"])) {
+            _ = try Store.open(path: path)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // This version's own database opens as before.
+        let again = try DatabaseQueue(path: path)
+        try again.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE '%-framtida'") }
+        try again.close()
+        _ = try Store.open(path: path)
+    }
+
     @Test func populationSurvivesTheRebuildThatAdmitsCountyAndNationalRows() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString).sqlite").path
         let queue = try DatabaseQueue(path: path)
