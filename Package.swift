@@ -36,10 +36,9 @@ let package = Package(
         // NIO's thread pool (bcrypt, the report) and channel types, which Hummingbird builds on.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        // OpenID Connect sign-in: the ID token's JOSE (signature with the provider's JWKS) and the HTTP client for
-        // discovery, the keys and the token endpoint.
+        // OpenID Connect sign-in: the ID token's JOSE (signature with the provider's JWKS). Its HTTP is Foundation's
+        // URLSession (see LagesbildOIDC/Transport.swift for why not async-http-client).
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libxml2's SAX parser (the system library, as Debian's libxml2-dev installs it), for streaming
@@ -104,12 +103,12 @@ let package = Package(
             dependencies: [
                 "LagesbildModel", "LagesbildStore",
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ]
+            ],
+            // FoundationNetworking's URLSession is libcurl's: a program with the Swift runtime linked in
+            // (--static-swift-stdlib, the release package) names libcurl itself (libcurl4-openssl-dev to link).
+            linkerSettings: [.linkedLibrary("curl", .when(platforms: [.linux], configuration: .release))]
         ),
         .target(
             name: "LagesbildWeb",

@@ -150,7 +150,7 @@ public actor IdentityProvider {
     static let keyRefetchInterval: TimeInterval = 10
     static let tokenLimit = 16 * 1024
 
-    public init(configuration: OIDCConfiguration, transport: any OIDCTransport = HTTPClientTransport(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(configuration: OIDCConfiguration, transport: any OIDCTransport = URLSessionTransport(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
