@@ -302,10 +302,6 @@ public struct OIDCConfigurationError: Error, Equatable, UserFacingError {
     }
 }
 
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
-}
-
 extension Array where Element: Hashable {
     func uniquedInOrder() -> [Element] {
         var seen = Set<Element>()

@@ -91,13 +91,9 @@ struct ProviderSignInController {
         do {
             user = try await shared.service.signIn(identity, grant: provider.configuration.grant(forGroups: identity.groups), by: context.address)
         } catch let refusal as OIDCRefusal {
-            var response = self.signIn.loginPage(anonymous, message: refusal.description, status: .forbidden)
-            response.setCookie(clearedStateCookie)
-            return response
+            return refused(refusal, context: anonymous)
         } catch let refusal as ProviderSignInError {
-            var response = self.signIn.loginPage(anonymous, message: refusal.description, status: .forbidden)
-            response.setCookie(clearedStateCookie)
-            return response
+            return refused(refusal, context: anonymous)
         }
         // A new session (and id); an older one of this browser ends. The provider has done the second factor.
         if let old = context.session { await shared.sessions.end(old.id) }
@@ -111,6 +107,13 @@ struct ProviderSignInController {
         response.setCookie(self.signIn.sessionCookie(session.id, maxAge: Int(SessionStore.absoluteTimeout)))
         response.setCookie(clearedStateCookie)
         response.headers[AccessLogMiddleware.userHeader] = user.name
+        return response
+    }
+
+    /// The login page with a refusal the service has already audited (no mapped group, a disabled account).
+    func refused(_ refusal: some UserFacingError, context: WorkspaceContext) -> Response {
+        var response = signIn.loginPage(context, message: refusal.description, status: .forbidden)
+        response.setCookie(clearedStateCookie)
         return response
     }
 
