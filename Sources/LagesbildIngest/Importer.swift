@@ -35,9 +35,13 @@ public struct Importer {
     /// choice, never a rapportör's) adds it to its register in the same transaction.
     /// `replacing`: a workspace form's save (with `kind` forced to the scope's): the scope's stored rows go to history
     /// first, and a file that leaves the scope as it was writes nothing (``FileImportResult/changedNothing``).
+    /// `unlessChanged`: called with the scope's stored rows inside the import's write transaction, before anything is
+    /// written; what it throws (a form read before someone else's save) ends the import with nothing written. Checked
+    /// there, not before the import, so that two saves from the same form's version cannot both pass it.
     public func importFiles(_ paths: [String], names: [String]? = nil, kind forcedKind: DataKind? = nil, sheets: [String] = [],
                             dryRun: Bool = false, scope: ImportScope? = nil, addingNames: Bool = false,
-                            progress: ImportProgress? = nil, replacing: ReplacingScope? = nil) throws -> ImportReport {
+                            progress: ImportProgress? = nil, replacing: ReplacingScope? = nil,
+                            unlessChanged: (@Sendable ([StoredRow]) throws -> Void)? = nil) throws -> ImportReport {
         let log = ErrorLog()
         var truncated = false
         var results: [FileImportResult] = []
@@ -75,6 +79,7 @@ public struct Importer {
             try store.queue.writeWithoutTransaction { db in
                 try ImportLog.prepareForBulkWrites(db)
                 try db.inTransaction(.immediate) {
+                    if let replacing, let unlessChanged { try unlessChanged(try db.storedRows(in: replacing)) }
                     try loadFiles(db)
                     return log.errors.isEmpty ? .commit : .rollback
                 }

@@ -91,10 +91,7 @@ extension WorkspaceService {
     /// save over someone else's newer save of the same month is refused instead of silently undoing it).
     public func storedMonth(_ month: SourceMonth) async throws -> (rows: [StoredRow], version: String) {
         let store = self.store
-        let kommun = store.ownKommun
-        let rows = try await NIOThreadPool.singleton.runIfActive {
-            try store.storedRows(kind: .signaler, kommun: kommun, year: month.year, month: month.month).filter { $0.text(.source) == month.source }
-        }
+        let rows = try await NIOThreadPool.singleton.runIfActive { try store.storedRows(in: .signalMonth(month)) }
         return (rows, Self.version(of: rows))
     }
 
@@ -137,7 +134,6 @@ extension WorkspaceService {
             problems.append("Rad \(index + 1): välj en kategori.")
         }
         if !problems.isEmpty { throw MonthReportError(problems: problems) }
-        guard try await storedMonth(report.month).version == version else { throw MonthReportConflict() }
 
         let (text, formRowOfLine) = report.csv()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-manad-\(UUID().uuidString).csv").path
@@ -149,7 +145,9 @@ extension WorkspaceService {
         let result: ImportReport
         do {
             result = try await NIOThreadPool.singleton.runIfActive {
-                try Importer(store: store).importFiles([path], names: [name], kind: .signaler, scope: scope, replacing: .signalMonth(report.month))
+                try Importer(store: store).importFiles([path], names: [name], kind: .signaler, scope: scope, replacing: .signalMonth(report.month)) { rows in
+                    guard Self.version(of: rows) == version else { throw MonthReportConflict() }
+                }
             }
         } catch let failure as ImportFailure {
             throw MonthReportError(problems: failure.errors.map { error in

@@ -63,6 +63,10 @@ extension WorkspaceService {
     public func storedYear(_ kind: DataKind, year: Int) async throws -> (rows: [StoredRow], version: String) {
         let store = self.store
         let rows = try await NIOThreadPool.singleton.runIfActive { try store.storedRows(kind: kind, kommun: store.ownKommun, year: year) }
+        return (rows, Self.yearVersion(kind, year: year, of: rows))
+    }
+
+    static func yearVersion(_ kind: DataKind, year: Int, of rows: [StoredRow]) -> String {
         let text = rows.map { row in
             kind.columns.map { column in
                 switch column.type {
@@ -71,7 +75,7 @@ extension WorkspaceService {
                 }
             }.joined(separator: "\u{1F}") + "\u{1F}\(row.importID)"
         }.joined(separator: "\u{1E}")
-        return (rows, SHA256.hash(data: Data("\(kind.rawValue)\u{1D}\(year)\u{1D}\(text)".utf8)).prefix(12).map { String(format: "%02x", $0) }.joined())
+        return SHA256.hash(data: Data("\(kind.rawValue)\u{1D}\(year)\u{1D}\(text)".utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Saves a year's form if `version` is still the year's, as `action` in the audit log. Throws ``YearFormError``
@@ -82,7 +86,6 @@ extension WorkspaceService {
         }
         let problems = form.problems()
         if !problems.isEmpty { throw YearFormError(problems: problems) }
-        guard try await storedYear(Form.kind, year: form.year).version == version else { throw YearFormConflict() }
 
         let (text, formRowOfLine) = form.csv()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lagesbild-ar-\(UUID().uuidString).csv").path
@@ -90,12 +93,14 @@ extension WorkspaceService {
             throw YearFormError(problems: ["Uppgifterna kunde inte sparas (ingen plats för en tillfällig fil på servern)."])
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = self.store, name = form.logName
+        let store = self.store, name = form.logName, year = form.year
         let scope = ReplacingScope.year(Form.kind, kommun: store.ownKommun.rawValue, year: form.year)
         let result: ImportReport
         do {
             result = try await NIOThreadPool.singleton.runIfActive {
-                try Importer(store: store).importFiles([path], names: [name], kind: Form.kind, replacing: scope)
+                try Importer(store: store).importFiles([path], names: [name], kind: Form.kind, replacing: scope) { rows in
+                    guard Self.yearVersion(Form.kind, year: year, of: rows) == version else { throw YearFormConflict() }
+                }
             }
         } catch let failure as ImportFailure {
             throw YearFormError(problems: failure.errors.map { error in

@@ -31,24 +31,12 @@ extension Store {
     /// A kind's rows of one municipality and year (for signals, optionally one month; 0 is "the whole year"),
     /// in key order.
     public func storedRows(kind: DataKind, kommun: KommunCode, year: Int, month: Int? = nil) throws -> [StoredRow] {
-        let columns = kind.columns.map(\.db)
-        var conditions = ["kommun = ?", "ar = ?"]
-        var arguments: [DatabaseValueConvertible] = [kommun.rawValue, year]
-        if let month, kind.columns.contains(where: { $0.db == .month }) {
-            conditions.append("manad = ?")
-            arguments.append(month)
-        }
-        let order = kind.keyColumns.map(\.db.rawValue).joined(separator: ", ")
-        return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(columns.map(\.rawValue).joined(separator: ", ")), import_id FROM \(kind.table)
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)
-                """, arguments: StatementArguments(arguments)).map { row in
-                var values: [ColumnKey: DatabaseValue] = [:]
-                for (index, column) in columns.enumerated() { values[column] = row[index] }
-                return StoredRow(values: values, importID: row["import_id"])
-            }
-        }
+        try read { db in try db.storedRows(kind: kind, kommun: kommun.rawValue, year: year, month: month) }
+    }
+
+    /// The stored rows of a workspace form's scope, in key order.
+    public func storedRows(in scope: ReplacingScope) throws -> [StoredRow] {
+        try read { db in try db.storedRows(in: scope) }
     }
 
     /// Removes one row by its whole key, keeping it: the row moves to the kind's history, replaced by a new entry of
@@ -123,6 +111,38 @@ extension Store {
             Dictionary(try Row.fetchAll(db, sql: "SELECT omrade, invanare FROM befolkning WHERE kommun = ? AND ar = ? AND omrade <> ''",
                                         arguments: [kommun.rawValue, year]).map { ($0[0] as String, $0[1] as Int) },
                        uniquingKeysWith: { first, _ in first })
+        }
+    }
+}
+
+extension Database {
+    /// ``Store/storedRows(kind:kommun:year:month:)`` inside a transaction of the caller's.
+    func storedRows(kind: DataKind, kommun: String, year: Int, month: Int? = nil) throws -> [StoredRow] {
+        let columns = kind.columns.map(\.db)
+        var conditions = ["kommun = ?", "ar = ?"]
+        var arguments: [DatabaseValueConvertible] = [kommun, year]
+        if let month, kind.columns.contains(where: { $0.db == .month }) {
+            conditions.append("manad = ?")
+            arguments.append(month)
+        }
+        let order = kind.keyColumns.map(\.db.rawValue).joined(separator: ", ")
+        return try Row.fetchAll(self, sql: """
+            SELECT \(columns.map(\.rawValue).joined(separator: ", ")), import_id FROM \(kind.table)
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)
+            """, arguments: StatementArguments(arguments)).map { row in
+            var values: [ColumnKey: DatabaseValue] = [:]
+            for (index, column) in columns.enumerated() { values[column] = row[index] }
+            return StoredRow(values: values, importID: row["import_id"])
+        }
+    }
+
+    /// The stored rows of a form's scope, in key order (what the form shows and its version is made from).
+    package func storedRows(in scope: ReplacingScope) throws -> [StoredRow] {
+        switch scope {
+        case .signalMonth(let month):
+            try storedRows(kind: .signaler, kommun: month.kommun, year: month.year, month: month.month).filter { $0.text(.source) == month.source }
+        case .year(let kind, let kommun, let year):
+            try storedRows(kind: kind, kommun: kommun, year: year)
         }
     }
 }

@@ -154,6 +154,31 @@ import Testing
     }
 }
 
+/// Two saves of the same year from forms read at the same version at the same moment: one lands, the other is refused.
+@Suite struct YearFormRaceTests {
+    @Test func twoSavesAtOnceFromTheSameVersionOneIsRefused() async throws {
+        let fixture = try WorkspaceFixture()
+        let service = fixture.service()
+        for year in 2030...2035 {
+            let version = try await service.storedYear(.samverkan, year: year).version
+            @Sendable func save(_ meetings: Int) async -> String {
+                let form = CollaborationForm(year: year, rows: [.init(aktor: "Polisen", typ: "myndighet", moten: String(meetings))])
+                do {
+                    return try await service.saveCollaboration(form, version: version, actor: .commandLine) == .unchanged ? "oförändrad" : "sparad"
+                } catch is YearFormConflict {
+                    return "konflikt"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            async let first = save(1)
+            async let second = save(2)
+            #expect([await first, await second].sorted() == ["konflikt", "sparad"], "år \(year)")
+            #expect(try fixture.store.storedRows(kind: .samverkan, kommun: KommunCode("2313")!, year: year).count == 1)
+        }
+    }
+}
+
 extension WorkspaceFixture {
     func service() -> WorkspaceService { WorkspaceService(store: store) }
 }

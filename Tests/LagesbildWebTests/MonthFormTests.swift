@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LagesbildModel
+import LagesbildService
 import LagesbildStore
 import Testing
 @testable import LagesbildWeb
@@ -128,6 +129,33 @@ import Testing
             let html = String(buffer: stale.body)
             #expect(html.contains("någon annan sparade mars 2026 för Skola") && html.contains("Klotter: 3") && html.contains("value=\"9\""))
             #expect(try month(fixture.store, 3) == ["Skola [klotter] 3"])
+        }
+    }
+
+    /// Two people save the same month from forms read at the same version at the same moment: one save lands and the
+    /// other is refused as a conflict, never both (the second would silently undo the first). The version is checked
+    /// in the save's own write transaction, not before it.
+    @Test func twoSavesAtOnceFromTheSameVersionOneIsRefused() async throws {
+        let fixture = try WorkspaceFixture()
+        let service = fixture.service()
+        let skola = try #require(try fixture.store.user(named: "skola"))
+        for month in 1...8 {
+            let scope = SourceMonth(kommun: "2313", year: 2026, month: month, source: "Skola")
+            let version = try await service.storedMonth(scope).version
+            @Sendable func save(_ count: Int) async -> String {
+                let report = MonthReport(month: scope, rows: [.init(kategori: "klotter", antal: String(count))], noSignals: false)
+                do {
+                    return try await service.saveMonth(report, version: version, by: skola, actor: .commandLine) == .unchanged ? "oförändrad" : "sparad"
+                } catch is MonthReportConflict {
+                    return "konflikt"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            async let first = save(1)
+            async let second = save(2)
+            #expect([await first, await second].sorted() == ["konflikt", "sparad"], "månad \(month)")
+            #expect(try self.month(fixture.store, month).count == 1)
         }
     }
 
