@@ -28,6 +28,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case recoveryCodesRenewed = "nya reservkoder"
     case settingChanged = "inställning ändrad"
     case roleFromProvider = "roll från identitetstjänsten"
+    case ownSessionsEnded = "egna inloggningar avslutade"
 
     /// The sentence the log's filter offers for the action.
     public var swedishDescription: String {
@@ -59,6 +60,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .recoveryCodesRenewed: "Nya reservkoder (de gamla slutade gälla)"
         case .settingChanged: "Inställning ändrad på servern"
         case .roleFromProvider: "Roll ändrad av gruppernas tillhörighet i kommunens identitetstjänst"
+        case .ownSessionsEnded: "Egna inloggningar i andra webbläsare avslutade"
         }
     }
 }

@@ -15,6 +15,7 @@ struct AccountController {
     func addRoutes(everyone: RouterGroup<WorkspaceContext>, samordnare: RouterGroup<WorkspaceContext>) {
         everyone.get("/konto", use: accountPage)
         everyone.post("/konto/losenord", use: changeOwnPassword)
+        everyone.post("/konto/inloggningar", use: endOwnSessions)
         samordnare.post("/anvandare/losenord", use: setPassword)
     }
 
@@ -31,17 +32,36 @@ struct AccountController {
         let totpRequired: Bool
         /// An account of the municipality's identity provider: no password or TOTP here.
         let provider: Bool
+        /// Where the account is signed in now, this browser first.
+        let sessions: [SessionRow]
+        var otherSessions: Bool { sessions.count > 1 }
+    }
+
+    /// One of the account's sign-ins, as the account page lists it.
+    struct SessionRow {
+        let handle: String
+        let signedIn: String
+        let lastSeen: String
+        let address: String
+        let method: String
+        let current: Bool
     }
 
     func accountPage(_ context: WorkspaceContext, message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = try context.requireUser()
         let unused = user.hasTOTP ? try await shared.service.unusedRecoveryCodes(of: user) : 0
         let required = user.role == .samordnare ? try await shared.service.totpRequiredForSamordnare() : false
+        let current = context.session?.id
+        let sessions = await shared.sessions.sessions(of: user.id).map { session in
+            SessionRow(handle: session.handle, signedIn: SwedishTime.minute(session.created), lastSeen: SwedishTime.minute(session.lastSeen),
+                       address: session.origin.address, method: session.origin.method.swedish, current: session.id == current)
+        }.sorted { $0.current && !$1.current }
         return shared.views.page(.konto, AccountPage(chrome: Chrome(title: "Ditt konto", context: context, current: "/konto"), name: user.name,
                                                      role: user.role.swedishName,
                                                      scope: shared.service.scope(of: user).map { "Kontot rapporterar \($0.allowedInSwedish)." },
                                                      message: message, totpOn: user.hasTOTP, totpSince: user.totpEnabledAt.map(minute) ?? "",
-                                                     unusedRecoveryCodes: unused, totpRequired: required, provider: user.signsInWithProvider), status: status)
+                                                     unusedRecoveryCodes: unused, totpRequired: required, provider: user.signsInWithProvider,
+                                                     sessions: sessions), status: status)
     }
 
     @Sendable func accountPage(_ request: Request, context: WorkspaceContext) async throws -> Response { try await accountPage(context) }
@@ -76,6 +96,36 @@ struct AccountController {
         } catch let error as AccountError {
             return try await accountPage(context, message: sentence(error.description), status: .unprocessableContent)
         }
+    }
+
+    struct EndSessionsForm: Decodable {
+        /// The handle of one of the account's other sign-ins, or `alla` for every other one.
+        let inloggning: String?
+    }
+
+    /// Ends one or every other sign-in of the own account (a browser left signed in elsewhere); never this one, never
+    /// another account's (the handle is looked up among the account's own sessions only). Then 303 to the account page.
+    @Sendable func endOwnSessions(_ request: Request, context: WorkspaceContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let session = context.session else { throw HTTPError(.forbidden) }
+        let form = try context.form(EndSessionsForm.self)
+        let choice = String((form.inloggning ?? "").prefix(64))
+        guard !choice.isEmpty else { throw HTTPError(.badRequest) }
+        let text: String
+        if choice == "alla" {
+            let others = await shared.sessions.sessions(of: user.id).filter { $0.id != session.id }.count
+            await shared.sessions.endAll(userID: user.id, keeping: session.id)
+            try await shared.service.audit(.ownSessionsEnded, by: context.actor, detail: "alla andra (\(others))")
+            text = others == 0 ? "Du var inte inloggad någon annanstans." : "Dina andra inloggningar (\(others)) är avslutade."
+        } else {
+            guard await shared.sessions.end(handle: choice, of: user.id, except: session.id) else {
+                return await shared.seeOther("/konto", Flash(text: "Den inloggningen fanns inte längre (den kan redan ha avslutats eller gått ut)."),
+                                             context: context)
+            }
+            try await shared.service.audit(.ownSessionsEnded, by: context.actor, detail: "en")
+            text = "Inloggningen är avslutad."
+        }
+        return await shared.seeOther("/konto", Flash(text: text), context: context)
     }
 
     struct SetPasswordForm: Decodable {

@@ -37,7 +37,9 @@ struct ProviderSignInController {
     let pending: PendingSignIns
     let signIn: SignInController
 
-    static let stateCookie = "lagesbild_oidc"
+    /// The state cookie's name: behind TLS with the `__Secure-` prefix (it has its own path, so not `__Host-`).
+    static func stateCookie(secure: Bool) -> String { secure ? "__Secure-lagesbild_oidc" : "lagesbild_oidc" }
+    var stateCookie: String { Self.stateCookie(secure: shared.configuration.secureCookies) }
 
     func addRoutes(to router: Router<WorkspaceContext>) {
         router.get("/inloggning/oidc", use: start)
@@ -56,7 +58,7 @@ struct ProviderSignInController {
         await pending.add(signIn)
         var response = Response.redirect(to: url.absoluteString, type: .found)
         // Lax, not Strict: the provider sends the browser back with a top-level GET from its own site.
-        response.setCookie(Cookie(name: Self.stateCookie, value: signIn.state, maxAge: Int(PendingSignIn.lifetime), path: "/inloggning/oidc",
+        response.setCookie(Cookie(name: stateCookie, value: signIn.state, maxAge: Int(PendingSignIn.lifetime), path: "/inloggning/oidc",
                                   secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .lax))
         return response
     }
@@ -71,7 +73,7 @@ struct ProviderSignInController {
         }
         // The state must be the one this browser was given (a sign-in started elsewhere, or replayed, is refused).
         let state = String((request.query("state") ?? "").prefix(256))
-        guard let cookie = request.cookies[Self.stateCookie]?.value, !state.isEmpty, cookie.utf8.count == state.utf8.count,
+        guard let cookie = request.cookies[stateCookie]?.value, !state.isEmpty, cookie.utf8.count == state.utf8.count,
               constantTimeEqual(cookie, state), let signIn = await pending.take(state) else {
             return try await refuse(.stateMismatch, status: .badRequest)
         }
@@ -97,7 +99,8 @@ struct ProviderSignInController {
         }
         // A new session (and id); an older one of this browser ends. The provider has done the second factor.
         if let old = context.session { await shared.sessions.end(old.id) }
-        let session = await shared.sessions.create(userID: user.id, credential: user.credential, providerToken: identity.idToken)
+        let session = await shared.sessions.create(userID: user.id, credential: user.credential,
+                                                   origin: SessionOrigin(address: context.address, method: .provider), providerToken: identity.idToken)
         // A page that moves on by itself, not a redirect: the session's cookie is SameSite=Strict, and a browser does
         // not send it on a redirect that a navigation from the provider's site started.
         let home = SignInController.home(of: user)
@@ -123,7 +126,7 @@ struct ProviderSignInController {
     }
 
     var clearedStateCookie: Cookie {
-        Cookie(name: Self.stateCookie, value: "", maxAge: 0, path: "/inloggning/oidc", secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .lax)
+        Cookie(name: stateCookie, value: "", maxAge: 0, path: "/inloggning/oidc", secure: shared.configuration.secureCookies, httpOnly: true, sameSite: .lax)
     }
 }
 

@@ -10,14 +10,19 @@ import LagesbildStore
 /// `pendingUser`, never a `user`, so no role's route admits it. Sends no one anywhere: which roles a route admits is the route group's middleware (``RequireRole``).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WorkspaceContext
-    static let cookieName = "lagesbild_sid"
+    /// The session cookie's name. Behind TLS (`--secure-cookies`) it carries the `__Host-` prefix, which browsers
+    /// accept only from a secure origin with `Secure`, `Path=/` and no `Domain`: no other host of the municipality's
+    /// domain, and no page over plain HTTP, can set or overwrite it (session fixation through a sibling site).
+    static func cookieName(secure: Bool) -> String { secure ? "__Host-lagesbild_sid" : "lagesbild_sid" }
 
     let service: WorkspaceService
     let sessions: SessionStore
+    /// ``cookieName(secure:)`` for the server's setting; the other name is never read.
+    let cookieName: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let id = request.cookies[Self.cookieName]?.value, let session = await sessions.session(id) {
+        if let id = request.cookies[cookieName]?.value, let session = await sessions.session(id) {
             // The user and the state of the data in one read: every page with figures needs both.
             let (user, version) = try await service.store.asyncRead { db in (try db.user(id: session.userID), try db.dataVersion()) }
             context.dataVersion = version

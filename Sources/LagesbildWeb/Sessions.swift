@@ -24,6 +24,37 @@ struct Session: Sendable {
     /// For a sign-in through the municipality's identity provider: its ID token, kept in memory only, as the hint of
     /// the provider's logout.
     var providerToken: String?
+    /// Where the sign-in came from and how it was made, for the account's list of its sign-ins (``SessionStore/sessions(of:now:)``).
+    var origin = SessionOrigin(address: "", method: .password)
+    /// What the account page names this session by when it offers to end it: random, not the id (which would open it).
+    let handle = Random.hex(bytes: 16)
+}
+
+/// Where and how a session was signed in: what a person recognises their own sign-ins by.
+struct SessionOrigin: Sendable, Equatable {
+    enum Method: Sendable, Equatable {
+        case password, passwordAndCode, recoveryCode, provider
+
+        init(_ method: TwoFactor.Method) {
+            switch method {
+            case .password: self = .password
+            case .totp: self = .passwordAndCode
+            case .recoveryCode: self = .recoveryCode
+            }
+        }
+
+        var swedish: String {
+            switch self {
+            case .password: "lösenord"
+            case .passwordAndCode: "lösenord och kod från appen"
+            case .recoveryCode: "lösenord och reservkod"
+            case .provider: "kommunens konto"
+            }
+        }
+    }
+
+    let address: String
+    let method: Method
 }
 
 /// The steps of a sign-in. A session past the password but short of the second factor reaches only the page of its
@@ -56,11 +87,11 @@ actor SessionStore {
     private var sessions: [String: Session] = [:]
 
     /// A new session for a user (a new id at every login, and again when a second factor completes it).
-    func create(userID: Int64, credential: String, stage: SignInStage = .complete, recoveryCodes: [String]? = nil, providerToken: String? = nil,
-                now: Date = Date()) -> Session {
+    func create(userID: Int64, credential: String, origin: SessionOrigin, stage: SignInStage = .complete, recoveryCodes: [String]? = nil,
+                providerToken: String? = nil, now: Date = Date()) -> Session {
         sweep(now: now)
         let session = Session(id: Random.hex(bytes: 32), userID: userID, credential: credential, csrfToken: Random.hex(bytes: 32), created: now,
-                              lastSeen: now, stage: stage, recoveryCodes: recoveryCodes, providerToken: providerToken)
+                              lastSeen: now, stage: stage, recoveryCodes: recoveryCodes, providerToken: providerToken, origin: origin)
         sessions[session.id] = session
         return session
     }
@@ -78,6 +109,21 @@ actor SessionStore {
     }
 
     func end(_ id: String) { sessions[id] = nil }
+
+    /// A user's signed-in sessions that have not timed out, the most recently used first (ASVS 3.3.4: a person sees
+    /// where they are signed in). Halfway sign-ins are not among them: they reach nothing.
+    func sessions(of userID: Int64, now: Date = Date()) -> [Session] {
+        sweep(now: now)
+        return sessions.values.filter { $0.userID == userID && $0.stage == .complete }.sorted { ($0.lastSeen, $0.created) > ($1.lastSeen, $1.created) }
+    }
+
+    /// Ends the user's session with this handle, if it is theirs and not `current`; whether one ended.
+    func end(handle: String, of userID: Int64, except current: String) -> Bool {
+        guard let (id, _) = sessions.first(where: { $0.value.userID == userID && $0.key != current && constantTimeEqual($0.value.handle, handle) })
+        else { return false }
+        sessions[id] = nil
+        return true
+    }
 
     /// Ends every session of a user (a disabled account, a changed password) but `keeping` one (the browser that
     /// changed its own password).

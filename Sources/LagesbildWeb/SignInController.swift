@@ -89,7 +89,8 @@ struct SignInController {
         // count for the account stays until the second factor is right.
         if let old = context.session { await shared.sessions.end(old.id) }
         let stage: SignInStage = user.hasTOTP ? .awaitingCode : try await shared.service.mustEnrol(user) ? .mustEnrol : .complete
-        let session = await shared.sessions.create(userID: user.id, credential: user.credential, stage: stage)
+        let session = await shared.sessions.create(userID: user.id, credential: user.credential,
+                                                   origin: SessionOrigin(address: context.address, method: .password), stage: stage)
         guard stage == .complete else { return signedIn(user, session: session, to: stage.page) }
         await throttle.recordSuccess(account: name)
         try await shared.service.audit(.signIn, by: Actor(name: user.name, address: context.address), detail: TwoFactor.Method.password.auditDetail)
@@ -136,7 +137,7 @@ struct SignInController {
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: SessionMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", secure: shared.configuration.secureCookies,
+        Cookie(name: SessionMiddleware.cookieName(secure: shared.configuration.secureCookies), value: value, maxAge: maxAge, path: "/", secure: shared.configuration.secureCookies,
                httpOnly: true, sameSite: .strict)
     }
 }

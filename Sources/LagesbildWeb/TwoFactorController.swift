@@ -67,7 +67,8 @@ struct TwoFactorController {
         }
         await throttle.recordSuccess(account: user.name)
         await shared.sessions.end(session.id)
-        let complete = await shared.sessions.create(userID: user.id, credential: user.credential)
+        let complete = await shared.sessions.create(userID: user.id, credential: user.credential,
+                                                    origin: SessionOrigin(address: context.address, method: .init(method)))
         try await shared.service.audit(.signIn, by: context.actor, detail: method.auditDetail)
         // After a recovery code: the account page, which says how many are left and makes new ones.
         let home = method == .recoveryCode ? "/konto" : SignInController.home(of: user)
@@ -131,7 +132,9 @@ struct TwoFactorController {
             // The samordnare's sign-in completes with the code just typed.
             await throttle.recordSuccess(account: user.name)
             await shared.sessions.end(session.id)
-            let complete = await shared.sessions.create(userID: user.id, credential: enabled.user.credential, recoveryCodes: enabled.recoveryCodes)
+            let complete = await shared.sessions.create(userID: user.id, credential: enabled.user.credential,
+                                                        origin: SessionOrigin(address: context.address, method: .passwordAndCode),
+                                                        recoveryCodes: enabled.recoveryCodes)
             try await shared.service.audit(.signIn, by: context.actor, detail: TwoFactor.Method.totp.auditDetail)
             return SignInController(shared: shared, throttle: throttle).signedIn(user, session: complete, to: "/konto/reservkoder")
         }

@@ -77,7 +77,8 @@ public enum Workspace {
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(views: views))
-        router.add(middleware: SessionMiddleware(service: service, sessions: shared.sessions))
+        router.add(middleware: SessionMiddleware(service: service, sessions: shared.sessions,
+                                                 cookieName: SessionMiddleware.cookieName(secure: configuration.secureCookies)))
         router.add(middleware: ErrorMiddleware(views: views))
 
         // Anyone: health, stylesheet, the login form (its POST checks the login page's token). The throttle also

@@ -206,3 +206,56 @@ import Testing
         }
     }
 }
+
+/// ASVS 3.3.4: a person sees where their account is signed in and ends one or all of the other sign-ins; never
+/// another account's, never by a session id shown on the page.
+@Suite(.serialized) struct OwnSessionsTests {
+    static func handles(_ page: String) -> [String] {
+        page.matches(of: /name="inloggning" value="([0-9a-f]{32})"/).map { String($0.1) }
+    }
+
+    @Test func aPersonSeesTheirSignInsAndEndsTheOthers() async throws {
+        let fixture = try WorkspaceFixture()
+        try await fixture.application().test(.router) { client in
+            let here = try await Browser.login(client, as: "skola")
+            let there = try await Browser.login(client, as: "skola")
+            let elsewhere = try await Browser.login(client, as: "skola")
+            let samordnare = try await Browser.login(client, as: "samordnare")
+            let samordnareElsewhere = try await Browser.login(client, as: "samordnare")
+
+            let page = String(buffer: try await here.get(client, "/konto").body)
+            #expect(page.contains("Dina inloggningar") && page.contains("den här webbläsaren") && page.contains("<td>lösenord</td>"))
+            #expect(page.matches(of: /<tr><td>\d{4}-\d\d-\d\d \d\d:\d\d<\/td>/).count == 3, "three sign-ins of skola, none of the samordnare's")
+            let handles = Self.handles(page)
+            #expect(handles.count == 2, "a button for each other sign-in, none for this one")
+            for id in [here.cookie, there.cookie, elsewhere.cookie, samordnare.cookie].compactMap({ $0 }) {
+                #expect(!page.contains(id), "no session id on the page")
+            }
+
+            // Another account's sign-in is not ended by its handle.
+            let theirs = try #require(Self.handles(String(buffer: try await samordnare.get(client, "/konto").body)).first)
+            let refused = try await here.post(client, "/konto/inloggningar", [("inloggning", theirs)])
+            #expect(refused.status == .seeOther)
+            #expect(String(buffer: try await here.get(client, "/konto").body).contains("Den inloggningen fanns inte längre"))
+            #expect(try await samordnareElsewhere.get(client, "/").status == .ok)
+
+            // One of the others ended: exactly one of the two browsers is signed out, this one is not.
+            let one = try await here.post(client, "/konto/inloggningar", [("inloggning", handles[0])])
+            #expect(one.status == .seeOther && one.headers[.location] == "/konto")
+            #expect(String(buffer: try await here.get(client, "/konto").body).contains("Inloggningen är avslutad."))
+            let alive = [try await there.get(client, "/uppgifter").status, try await elsewhere.get(client, "/uppgifter").status]
+            #expect(alive.sorted { $0.code < $1.code } == [.ok, .found])
+
+            // Every other one: only this browser is left.
+            _ = try await here.post(client, "/konto/inloggningar", [("inloggning", "alla")])
+            let after = String(buffer: try await here.get(client, "/konto").body)
+            #expect(after.contains("Dina andra inloggningar (1) är avslutade.") && Self.handles(after).isEmpty)
+            #expect(try await there.get(client, "/uppgifter").status == .found)
+            #expect(try await elsewhere.get(client, "/uppgifter").status == .found)
+            #expect(try await here.get(client, "/uppgifter").status == .ok)
+            #expect(try await samordnareElsewhere.get(client, "/").status == .ok)
+        }
+        let ended = try fixture.store.auditLog().filter { $0.action == "egna inloggningar avslutade" }
+        #expect(ended.map(\.user) == ["skola", "skola"] && ended.map(\.detail).sorted() == ["alla andra (1)", "en"])
+    }
+}

@@ -291,14 +291,14 @@ func refusal(_ call: () async throws -> VerifiedIdentity) async -> OIDCRefusal? 
         memory = try MemoryProvider()
     }
 
-    func application(localAccounts: Bool = true) throws -> some ApplicationProtocol {
-        var configuration = WorkspaceConfiguration(databasePath: fixture.store.path, pdf: WorkspaceFixture.noChromium)
+    func application(localAccounts: Bool = true, secure: Bool = false) throws -> some ApplicationProtocol {
+        var configuration = WorkspaceConfiguration(databasePath: fixture.store.path, secureCookies: secure, pdf: WorkspaceFixture.noChromium)
         configuration.identityProvider = IdentityProvider(configuration: MemoryProvider.configuration(localAccounts: localAccounts), transport: memory)
         return try Workspace.application(configuration, store: fixture.store)
     }
 
     /// `/inloggning/oidc` → the provider (its nonce noted, as the provider would keep it) → back with the code.
-    func signIn(_ client: some TestClientProtocol, code: String = "kod-1") async throws -> TestResponse {
+    func signIn(_ client: some TestClientProtocol, code: String = "kod-1", stateCookie: String = "lagesbild_oidc") async throws -> TestResponse {
         let start = try await client.execute(uri: "/inloggning/oidc", method: .get)
         #expect(start.status == .found)
         let location = try #require(URLComponents(string: start.headers[.location] ?? ""))
@@ -307,10 +307,26 @@ func refusal(_ call: () async throws -> VerifiedIdentity) async -> OIDCRefusal? 
         #expect(query["response_type"] == "code" && query["code_challenge_method"] == "S256" && query["client_id"] == MemoryProvider.clientID)
         #expect(query["code_challenge"]?.count == 43 && query["state"]?.count == 43 && query["nonce"]?.count == 43)
         let cookie = try #require(start.headers[.setCookie]?.firstMatch(of: /lagesbild_oidc=([A-Za-z0-9_-]+)/).map { String($0.1) })
+        #expect(start.headers[.setCookie]?.hasPrefix(stateCookie + "=") == true)
         #expect(start.headers[.setCookie]?.contains("SameSite=Lax") == true)
         memory.lock.withLock { memory.lastNonce = query["nonce"] ?? "" }
         return try await client.execute(uri: "/inloggning/oidc/retur?code=\(code)&state=\(query["state"] ?? "")", method: .get,
-                                        headers: [.cookie: "lagesbild_oidc=\(cookie)"])
+                                        headers: [.cookie: "\(stateCookie)=\(cookie)"])
+    }
+
+    /// Behind TLS the state cookie carries `__Secure-` (it has its own path) and the session cookie `__Host-`; the
+    /// sign-in goes through with them, and the session opens only under its prefixed name.
+    @Test func behindTLSTheCookiesCarryTheirPrefixes() async throws {
+        let app = try application(secure: true)
+        try await app.test(.router) { client in
+            let back = try await signIn(client, stateCookie: "__Secure-lagesbild_oidc")
+            #expect(back.status == .ok)
+            let header = try #require(back.headers[values: .setCookie].first { $0.contains("lagesbild_sid=") })
+            #expect(header.hasPrefix("__Host-lagesbild_sid=") && header.contains("Secure") && header.contains("Path=/") && !header.contains("Domain"))
+            let id = try #require(session(of: back))
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: "__Host-lagesbild_sid=\(id)"]).status == .ok)
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: "lagesbild_sid=\(id)"]).status == .found)
+        }
     }
 
     func session(of response: TestResponse) -> String? {

@@ -357,8 +357,8 @@ enum IndependentTOTP {
     @Test func aHalfwaySessionEndsAfterTenMinutes() async {
         let sessions = SessionStore()
         let start = Date()
-        let half = await sessions.create(userID: 1, credential: "c", stage: .awaitingCode, now: start)
-        let whole = await sessions.create(userID: 2, credential: "c", now: start)
+        let half = await sessions.create(userID: 1, credential: "c", origin: SessionOrigin(address: "127.0.0.1", method: .password), stage: .awaitingCode, now: start)
+        let whole = await sessions.create(userID: 2, credential: "c", origin: SessionOrigin(address: "127.0.0.1", method: .password), now: start)
         #expect(await sessions.session(half.id, now: start.addingTimeInterval(9 * 60)) != nil)
         #expect(await sessions.session(whole.id, now: start.addingTimeInterval(9 * 60)) != nil)
         #expect(await sessions.session(half.id, now: start.addingTimeInterval(11 * 60)) == nil)

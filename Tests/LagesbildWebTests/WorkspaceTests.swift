@@ -198,6 +198,8 @@ struct Browser {
             ("GET", "/hjalp", [.login, .ok, .ok, .ok, .ok]),
             // The new password's rules are checked first: too short.
             ("POST", "/konto/losenord", [.login, .redirect("status 422"), .redirect("status 422"), .redirect("status 422"), .redirect("status 422")]),
+            // No sign-in chosen to end.
+            ("POST", "/konto/inloggningar", [.login, .redirect("status 400"), .redirect("status 400"), .redirect("status 400"), .redirect("status 400")]),
             ("POST", "/anvandare/losenord", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
             ("POST", "/anvandare", [.login, .redirect("status 422"), .forbidden, .forbidden, .forbidden]),
             ("POST", "/anvandare/avstang", [.login, .redirect("status 404"), .forbidden, .forbidden, .forbidden]),
@@ -266,8 +268,15 @@ struct Browser {
                 let cookie = try #require(response.headers[.setCookie])
                 #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
                 #expect(cookie.contains("Secure") == secure)
+                // Behind TLS the name carries the __Host- prefix (no sibling host or plain-HTTP page can set it), and
+                // only that name opens the session.
+                #expect(cookie.hasPrefix("__Host-lagesbild_sid=") == secure && cookie.hasPrefix("lagesbild_sid=") == !secure)
+                #expect(!cookie.contains("Domain"))
                 let id = try #require(Browser.cookieValue(response))
                 #expect(id.count == 64, "256 random bits as hex")
+                let named = try await client.execute(uri: "/", method: .get, headers: [.cookie: "__Host-lagesbild_sid=\(id)"])
+                let plain = try await client.execute(uri: "/", method: .get, headers: [.cookie: "lagesbild_sid=\(id)"])
+                #expect(named.status == (secure ? .ok : .found) && plain.status == (secure ? .found : .ok))
                 let again = try await Browser.login(client, as: "samordnare")
                 #expect(again.cookie != id)
             }
