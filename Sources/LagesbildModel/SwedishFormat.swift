@@ -34,3 +34,11 @@ extension StringProtocol {
     /// a message written to stand inside one.
     public var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once (the first of each kept).
+    package func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

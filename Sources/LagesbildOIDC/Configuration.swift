@@ -102,7 +102,7 @@ public struct OIDCConfiguration: Sendable {
         let order: [WebRole] = [.samordnare, .medlem, .rapportor, .lasare]
         guard let role = order.first(where: { role in grants.contains { $0.role == role } }) else { return nil }
         let chosen = grants.filter { $0.role == role }
-        return RoleGrant(role: role, kallor: chosen.flatMap(\.kallor).uniquedInOrder(), forvaltningar: chosen.flatMap(\.forvaltningar).uniquedInOrder())
+        return RoleGrant(role: role, kallor: chosen.flatMap(\.kallor).uniqued(), forvaltningar: chosen.flatMap(\.forvaltningar).uniqued())
     }
 
     // MARK: - Reading the file
@@ -299,12 +299,5 @@ public struct OIDCConfigurationError: Error, Equatable, UserFacingError {
         if let line { place += ", rad \(line)" }
         if let key { place += ", \(key)" }
         return "\(place): \(message)"
-    }
-}
-
-extension Array where Element: Hashable {
-    func uniquedInOrder() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -232,11 +232,3 @@ public enum AccountError: Error, Equatable, UserFacingError {
         }
     }
 }
-
-extension Array where Element: Hashable {
-    /// The elements in order, each once.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

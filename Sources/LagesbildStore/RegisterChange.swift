@@ -164,11 +164,3 @@ extension Store {
         try write { db in try db.changeRegister(register, from: sources, to: target, merge: true, at: date) }
     }
 }
-
-extension Array where Element: Hashable {
-    /// The elements in order, each once.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

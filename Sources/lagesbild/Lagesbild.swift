@@ -44,28 +44,21 @@ struct DatabaseOptions: ParsableArguments {
 /// Runs a command body, turning the library's errors into Swedish messages on stderr and a non-zero
 /// exit, never a stack trace.
 func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        Terminal.error(userMessage(for: error))
-        throw ExitCode.failure
-    }
+    do { try await body() } catch { throw reported(error) }
 }
 
 func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
-    } catch {
+    do { try body() } catch { throw reported(error) }
+}
+
+/// What a failed command throws to ArgumentParser: its own exits and usage errors as they are; anything else said on
+/// stderr in Swedish (no stack trace) and turned into exit code 1.
+private func reported(_ error: any Error) -> any Error {
+    switch error {
+    case is ExitCode, is ValidationError: return error
+    default:
         Terminal.error(userMessage(for: error))
-        throw ExitCode.failure
+        return ExitCode.failure
     }
 }
 
