@@ -278,8 +278,9 @@ import Testing
 }
 
 /// Connections that send nothing (or half a request) are closed, so they cannot hold the server's resources.
-@Suite struct ConnectionTimeoutTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionTimeoutTests {
     @Test func anIdleConnectionIsClosed() async throws {
+        try ContinueTests.requireLocalhost()
         let fixture = try WorkspaceFixture()
         var configuration = WorkspaceConfiguration(databasePath: fixture.store.path, port: 0)
         configuration.idleTimeout = .seconds(1)
