@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Load benchmark of the workspace on loopback: wrk with 50 connections for 30 s on the overview (logged in) and on a
-published report, while uploads of 100 000 signal rows are previewed and saved again and again, each round with new
-values (so every save changes the data and the figures must be computed anew); the time of a login while a 10-sheet
-workbook whose sheets all point at one part is previewed; then the time of a
+"""Load benchmark of the workspace on loopback: wrk with 50 connections for 30 s on the overview (logged in), on the
+year's page with its checklist and on a published report, while files of 100 000 signal rows are previewed and saved
+one after the other, each a new file with new values for the same keys (so every save changes the data and the figures
+must be computed anew), and a member of the group saves a new version of the assessment text again and again; the
+time of a login while a 10-sheet workbook whose sheets all point at one part is previewed; then the time of a
 1 000 000-row upload's preview and save against the command line's `import --dry-run` and `import`, in alternating
 rounds (the machine's noise is larger than the difference), with the time the same upload takes to cross loopback into
 a process that only reads it (the transfer).
 
-Usage: scripts/bench-web.py [--binary .build/release/lagesbild] [--duration 30] [--connections 50] [--rounds 5]
+Usage: scripts/bench-web.py [--binary .build/release/lagesbild] [--duration 30] [--connections 50] [--rounds 5] [--upload-files 100]
 Needs: wrk (apt-get install wrk), curl. Prints throughput, p50/p99 latency, wrk's maximum and its timeouts (wrk leaves
 timed-out requests out of its percentiles), the slowest request in the server's own access log, errors and the
 server's peak memory.
@@ -116,6 +117,7 @@ def main():
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--upload-files", type=int, default=100, help="files of 100 000 rows, each uploaded once under the load")
     args = parser.parse_args()
     binary = args.binary
     work = pathlib.Path(tempfile.mkdtemp(prefix="lagesbild-bench-web-"))
@@ -126,11 +128,15 @@ def main():
                    stdout=subprocess.DEVNULL)
     # The benchmark signs in with the password alone (no TOTP code): what it measures is the server, not the sign-in.
     subprocess.run([binary, "settings", "--totp-samordnare", "av"], check=True, env=env, stdout=subprocess.DEVNULL)
-    # Eight files of 100 000 rows with other figures for the same keys, taken in turn: every save changes the data.
-    small_files = [work / f"signaler-100000-{seed}.csv" for seed in range(8)]
+    # Files of 100 000 rows with other figures for the same keys, each uploaded once: every save changes the data (a
+    # file uploaded again would be "already imported" and change nothing).
+    small_files = [work / f"signaler-100000-{seed}.csv" for seed in range(args.upload_files)]
     for seed, path in enumerate(small_files):
         subprocess.run([binary, "bench", "generate", "--rows", "100000", "--seed", str(seed + 1), "--output", path], check=True,
                        stdout=subprocess.DEVNULL)
+    # The generated files' källor and områden are not in the demo's registers: the first file goes in through the
+    # command line with its names added (what a samordnare does once), so that the server takes the uploads below.
+    subprocess.run([binary, "import", "--nya-namn", "--db", db, small_files[0]], check=True, env=env, stdout=subprocess.DEVNULL)
     ten_sheets = work / "tio-blad.xlsx"
     ten_sheet_workbook(ten_sheets, 60_000)
     # One million rows per round, each round with other figures for the same keys (another seed): every round's file
@@ -160,40 +166,75 @@ def main():
 
     server, base, jar, cookie, csrf = start_server()
     try:
-        published = curl("-b", jar, "-o", "/dev/null", "-w", "%{redirect_url}", "--data", f"csrf={csrf}&ar=2025", base + "/rapporter")
+        published = curl("-b", jar, "-o", "/dev/null", "-w", "%{redirect_url}", "--data", f"csrf={csrf}&ar=2025&bekrafta=1", base + "/rapporter")
         report_path = "/" + published.split("/", 3)[3]
         print(f"machine: {os.cpu_count()} cores; server {binary}; {args.connections} connections, {args.duration} s each, on loopback")
 
         stop = threading.Event()
-        uploads = {"done": 0}
+        uploads = {"done": 0, "refused": 0, "next": 1}
+        texts = {"times": [], "conflicts": 0, "failed": 0}
 
         def upload_loop():
             # 100 000-row files previewed and saved, again and again, each with other values than the one before.
             while not stop.is_set():
-                path = small_files[uploads["done"] % len(small_files)]
-                answer = curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{path}", base + "/uppgifter/fil")
+                if uploads["next"] >= len(small_files):
+                    print("(no new files left to upload: raise --upload-files)", file=sys.stderr)
+                    return
+                path = small_files[uploads["next"]]
+                uploads["next"] += 1
+                answer = curl("-L", "-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{path}", base + "/uppgifter/fil")
                 match = re.search(r'name="uppladdning" value="([0-9a-f]+)"', answer)
-                if match:
-                    curl("-b", jar, "--data", f"csrf={csrf}&uppladdning={match.group(1)}", base + "/uppgifter/spara")
-                uploads["done"] += 1
+                status = curl("-b", jar, "-o", "/dev/null", "-w", "%{http_code}", "--data", f"csrf={csrf}&uppladdning={match.group(1)}",
+                              base + "/uppgifter/spara") if match else "refused"
+                if status == "303":
+                    uploads["done"] += 1
+                else:
+                    uploads["refused"] += 1
 
-        for label, path in (("översikten /", "/"), ("publicerad rapport", report_path)):
+        def text_loop():
+            # A member of the group writing the year's assessment meanwhile: the text's page read, a new version saved
+            # from it (each save another text), as a person does, one after the other.
+            saved = 0
+            while not stop.is_set():
+                start = time.perf_counter()
+                page = curl("-b", jar, base + "/lagesbild/text?ar=2025&avsnitt=bedomning")
+                version = re.search(r'name="version" value="(\d+)"', page).group(1)
+                saved += 1
+                status = curl("-b", jar, "-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", f"csrf={csrf}", "--data-urlencode", "ar=2025",
+                              "--data-urlencode", "avsnitt=bedomning", "--data-urlencode", f"version={version}",
+                              "--data-urlencode", f"text=Bedömning, version {saved} under lasten.", base + "/lagesbild/text")
+                if status == "303":
+                    texts["times"].append(time.perf_counter() - start)
+                elif status == "409":
+                    texts["conflicts"] += 1
+                else:
+                    texts["failed"] += 1
+
+        targets = (("översikten /", "/"), ("årets lägesbild /lagesbild?ar=2025", "/lagesbild?ar=2025"), ("publicerad rapport", report_path))
+        for label, path in targets:
             stop.clear()
-            thread = threading.Thread(target=upload_loop)
-            thread.start()
+            texts.update(times=[], conflicts=0, failed=0)
+            uploads.update(done=0, refused=0)
+            threads = [threading.Thread(target=upload_loop), threading.Thread(target=text_loop)]
+            for thread in threads:
+                thread.start()
             since = (work / "server.log").stat().st_size
             result = wrk(base + path, cookie, args.duration, args.connections)
             stop.set()
-            thread.join()
-            slowest, line = server_maximum(work / "server.log", since, path)
+            for thread in threads:
+                thread.join()
+            slowest, line = server_maximum(work / "server.log", since, path.split("?")[0])
+            text_times = sorted(texts["times"]) or [0.0]
             print(f"{label}: {result['requests']:.0f} förfrågningar/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
                   f"max {result['max']:.0f} ms, timeouts {result['timeouts']}, fel {result['errors']} (socket: {result['socket']}); "
-                  f"långsammast i serverns logg {slowest} ms; {uploads['done']} uppladdningar om 100 000 rader under tiden")
+                  f"långsammast i serverns logg {slowest} ms; {uploads['done']} uppladdningar om 100 000 rader sparade under tiden ({uploads['refused']} vägrade); "
+                  f"{len(texts['times'])} textversioner sparade (läsa sidan + spara: median {statistics.median(text_times) * 1000:.0f} ms, "
+                  f"max {text_times[-1] * 1000:.0f} ms), {texts['conflicts']} konflikter, {texts['failed']} fel")
 
         # A login while the 10-sheet workbook is previewed (the preview must not hold the database's writer).
         logins = []
         for _ in range(3):
-            preview = threading.Thread(target=lambda: curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{ten_sheets}", base + "/uppgifter/fil"))
+            preview = threading.Thread(target=lambda: curl("-L", "-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{ten_sheets}", base + "/uppgifter/fil"))
             start = time.perf_counter()
             preview.start()
             time.sleep(0.3)
@@ -223,7 +264,7 @@ def main():
             subprocess.run([binary, "backup", "--db", db, copy], check=True, stdout=subprocess.DEVNULL)
             transfer = sink_transfer(big, csrf)
             start = time.perf_counter()
-            answer = curl("-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{big}", base + "/uppgifter/fil")
+            answer = curl("-L", "-b", jar, "-F", f"csrf={csrf}", "-F", f"fil=@{big}", base + "/uppgifter/fil")
             preview = time.perf_counter() - start
             upload_id = re.search(r'name="uppladdning" value="([0-9a-f]+)"', answer).group(1)
             dry, dry_memory = timed([binary, "import", "--nya-namn", "--db", copy, "--dry-run", big])
